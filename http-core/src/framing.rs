@@ -1,0 +1,431 @@
+//! Message framing and connection persistence: where a body ends, and whether the connection
+//! carries another message (RFC 9112 §6, §9.3). The request-smuggling defences live here.
+//!
+//! Every step of RFC 9112 §6.3 is cited where it is applied. Requests are checked strictly;
+//! the only departures are the named flags of [`Leniency`], none of which moves where a
+//! message ends.
+
+use crate::error::{LocalError, RemoteError};
+use crate::event::{RequestHead, Version};
+use crate::headers::{Headers, trim_ows};
+use crate::limits::{Config, Leniency};
+use crate::parse::chars::is_token;
+use crate::parse::target::is_host_field;
+
+/// How the body of a received message is delimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyLength {
+    /// Exactly this many bytes (0 for no body).
+    Length(u64),
+    /// The chunked transfer coding (RFC 9112 §7.1).
+    Chunked,
+    /// Everything until the connection closes (responses only, RFC 9112 §6.3 step 8).
+    UntilClose,
+}
+
+/// What the engine needs to know about a received request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RequestFraming {
+    pub(crate) body: BodyLength,
+    /// Whether the connection may be reused after this exchange (RFC 9112 §9.3).
+    pub(crate) keep_alive: bool,
+    /// An `Expect: 100-continue` that the server has to decide on (RFC 9110 §10.1.1).
+    pub(crate) expect_continue: bool,
+    /// The request proposes `Upgrade` (RFC 9110 §7.8).
+    pub(crate) upgrade: bool,
+}
+
+/// The framing of a request, in the order of RFC 9112 §6.3 (steps 1, 2 and 8 concern
+/// responses only), with Host (§3.2), Expect and Upgrade checked alongside.
+pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming, RemoteError> {
+    let h = &head.headers;
+    let http11 = head.version == Version::Http11;
+
+    // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request that lacks Host, and to
+    // any request with more than one Host field or an invalid one.
+    let mut hosts = h.get_all("host");
+    match (hosts.next(), hosts.next()) {
+        (None, _) if http11 => return Err(RemoteError::InvalidHost),
+        (Some(v), None) if !is_host_field(v) => return Err(RemoteError::InvalidHost),
+        (Some(_), Some(_)) => return Err(RemoteError::InvalidHost),
+        _ => {}
+    }
+
+    let mut keep_alive = persistent(head.version, h);
+    let has_te = h.contains("transfer-encoding");
+    let has_cl = h.contains("content-length");
+    let body = if has_te {
+        // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means its framing is faulty
+        // (it may come from a 1.0 intermediary that did not decode it): reject, then close.
+        if !http11 {
+            return Err(RemoteError::TransferEncodingInHttp10);
+        }
+        // Step 3: Transfer-Encoding with Content-Length is the classic smuggling vector. By
+        // default reject it; by opt-in, let chunked win and close afterwards (§6.1: the
+        // server MUST close the connection after responding).
+        if has_cl {
+            if !cfg.leniency.chunked_overrides_content_length {
+                return Err(RemoteError::ContentLengthWithTransferEncoding);
+            }
+            keep_alive = false;
+        }
+        // Step 4: chunked must be the final coding, or the length is unknown: 400.
+        match transfer_codings(h) {
+            Some(Codings::Chunked) => BodyLength::Chunked,
+            // RFC 9112 §6.1: a coding the server does not understand gets 501.
+            Some(Codings::OthersThenChunked) => return Err(RemoteError::UnsupportedTransferCoding),
+            None => return Err(RemoteError::InvalidTransferEncoding),
+        }
+    } else if has_cl {
+        // Step 5: an invalid Content-Length, or several, is unrecoverable: 400.
+        BodyLength::Length(content_length(h, &cfg.leniency)?)
+    } else {
+        // Step 7: a request with neither has no body.
+        BodyLength::Length(0)
+    };
+    if let BodyLength::Length(n) = body
+        && n > cfg.limits.max_body
+    {
+        return Err(RemoteError::BodyTooLarge);
+    }
+    // RFC 9110 §9.3.6: CONNECT has no content; bytes after its head belong to the tunnel.
+    if head.is_connect() && body != BodyLength::Length(0) {
+        return Err(RemoteError::ConnectWithBody);
+    }
+
+    // RFC 9110 §10.1.1: 100-continue is the only expectation; any other gets 417. An
+    // HTTP/1.0 request's expectation MUST be ignored.
+    let mut expect_continue = false;
+    if http11 {
+        for e in h.list("expect") {
+            if !e.eq_ignore_ascii_case(b"100-continue") {
+                return Err(RemoteError::UnsupportedExpectation);
+            }
+            expect_continue = true;
+        }
+        if h.contains("expect") && !expect_continue {
+            // `Expect:` with an empty value is not 100-continue either.
+            return Err(RemoteError::UnsupportedExpectation);
+        }
+    }
+    // A request without content needs no 100: there is nothing to hold back.
+    expect_continue &= body != BodyLength::Length(0);
+
+    // RFC 9110 §7.8: Upgrade counts only if Connection lists it, and a server MUST ignore it
+    // in an HTTP/1.0 request.
+    let upgrade = http11 && h.contains("upgrade") && h.has_token("connection", "upgrade");
+
+    Ok(RequestFraming {
+        body,
+        keep_alive,
+        expect_continue,
+        upgrade,
+    })
+}
+
+/// Whether a message leaves the connection open (RFC 9112 §9.3): `close` ends it; otherwise
+/// HTTP/1.1 persists by default and HTTP/1.0 only with `keep-alive`.
+pub(crate) fn persistent(version: Version, h: &Headers) -> bool {
+    if h.has_token("connection", "close") {
+        return false;
+    }
+    version == Version::Http11 || h.has_token("connection", "keep-alive")
+}
+
+/// The Content-Length of a message: one `1*DIGIT` that fits in 64 bits (RFC 9110 §8.6).
+///
+/// Several values, in one field or several, are rejected unless the opt-in accepts identical
+/// ones (RFC 9112 §6.3 step 5 allows either); differing values are always rejected.
+pub(crate) fn content_length(h: &Headers, lenient: &Leniency) -> Result<u64, RemoteError> {
+    let mut found: Option<u64> = None;
+    for value in h.get_all("content-length") {
+        for element in value.split(|&b| b == b',') {
+            let n = parse_decimal(trim_ows(element)).ok_or(RemoteError::InvalidContentLength)?;
+            match found {
+                None => found = Some(n),
+                Some(m) if m == n && lenient.allow_identical_content_lengths => {}
+                Some(_) => return Err(RemoteError::MultipleContentLength),
+            }
+        }
+    }
+    found.ok_or(RemoteError::InvalidContentLength)
+}
+
+/// `1*DIGIT` as a u64: no sign, no spaces, no overflow.
+pub(crate) fn parse_decimal(s: &[u8]) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.iter().try_fold(0u64, |n, &d| {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
+}
+
+/// What a well-formed Transfer-Encoding list holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Codings {
+    /// `chunked` alone.
+    Chunked,
+    /// Other codings, then `chunked`.
+    OthersThenChunked,
+}
+
+/// Reads the transfer codings listed in every Transfer-Encoding field (RFC 9112 §6.1); `None`
+/// unless the list is non-empty, ends with `chunked`, and names `chunked` once and without
+/// parameters.
+pub(crate) fn transfer_codings(h: &Headers) -> Option<Codings> {
+    let mut last_chunked = false;
+    let mut chunked_seen = false;
+    let mut other = false;
+    for value in h.get_all("transfer-encoding") {
+        for element in value.split(|&b| b == b',') {
+            let element = trim_ows(element);
+            if element.is_empty() {
+                continue; // RFC 9110 §5.6.1: empty list elements are ignored.
+            }
+            // transfer-coding = token *( OWS ";" OWS transfer-parameter ); chunked has none.
+            let name = trim_ows(element.split(|&b| b == b';').next().unwrap_or_default());
+            if !is_token(name) {
+                return None;
+            }
+            last_chunked = name.eq_ignore_ascii_case(b"chunked");
+            if last_chunked {
+                if chunked_seen || name.len() != element.len() {
+                    // Applied twice (§6.1: MUST NOT), or given parameters.
+                    return None;
+                }
+                chunked_seen = true;
+            } else {
+                other = true;
+            }
+        }
+    }
+    match (last_chunked, other) {
+        (false, _) => None,
+        (true, false) => Some(Codings::Chunked),
+        (true, true) => Some(Codings::OthersThenChunked),
+    }
+}
+
+/// How the engine frames a body it sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyWriter {
+    /// No body may be sent: 1xx, 204, 304 (data is an error).
+    None,
+    /// No body is sent though one is described: a response to HEAD (data is dropped).
+    Suppressed,
+    /// Exactly this many bytes remain.
+    Length(u64),
+    /// Chunked; `add_header` when the engine adds `Transfer-Encoding: chunked` itself.
+    Chunked { add_header: bool },
+    /// Delimited by closing the connection (an HTTP/1.0 peer, no Content-Length).
+    UntilClose,
+}
+
+/// What the server knows of the request it answers; `None` fields when the request failed to
+/// parse and the response is an error response.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Answering {
+    pub(crate) version: Option<Version>,
+    pub(crate) head: bool,
+    pub(crate) connect: bool,
+}
+
+/// The framing of a response the application sends (RFC 9112 §6.1–6.3, RFC 9110 §8.6).
+pub(crate) fn response_writer(
+    to: Answering,
+    status: u16,
+    h: &Headers,
+) -> Result<BodyWriter, LocalError> {
+    let has_te = h.contains("transfer-encoding");
+    let has_cl = h.contains("content-length");
+    // RFC 9110 §8.6 and RFC 9112 §6.1: no Content-Length or Transfer-Encoding in a 1xx or
+    // 204; none in a 2xx to CONNECT (RFC 9110 §9.3.6).
+    let no_framing_fields =
+        (100..200).contains(&status) || status == 204 || (to.connect && (200..300).contains(&status));
+    if no_framing_fields {
+        if has_cl {
+            return Err(LocalError::InvalidContentLength);
+        }
+        if has_te {
+            return Err(LocalError::InvalidTransferEncoding);
+        }
+        return Ok(BodyWriter::None);
+    }
+    if status == 304 {
+        return Ok(BodyWriter::None);
+    }
+    if has_te && has_cl {
+        return Err(LocalError::InvalidTransferEncoding);
+    }
+    let http11 = to.version == Some(Version::Http11);
+    let writer = if has_te {
+        // RFC 9112 §6.1: a server MUST NOT send Transfer-Encoding to a peer that has not shown
+        // it understands HTTP/1.1.
+        if !http11 {
+            return Err(LocalError::InvalidTransferEncoding);
+        }
+        // Other codings before chunked are the application's to apply.
+        match transfer_codings(h) {
+            Some(_) => BodyWriter::Chunked { add_header: false },
+            None => return Err(LocalError::InvalidTransferEncoding),
+        }
+    } else if has_cl {
+        content_length(h, &Leniency::default())
+            .map(BodyWriter::Length)
+            .map_err(|_| LocalError::InvalidContentLength)?
+    } else if http11 {
+        BodyWriter::Chunked { add_header: true }
+    } else {
+        BodyWriter::UntilClose
+    };
+    // RFC 9110 §9.3.2: a response to HEAD describes the GET response but carries no content.
+    Ok(if to.head { BodyWriter::Suppressed } else { writer })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    fn req(version: Version, fields: &[(&str, &str)]) -> RequestHead {
+        let mut h = RequestHead::new("POST", "/");
+        h.version = version;
+        h.headers = fields.iter().copied().collect();
+        h
+    }
+
+    fn framing(fields: &[(&str, &str)]) -> Result<RequestFraming, RemoteError> {
+        request(&req(Version::Http11, fields), &Config::default())
+    }
+
+    #[test]
+    fn content_length_rules() {
+        let ok = |v: &str| framing(&[("Host", "a"), ("Content-Length", v)]).map(|f| f.body);
+        assert_eq!(ok("0"), Ok(BodyLength::Length(0)));
+        assert_eq!(ok("007"), Ok(BodyLength::Length(7)));
+        assert_eq!(ok("18446744073709551615"), Err(RemoteError::BodyTooLarge));
+        for bad in ["", " ", "+5", "-5", "5 5", "0x5", "5.0", "18446744073709551616", "1e3"] {
+            assert_eq!(ok(bad), Err(RemoteError::InvalidContentLength), "{bad:?}");
+        }
+        assert_eq!(ok("5, 5"), Err(RemoteError::MultipleContentLength));
+        assert_eq!(ok("5, 6"), Err(RemoteError::MultipleContentLength));
+        assert_eq!(
+            framing(&[("Host", "a"), ("Content-Length", "5"), ("Content-Length", "5")]),
+            Err(RemoteError::MultipleContentLength)
+        );
+        let mut cfg = Config::default();
+        cfg.leniency.allow_identical_content_lengths = true;
+        let r = |fields: &[(&str, &str)]| request(&req(Version::Http11, fields), &cfg).map(|f| f.body);
+        assert_eq!(r(&[("Host", "a"), ("Content-Length", "5, 5")]), Ok(BodyLength::Length(5)));
+        assert_eq!(
+            r(&[("Host", "a"), ("Content-Length", "5"), ("content-length", "05")]),
+            Ok(BodyLength::Length(5))
+        );
+        assert_eq!(
+            r(&[("Host", "a"), ("Content-Length", "5, 6")]),
+            Err(RemoteError::MultipleContentLength)
+        );
+    }
+
+    #[test]
+    fn transfer_encoding_rules() {
+        let te = |v: &str| framing(&[("Host", "a"), ("Transfer-Encoding", v)]).map(|f| f.body);
+        assert_eq!(te("chunked"), Ok(BodyLength::Chunked));
+        assert_eq!(te("CHUNKED"), Ok(BodyLength::Chunked));
+        assert_eq!(te(" , chunked"), Ok(BodyLength::Chunked));
+        assert_eq!(te("gzip, chunked"), Err(RemoteError::UnsupportedTransferCoding));
+        for bad in ["", "chunked, gzip", "chunked, chunked", "chunked;q=1", "identity", "chunked x", "\"chunked\""] {
+            assert!(
+                matches!(te(bad), Err(RemoteError::InvalidTransferEncoding)),
+                "{bad:?}: {:?}",
+                te(bad)
+            );
+        }
+        assert_eq!(
+            framing(&[("Host", "a"), ("Transfer-Encoding", "chunked"), ("Content-Length", "3")]),
+            Err(RemoteError::ContentLengthWithTransferEncoding)
+        );
+        assert_eq!(
+            request(&req(Version::Http10, &[("Transfer-Encoding", "chunked")]), &Config::default()),
+            Err(RemoteError::TransferEncodingInHttp10)
+        );
+        let mut cfg = Config::default();
+        cfg.leniency.chunked_overrides_content_length = true;
+        let f = request(
+            &req(Version::Http11, &[("Host", "a"), ("Transfer-Encoding", "chunked"), ("Content-Length", "3")]),
+            &cfg,
+        )
+        .unwrap();
+        assert_eq!((f.body, f.keep_alive), (BodyLength::Chunked, false));
+    }
+
+    #[test]
+    fn host_rules() {
+        assert_eq!(framing(&[]), Err(RemoteError::InvalidHost));
+        assert_eq!(framing(&[("Host", "a"), ("host", "a")]), Err(RemoteError::InvalidHost));
+        assert_eq!(framing(&[("Host", "a b")]), Err(RemoteError::InvalidHost));
+        assert!(framing(&[("Host", "")]).is_ok());
+        assert!(request(&req(Version::Http10, &[]), &Config::default()).is_ok());
+    }
+
+    #[test]
+    fn persistence_expectations_and_upgrade() {
+        let f = |v: Version, fields: &[(&str, &str)]| request(&req(v, fields), &Config::default()).unwrap();
+        assert!(f(Version::Http11, &[("Host", "a")]).keep_alive);
+        assert!(!f(Version::Http11, &[("Host", "a"), ("Connection", "Close")]).keep_alive);
+        assert!(!f(Version::Http10, &[]).keep_alive);
+        assert!(f(Version::Http10, &[("Connection", "keep-alive")]).keep_alive);
+        assert!(!f(Version::Http10, &[("Connection", "keep-alive, close")]).keep_alive);
+        let cont = [("Host", "a"), ("Expect", "100-Continue"), ("Content-Length", "1")];
+        assert!(f(Version::Http11, &cont).expect_continue);
+        assert!(!f(Version::Http10, &cont[1..]).expect_continue);
+        assert!(!f(Version::Http11, &[("Host", "a"), ("Expect", "100-continue")]).expect_continue);
+        assert_eq!(
+            framing(&[("Host", "a"), ("Expect", "fancy")]),
+            Err(RemoteError::UnsupportedExpectation)
+        );
+        assert_eq!(framing(&[("Host", "a"), ("Expect", "")]), Err(RemoteError::UnsupportedExpectation));
+        assert!(f(Version::Http11, &[("Host", "a"), ("Connection", "upgrade"), ("Upgrade", "x")]).upgrade);
+        assert!(!f(Version::Http11, &[("Host", "a"), ("Upgrade", "x")]).upgrade);
+    }
+
+    #[test]
+    fn response_writers() {
+        let h = |fields: &[(&str, &str)]| fields.iter().copied().collect::<Headers>();
+        let v11 = Answering {
+            version: Some(Version::Http11),
+            ..Answering::default()
+        };
+        let v10 = Answering {
+            version: Some(Version::Http10),
+            ..Answering::default()
+        };
+        assert_eq!(response_writer(v11, 200, &h(&[])), Ok(BodyWriter::Chunked { add_header: true }));
+        assert_eq!(response_writer(v10, 200, &h(&[])), Ok(BodyWriter::UntilClose));
+        assert_eq!(response_writer(v10, 200, &h(&[("Content-Length", "3")])), Ok(BodyWriter::Length(3)));
+        assert_eq!(
+            response_writer(v10, 200, &h(&[("Transfer-Encoding", "chunked")])),
+            Err(LocalError::InvalidTransferEncoding)
+        );
+        assert_eq!(response_writer(v11, 204, &h(&[])), Ok(BodyWriter::None));
+        assert_eq!(
+            response_writer(v11, 204, &h(&[("Content-Length", "0")])),
+            Err(LocalError::InvalidContentLength)
+        );
+        assert_eq!(response_writer(v11, 304, &h(&[("Content-Length", "9")])), Ok(BodyWriter::None));
+        let head = Answering { head: true, ..v11 };
+        assert_eq!(response_writer(head, 200, &h(&[("Content-Length", "9")])), Ok(BodyWriter::Suppressed));
+        let connect = Answering { connect: true, ..v11 };
+        assert_eq!(response_writer(connect, 200, &h(&[])), Ok(BodyWriter::None));
+        assert_eq!(
+            response_writer(v11, 200, &h(&[("Content-Length", "1"), ("Transfer-Encoding", "chunked")])),
+            Err(LocalError::InvalidTransferEncoding)
+        );
+        assert_eq!(
+            response_writer(v11, 200, &h(&[("Content-Length", "1, 2")])),
+            Err(LocalError::InvalidContentLength)
+        );
+    }
+}

@@ -1,0 +1,309 @@
+//! Field sections: ordered (name, value) slices of one shared buffer (RFC 9110 §5).
+//!
+//! A parsed head keeps the bytes it arrived in; its fields are offsets into them, so parsing
+//! allocates nothing per field. Names keep their original case; order and duplicates are kept;
+//! look-ups compare names case-insensitively (RFC 9110 §5.1).
+
+use alloc::vec::Vec;
+use bytes::{Bytes, BytesMut};
+use core::fmt;
+use core::ops::Range;
+
+/// One field's name and value as offsets into the buffer of its [`Headers`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    name: (u32, u32),
+    value: (u32, u32),
+}
+
+impl Entry {
+    /// Offsets must fit `u32`, which the head limits guarantee for parsed heads.
+    pub(crate) fn new(name: Range<usize>, value: Range<usize>) -> Self {
+        // invariant: callers pass offsets within a head bounded by `Limits::max_head` or checked
+        // against u32::MAX in `Headers::append`.
+        let c = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        Self {
+            name: (c(name.start), c(name.end)),
+            value: (c(value.start), c(value.end)),
+        }
+    }
+
+    pub(crate) fn value_end(&self) -> usize {
+        self.value.1 as usize
+    }
+
+    pub(crate) fn set_value_end(&mut self, end: usize) {
+        self.value.1 = u32::try_from(end).unwrap_or(u32::MAX);
+    }
+
+    fn name<'a>(&self, buf: &'a [u8]) -> &'a [u8] {
+        buf.get(self.name.0 as usize..self.name.1 as usize)
+            .unwrap_or_default()
+    }
+
+    fn value<'a>(&self, buf: &'a [u8]) -> &'a [u8] {
+        buf.get(self.value.0 as usize..self.value.1 as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// An ordered list of fields: a header section or a trailer section.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    buf: Bytes,
+    entries: Vec<Entry>,
+}
+
+impl Headers {
+    /// An empty field section.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            buf: Bytes::new(),
+            entries: Vec::new(),
+        }
+    }
+
+    /// Fields parsed from `buf`, located by `entries`.
+    pub(crate) fn from_parts(buf: Bytes, entries: Vec<Entry>) -> Self {
+        Self { buf, entries }
+    }
+
+    /// The number of field lines.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no fields.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The fields in order, as (name, value) byte slices.
+    pub fn iter(&self) -> Iter<'_> {
+        Iter {
+            buf: &self.buf,
+            entries: self.entries.iter(),
+        }
+    }
+
+    /// The value of the first field called `name` (compared case-insensitively).
+    #[must_use]
+    pub fn get(&self, name: impl AsRef<[u8]>) -> Option<&[u8]> {
+        let name = name.as_ref();
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The values of every field called `name`, in order.
+    pub fn get_all<'a, N: AsRef<[u8]> + ?Sized>(
+        &'a self,
+        name: &'a N,
+    ) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.values(name.as_ref())
+    }
+
+    fn values<'a>(&'a self, name: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// Whether a field called `name` is present.
+    #[must_use]
+    pub fn contains(&self, name: impl AsRef<[u8]>) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The elements of the comma-separated lists in every field called `name`, in order, with
+    /// optional whitespace trimmed and empty elements skipped (RFC 9110 §5.6.1).
+    ///
+    /// Commas inside quoted strings are not treated specially: use this for token lists.
+    pub fn list<'a, N: AsRef<[u8]> + ?Sized>(
+        &'a self,
+        name: &'a N,
+    ) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.elements(name.as_ref())
+    }
+
+    fn elements<'a>(&'a self, name: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.values(name)
+            .flat_map(|v| v.split(|&b| b == b','))
+            .map(trim_ows)
+            .filter(|e| !e.is_empty())
+    }
+
+    /// Whether the comma lists of the fields called `name` hold `token`, case-insensitively
+    /// (as `Connection: keep-alive, Upgrade` holds `upgrade`).
+    #[must_use]
+    pub fn has_token(&self, name: impl AsRef<[u8]>, token: impl AsRef<[u8]>) -> bool {
+        let token = token.as_ref();
+        self.elements(name.as_ref())
+            .any(|e| e.eq_ignore_ascii_case(token))
+    }
+
+    /// Appends a field. Names and values are checked when the head is sent, not here.
+    ///
+    /// The bytes are copied into the section's own buffer.
+    pub fn append(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+        let (name, value) = (name.as_ref(), value.as_ref());
+        let mut buf = match core::mem::take(&mut self.buf).try_into_mut() {
+            Ok(m) => m,
+            Err(shared) => BytesMut::from(&shared[..]),
+        };
+        buf.reserve(name.len() + value.len());
+        let n0 = buf.len();
+        buf.extend_from_slice(name);
+        let v0 = buf.len();
+        buf.extend_from_slice(value);
+        let end = buf.len();
+        self.buf = buf.freeze();
+        self.entries.push(Entry::new(n0..v0, v0..end));
+    }
+
+    /// Removes every field called `name`; returns how many were removed.
+    pub fn remove(&mut self, name: impl AsRef<[u8]>) -> usize {
+        let before = self.entries.len();
+        let buf = &self.buf;
+        self.entries
+            .retain(|e| !e.name(buf).eq_ignore_ascii_case(name.as_ref()));
+        before - self.entries.len()
+    }
+
+    /// The number of bytes these fields take when serialized as field lines.
+    pub(crate) fn encoded_len(&self) -> usize {
+        self.iter().map(|(n, v)| n.len() + v.len() + 4).sum()
+    }
+}
+
+/// Optional whitespace (SP / HTAB) trimmed from both ends (RFC 9110 §5.6.3).
+pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
+}
+
+/// An iterator over the (name, value) pairs of [`Headers`].
+#[derive(Clone, Debug)]
+pub struct Iter<'a> {
+    buf: &'a [u8],
+    entries: core::slice::Iter<'a, Entry>,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let e = self.entries.next()?;
+        Some((e.name(self.buf), e.value(self.buf)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.entries.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
+
+impl<'a> IntoIterator for &'a Headers {
+    type Item = (&'a [u8], &'a [u8]);
+    type IntoIter = Iter<'a>;
+
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for Headers {
+    fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
+        let mut h = Self::new();
+        for (n, v) in iter {
+            h.append(n, v);
+        }
+        h
+    }
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(|(n, v)| (Lossy(n), Lossy(v))))
+            .finish()
+    }
+}
+
+/// Shows bytes as text where they are printable ASCII, escaped elsewhere.
+pub(crate) struct Lossy<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Debug for Lossy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for &b in self.0 {
+            if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
+                fmt::Write::write_char(f, char::from(b))?;
+            } else {
+                write!(f, "\\x{b:02x}")?;
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_are_case_insensitive_and_keep_order_and_case() {
+        let h: Headers = [("Host", "a"), ("X-Dup", "1"), ("x-dup", "2")]
+            .into_iter()
+            .collect();
+        assert_eq!(h.len(), 3);
+        assert_eq!(h.get("HOST"), Some(&b"a"[..]));
+        assert_eq!(h.get_all("X-DUP").collect::<Vec<_>>(), [b"1", b"2"]);
+        let names: Vec<_> = h.iter().map(|(n, _)| n).collect();
+        assert_eq!(names, [&b"Host"[..], b"X-Dup", b"x-dup"]);
+        assert!(!h.contains("missing"));
+    }
+
+    #[test]
+    fn comma_lists_trim_and_skip_empty_elements() {
+        let h: Headers = [("Connection", " keep-alive , ,Upgrade"), ("connection", "close")]
+            .into_iter()
+            .collect();
+        let l: Vec<_> = h.list("connection").collect();
+        assert_eq!(l, [&b"keep-alive"[..], b"Upgrade", b"close"]);
+        assert!(h.has_token("Connection", "upgrade"));
+        assert!(!h.has_token("Connection", "te"));
+    }
+
+    #[test]
+    fn remove_drops_every_match() {
+        let mut h: Headers = [("A", "1"), ("b", "2"), ("a", "3")].into_iter().collect();
+        assert_eq!(h.remove("A"), 2);
+        assert_eq!(h.iter().collect::<Vec<_>>(), [(&b"b"[..], &b"2"[..])]);
+    }
+
+    #[test]
+    fn append_after_clone_does_not_disturb_the_clone() {
+        let mut a: Headers = [("A", "1")].into_iter().collect();
+        let b = a.clone();
+        a.append("B", "2");
+        assert_eq!(b.len(), 1);
+        assert_eq!(a.get("b"), Some(&b"2"[..]));
+        assert_eq!(a.get("a"), Some(&b"1"[..]));
+    }
+
+    #[test]
+    fn trim_ows_trims_spaces_and_tabs_only() {
+        assert_eq!(trim_ows(b" \t a b\t "), b"a b");
+        assert_eq!(trim_ows(b"   "), b"");
+    }
+}

@@ -1,0 +1,150 @@
+//! Named limits, leniency flags and timeouts: everything a deployment may tune.
+//!
+//! Every limit counts bytes as they arrive on the wire, line terminators included, and is
+//! enforced at the byte where it is crossed, whatever the split of the input. Each default cites
+//! the precedent it follows.
+
+use core::time::Duration;
+
+/// Size and count limits on what the peer may send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Longest request line, CRLF included (414 when crossed).
+    ///
+    /// Default 8 KiB: nginx `large_client_header_buffers` is 8k, Apache `LimitRequestLine` 8190.
+    pub max_request_line: usize,
+    /// Longest status line of a response, CRLF included.
+    ///
+    /// Default 8 KiB, as for the request line.
+    pub max_status_line: usize,
+    /// Longest single field line, CRLF included (431 when crossed).
+    ///
+    /// Default 8 KiB: Apache `LimitRequestFieldSize` 8190, nginx 8k per line.
+    pub max_field_line: usize,
+    /// Largest whole head: start line, field lines and the empty line (431 when crossed).
+    ///
+    /// Default 32 KiB: nginx's default of four 8k buffers for large heads.
+    pub max_head: usize,
+    /// Most field lines in one head, and separately in one trailer section (431 when crossed).
+    ///
+    /// Default 100: Apache `LimitRequestFields`, hyper's default `max_headers`.
+    pub max_fields: usize,
+    /// Longest chunk-size line, extensions and CRLF included (400 when crossed).
+    ///
+    /// Default 4 KiB: a size needs at most 18 bytes; the rest is room for extensions.
+    pub max_chunk_line: usize,
+    /// Most chunk-extension bytes in one message, all chunks together (400 when crossed).
+    ///
+    /// Default 16 KiB: hyper's limit on chunk extensions per message.
+    pub max_chunk_extensions: usize,
+    /// Largest trailer section, its final empty line included (431 when crossed).
+    ///
+    /// Default 8 KiB: one field line's worth, as trailers are rare and small.
+    pub max_trailers: usize,
+    /// Largest message body after removing the chunked coding (413 when crossed).
+    ///
+    /// Default 1 GiB: Apache's `LimitRequestBody` default since 2.4.54.
+    pub max_body: u64,
+    /// Most unread request body bytes the server reads and throws away after its response is
+    /// complete, to keep the connection open; past this it closes instead.
+    ///
+    /// Default 64 KiB: hyper and Go drain small remainders in the same way (Go: 256 KiB).
+    pub max_discard: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_request_line: 8 * 1024,
+            max_status_line: 8 * 1024,
+            max_field_line: 8 * 1024,
+            max_head: 32 * 1024,
+            max_fields: 100,
+            max_chunk_line: 4 * 1024,
+            max_chunk_extensions: 16 * 1024,
+            max_trailers: 8 * 1024,
+            max_body: 1 << 30,
+            max_discard: 64 * 1024,
+        }
+    }
+}
+
+/// Departures from strict RFC 9112 that real peers sometimes need, each off by default.
+///
+/// None of them changes where a message ends: each accepts input the strict parser would reject,
+/// and reads it with the one meaning it can have.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Leniency {
+    /// Accept a bare LF as a line terminator (RFC 9112 §2.2 permits a recipient to).
+    pub allow_bare_lf: bool,
+    /// When a request has both Transfer-Encoding and Content-Length, follow RFC 9112 §6.1:
+    /// chunked wins, Content-Length is ignored, and the connection closes after the response.
+    ///
+    /// By default such a request is rejected (400) and the connection closed, the safe answer
+    /// to the most common request-smuggling vector.
+    pub chunked_overrides_content_length: bool,
+    /// Accept several Content-Length values when they are all identical (RFC 9112 §6.3 step 5
+    /// allows either choice). By default any repetition is rejected (400).
+    pub allow_identical_content_lengths: bool,
+    /// Accept request-targets with bytes outside the URI grammar (`"`, `<`, `>`, `\`, `^`,
+    /// `` ` ``, `{`, `|`, `}`, obs-text, stray `%`) that some clients send unencoded. Spaces and
+    /// control bytes stay forbidden.
+    pub allow_unsafe_target_bytes: bool,
+    /// Accept obs-fold (a field line continued on the next line) in responses, replacing each
+    /// fold with spaces (RFC 9112 §5.2). Requests with obs-fold are always rejected.
+    pub allow_obs_fold_in_responses: bool,
+    /// Accept whitespace between a field name and its colon in responses, and drop it.
+    /// Requests with it are always rejected (RFC 9112 §5.1).
+    pub allow_space_before_colon_in_responses: bool,
+}
+
+/// How long the engine waits for the peer in each state. `None` waits forever.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Timeouts {
+    /// From the first byte of a head (or from the connection's start, for its first request)
+    /// to the head's end: a slow head is answered 408 and closed (slowloris).
+    ///
+    /// Default 30 s: hyper's `header_read_timeout`; nginx's `client_header_timeout` is 60 s.
+    pub header_read: Option<Duration>,
+    /// From the end of a response to the first byte of the next request on a kept-alive
+    /// connection: expiry closes the connection quietly.
+    ///
+    /// Default 75 s: nginx `keepalive_timeout`.
+    pub idle: Option<Duration>,
+    /// Longest wait for more body bytes while the application is reading the body: 408, or a
+    /// quiet close once a response has started.
+    ///
+    /// Default 60 s: nginx `client_body_timeout` (measured between two reads, as here).
+    pub body_read: Option<Duration>,
+    /// Client role: how long a request with `Expect: 100-continue` holds its body before sending
+    /// it anyway (RFC 9110 §10.1.1).
+    ///
+    /// Default 1 s: curl's `--expect100-timeout`.
+    pub continue_wait: Option<Duration>,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            header_read: Some(Duration::from_secs(30)),
+            idle: Some(Duration::from_secs(75)),
+            body_read: Some(Duration::from_secs(60)),
+            continue_wait: Some(Duration::from_secs(1)),
+        }
+    }
+}
+
+/// Everything a connection can be configured with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Config {
+    /// Size and count limits.
+    pub limits: Limits,
+    /// Lenient parsing, each flag off by default.
+    pub leniency: Leniency,
+    /// Timers.
+    pub timeouts: Timeouts,
+}

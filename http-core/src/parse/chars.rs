@@ -1,0 +1,148 @@
+//! Byte classes of the HTTP grammars, as lookup tables, and word-at-a-time scanning.
+//!
+//! Each class cites its ABNF. The tables are built at compile time; the scanners read eight
+//! bytes at a time with `u64::from_le_bytes` (safe code) and fall back to the table only for a
+//! word that holds a suspicious byte.
+
+/// A 256-entry table of the bytes for which `$pred` holds, built at compile time.
+macro_rules! table {
+    (|$b:ident| $pred:expr) => {{
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let $b = i as u8;
+            t[i] = $pred;
+            i += 1;
+        }
+        t
+    }};
+}
+
+/// `tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|"
+/// / "~" / DIGIT / ALPHA` (RFC 9110 §5.6.2).
+static TCHAR: [bool; 256] = table!(|b| matches!(b,
+    b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
+    | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z'));
+
+/// `field-vchar = VCHAR / obs-text`, plus SP and HTAB inside a value (RFC 9110 §5.5). The same
+/// set makes up `reason-phrase` (RFC 9112 §4) and `qdtext` without the quote and backslash.
+static VALUE: [bool; 256] = table!(|b| b == b'\t' || b == b' ' || (b >= 0x21 && b != 0x7f));
+
+/// Bytes a request-target may hold outside `%`-escapes: `unreserved / sub-delims / ":" / "@"
+/// / "/" / "?"` (RFC 3986 §3.3, §3.4), and `[` `]` for IP literals in an authority.
+static URI: [bool; 256] = table!(|b| matches!(b,
+    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~'
+    | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+    | b':' | b'@' | b'/' | b'?' | b'[' | b']'));
+
+/// Whether `b` is a `tchar`.
+#[inline]
+pub(crate) fn is_tchar(b: u8) -> bool {
+    TCHAR[usize::from(b)]
+}
+
+/// Whether `s` is a `token = 1*tchar`.
+#[inline]
+pub(crate) fn is_token(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+}
+
+/// Whether `b` may appear in a field value, reason phrase or quoted string.
+#[inline]
+pub(crate) fn is_value_byte(b: u8) -> bool {
+    VALUE[usize::from(b)]
+}
+
+/// Whether `b` may appear unescaped in a strict request-target.
+#[inline]
+pub(crate) fn is_uri_byte(b: u8) -> bool {
+    URI[usize::from(b)]
+}
+
+/// The value of a hex digit.
+#[inline]
+pub(crate) fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `w` is below 0x20 or equal to 0x7f. Exact as a yes/no answer (the
+/// classic `hasless` and `haszero` bit tricks); which byte it was is found by the caller.
+#[inline]
+fn word_has_control(w: u64) -> bool {
+    let below_space = w.wrapping_sub(LO * 0x20) & !w & HI;
+    let x = w ^ (LO * 0x7f);
+    let del = x.wrapping_sub(LO) & !x & HI;
+    (below_space | del) != 0
+}
+
+/// The index of the first byte of `s` that is not allowed in a field value, if any.
+///
+/// Eight bytes at a time; a word with a control byte (HTAB included, which is allowed) is
+/// checked byte by byte.
+pub(crate) fn find_invalid_value_byte(s: &[u8]) -> Option<usize> {
+    let mut chunks = s.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if word_has_control(u64::from_le_bytes(word))
+            && let Some(i) = chunk.iter().position(|&b| !is_value_byte(b))
+        {
+            return Some(base + i);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| !is_value_byte(b))
+        .map(|i| base + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_scan_matches_the_table_for_every_byte_at_every_offset() {
+        for bad in 0u8..=255 {
+            for len in [1usize, 7, 8, 9, 16, 23] {
+                for pos in 0..len {
+                    let mut s = alloc::vec![b'a'; len];
+                    s[pos] = bad;
+                    let want = if is_value_byte(bad) { None } else { Some(pos) };
+                    assert_eq!(find_invalid_value_byte(&s), want, "byte {bad:#x} at {pos}/{len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn value_scan_allows_tabs_and_obs_text() {
+        assert_eq!(find_invalid_value_byte(b"a\tb\xff\x80 c~!\t\t\t\t\t\t\t\t"), None);
+        assert_eq!(find_invalid_value_byte(b"abcdefgh\x7fij"), Some(8));
+        assert_eq!(find_invalid_value_byte(b"abcdefgh\r"), Some(8));
+    }
+
+    #[test]
+    fn classes_follow_the_abnf() {
+        assert!(is_token(b"GET"));
+        assert!(is_token(b"x-Custom_Method!#$%&'*+.^`|~09"));
+        for b in b"()<>@,;:\\\"/[]?={} \t".iter() {
+            assert!(!is_tchar(*b), "{}", *b as char);
+        }
+        assert!(!is_token(b""));
+        assert!(is_uri_byte(b'/') && is_uri_byte(b'~') && !is_uri_byte(b'#'));
+        assert!(!is_uri_byte(b'"') && !is_uri_byte(b'{') && !is_uri_byte(b' '));
+        assert_eq!(hex_value(b'F'), Some(15));
+        assert_eq!(hex_value(b'g'), None);
+    }
+}

@@ -1,0 +1,560 @@
+//! Heads: the start line and field lines of a message, and trailer sections (RFC 9112 §2–§5).
+//!
+//! The parser is incremental and split-invariant. It walks the buffer one line at a time,
+//! searching each line for its LF once (memchr, resuming where the last search stopped), so a
+//! head costs O(n) however it arrives. A line is validated only when it is complete; limits
+//! are judged by the byte at which they are known to be crossed, so the whole input, the same
+//! input one byte at a time, and any split in between all fail with the same error.
+
+use super::chars::{find_invalid_value_byte, is_token};
+use super::target;
+use crate::error::RemoteError;
+use crate::event::Version;
+use crate::headers::{Entry, trim_ows};
+use crate::limits::Config;
+use alloc::vec::Vec;
+use bytes::{Buf, Bytes, BytesMut};
+use core::ops::Range;
+
+/// What kind of section is being parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum HeadKind {
+    /// request-line, then fields (RFC 9112 §3).
+    Request,
+    /// status-line, then fields (RFC 9112 §4).
+    Response,
+    /// A trailer section: fields only (RFC 9112 §7.1.2).
+    Trailers,
+}
+
+/// A parsed start line, as offsets into the head.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum StartLine {
+    /// Trailers have none.
+    None,
+    Request {
+        method: Range<usize>,
+        target: Range<usize>,
+        version: Version,
+    },
+    Response {
+        version: Version,
+        status: u16,
+        reason: Range<usize>,
+    },
+}
+
+/// A complete head, split off the receive buffer.
+#[derive(Debug)]
+pub(crate) struct ParsedHead {
+    pub(crate) bytes: Bytes,
+    pub(crate) start: StartLine,
+    pub(crate) entries: Vec<Entry>,
+}
+
+/// Resumable state of one head being parsed.
+#[derive(Debug)]
+pub(crate) struct HeadParser {
+    kind: HeadKind,
+    /// Offset of the current line in the buffer.
+    line_start: usize,
+    /// How far the current line has been searched for LF.
+    scanned: usize,
+    start: StartLine,
+    entries: Vec<Entry>,
+}
+
+/// The limits that apply to one kind of section, and the error each raises.
+struct SectionLimits {
+    first_line: (usize, RemoteError),
+    field_line: (usize, RemoteError),
+    total: (usize, RemoteError),
+    fields: usize,
+}
+
+impl HeadParser {
+    pub(crate) fn new(kind: HeadKind) -> Self {
+        Self {
+            kind,
+            line_start: 0,
+            scanned: 0,
+            start: StartLine::None,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Bytes of the buffer this parser has consumed into lines so far (for the deadline logic:
+    /// whether a head has begun).
+    pub(crate) fn has_started(&self, buffered: usize) -> bool {
+        buffered > 0 || self.line_start > 0
+    }
+
+    fn limits(&self, cfg: &Config) -> SectionLimits {
+        let l = &cfg.limits;
+        let field_line = (l.max_field_line, RemoteError::FieldLineTooLong);
+        let (first_line, total) = match self.kind {
+            HeadKind::Request => (
+                (l.max_request_line, RemoteError::RequestLineTooLong),
+                (l.max_head, RemoteError::HeadTooLarge),
+            ),
+            HeadKind::Response => (
+                (l.max_status_line, RemoteError::StatusLineTooLong),
+                (l.max_head, RemoteError::HeadTooLarge),
+            ),
+            HeadKind::Trailers => (field_line, (l.max_trailers, RemoteError::TrailersTooLarge)),
+        };
+        SectionLimits {
+            first_line,
+            field_line,
+            total,
+            fields: l.max_fields,
+        }
+    }
+
+    fn on_start_line(&self) -> bool {
+        self.kind != HeadKind::Trailers && self.start == StartLine::None
+    }
+
+    /// Parses as much of `buf` as is complete. On `Ok(Some(head))` the head's bytes have been
+    /// split off the front of `buf`; on `Ok(None)` more bytes are needed.
+    pub(crate) fn parse(
+        &mut self,
+        buf: &mut BytesMut,
+        cfg: &Config,
+    ) -> Result<Option<ParsedHead>, RemoteError> {
+        let limits = self.limits(cfg);
+        loop {
+            let Some(found) = memchr::memchr(b'\n', &buf[self.scanned..]) else {
+                self.scanned = buf.len();
+                return self.check_incomplete(buf.len(), &limits).map(|()| None);
+            };
+            let lf = self.scanned + found;
+            let ls = self.line_start;
+            let line_limit = if self.on_start_line() {
+                limits.first_line
+            } else {
+                limits.field_line
+            };
+            // Limits first: they are known crossed before the LF arrives.
+            let line_known = (lf - ls + 1 > line_limit.0).then(|| known_at(ls, line_limit.0));
+            let total_known =
+                (lf + 1 > limits.total.0).then(|| known_at(0, limits.total.0));
+            if let Some(e) = earliest(line_known, line_limit.1, total_known, limits.total.1) {
+                return Err(e);
+            }
+            // The line's content, without its terminator (RFC 9112 §2.2).
+            let end = if lf > ls && buf[lf - 1] == b'\r' {
+                lf - 1
+            } else if cfg.leniency.allow_bare_lf {
+                lf
+            } else {
+                return Err(RemoteError::BareLf);
+            };
+            self.line_start = lf + 1;
+            self.scanned = lf + 1;
+
+            if end == ls {
+                if self.on_start_line() {
+                    // RFC 9112 §2.2: a server SHOULD ignore empty lines before the
+                    // request-line. They are dropped from the buffer, so they cost no memory.
+                    if self.kind == HeadKind::Request {
+                        buf.advance(lf + 1);
+                        self.line_start = 0;
+                        self.scanned = 0;
+                        continue;
+                    }
+                    return Err(RemoteError::InvalidStartLine);
+                }
+                // The empty line ends the section.
+                let bytes = buf.split_to(lf + 1).freeze();
+                let start = core::mem::replace(&mut self.start, StartLine::None);
+                let entries = core::mem::take(&mut self.entries);
+                self.line_start = 0;
+                self.scanned = 0;
+                return Ok(Some(ParsedHead {
+                    bytes,
+                    start,
+                    entries,
+                }));
+            }
+            if self.on_start_line() {
+                self.start = match self.kind {
+                    HeadKind::Request => request_line(&buf[..end], cfg)?,
+                    _ => status_line(&buf[..end])?,
+                };
+            } else {
+                if self.entries.len() >= limits.fields {
+                    return Err(RemoteError::TooManyFields);
+                }
+                self.field_line(buf, ls, end, cfg)?;
+            }
+        }
+    }
+
+    /// Checks the limits against an incomplete line that ends at `len`.
+    fn check_incomplete(&self, len: usize, limits: &SectionLimits) -> Result<(), RemoteError> {
+        let ls = self.line_start;
+        let line_limit = if self.on_start_line() {
+            limits.first_line
+        } else {
+            limits.field_line
+        };
+        // With no LF yet, the finished line will be at least one byte longer than what is here.
+        let line_known = (len - ls >= line_limit.0).then(|| known_at(ls, line_limit.0));
+        let total_known = (len >= limits.total.0).then(|| known_at(0, limits.total.0));
+        match earliest(line_known, line_limit.1, total_known, limits.total.1) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// One field line, `buf[ls..end]` (RFC 9112 §5).
+    fn field_line(
+        &mut self,
+        buf: &mut BytesMut,
+        ls: usize,
+        end: usize,
+        cfg: &Config,
+    ) -> Result<(), RemoteError> {
+        let response = self.kind == HeadKind::Response;
+        let line = &buf[ls..end];
+        if matches!(line[0], b' ' | b'\t') {
+            // RFC 9112 §5.2: obs-fold. Only a response may have it, only by opt-in, and only
+            // after a field; the fold is replaced by spaces in place.
+            let lenient = response && cfg.leniency.allow_obs_fold_in_responses;
+            if !lenient || self.entries.is_empty() {
+                // RFC 9112 §2.2: whitespace before the first field line; §5.2 otherwise.
+                return Err(RemoteError::ObsFold);
+            }
+            let content = trim_ows(line);
+            if let Some(i) = find_invalid_value_byte(content) {
+                return Err(value_error(content[i]));
+            }
+            if !content.is_empty() {
+                let new_end = ls + trimmed_end(line);
+                // invariant: checked non-empty just above.
+                let Some(prev) = self.entries.last_mut() else {
+                    return Err(RemoteError::ObsFold);
+                };
+                // The previous value's trailing whitespace and the line break become spaces,
+                // so the unfolded value is one contiguous slice.
+                buf[prev.value_end()..ls].fill(b' ');
+                prev.set_value_end(new_end);
+            }
+            return Ok(());
+        }
+        let colon = memchr::memchr(b':', line).ok_or(RemoteError::InvalidFieldName)?;
+        let mut name = &line[..colon];
+        if let [.., b' ' | b'\t'] = name {
+            // RFC 9112 §5.1: a server MUST reject whitespace before the colon.
+            if !(response && cfg.leniency.allow_space_before_colon_in_responses) {
+                return Err(RemoteError::SpaceBeforeColon);
+            }
+            name = name.trim_ascii_end();
+        }
+        if !is_token(name) {
+            return Err(RemoteError::InvalidFieldName);
+        }
+        let raw = &line[colon + 1..];
+        if let Some(i) = find_invalid_value_byte(raw) {
+            return Err(value_error(raw[i]));
+        }
+        // OWS around the value is not part of it (RFC 9112 §5.1).
+        let lead = raw.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        let v0 = ls + colon + 1 + lead;
+        let value = &raw[lead..trimmed_end(raw).max(lead)];
+        self.entries.push(Entry::new(ls..ls + name.len(), v0..v0 + value.len()));
+        Ok(())
+    }
+}
+
+/// The offset of the end of `s` once trailing SP / HTAB are trimmed.
+fn trimmed_end(s: &[u8]) -> usize {
+    let mut n = s.len();
+    while n > 0 && matches!(s[n - 1], b' ' | b'\t') {
+        n -= 1;
+    }
+    n
+}
+
+/// The error for a byte a field value may not hold.
+fn value_error(b: u8) -> RemoteError {
+    if b == b'\r' {
+        RemoteError::BareCr
+    } else {
+        RemoteError::InvalidFieldValue
+    }
+}
+
+/// The offset at which a section starting at `start` is known to exceed `limit` bytes when no
+/// LF has come: the limit's last byte, which leaves no room for the LF.
+fn known_at(start: usize, limit: usize) -> usize {
+    start + limit.max(1) - 1
+}
+
+/// Of two crossed limits, the one crossed first (the line's on a tie).
+fn earliest(
+    line: Option<usize>,
+    line_err: RemoteError,
+    total: Option<usize>,
+    total_err: RemoteError,
+) -> Option<RemoteError> {
+    match (line, total) {
+        (Some(l), Some(t)) => Some(if t < l { total_err } else { line_err }),
+        (Some(_), None) => Some(line_err),
+        (None, Some(_)) => Some(total_err),
+        (None, None) => None,
+    }
+}
+
+/// `HTTP-version = HTTP-name "/" DIGIT "." DIGIT` (RFC 9112 §2.3). A major version other than
+/// 1 is well-formed but unsupported (505); a minor above 1 reads as 1.1 (RFC 9110 §2.5).
+fn version(v: &[u8]) -> Result<Version, RemoteError> {
+    match v {
+        [b'H', b'T', b'T', b'P', b'/', major @ b'0'..=b'9', b'.', minor @ b'0'..=b'9'] => {
+            match (major, minor) {
+                (b'1', b'0') => Ok(Version::Http10),
+                (b'1', _) => Ok(Version::Http11),
+                _ => Err(RemoteError::UnsupportedVersion),
+            }
+        }
+        _ => Err(RemoteError::InvalidVersion),
+    }
+}
+
+/// `request-line = method SP request-target SP HTTP-version` (RFC 9112 §3), exactly one SP
+/// between the parts (§3: no other whitespace is allowed in a strict parser).
+fn request_line(line: &[u8], cfg: &Config) -> Result<StartLine, RemoteError> {
+    let sp1 = memchr::memchr(b' ', line).ok_or(RemoteError::InvalidStartLine)?;
+    let method = &line[..sp1];
+    let rest = &line[sp1 + 1..];
+    let sp2 = memchr::memchr(b' ', rest).ok_or(RemoteError::InvalidStartLine)?;
+    let target = &rest[..sp2];
+    let ver = &rest[sp2 + 1..];
+    if method.is_empty() || target.is_empty() {
+        return Err(RemoteError::InvalidStartLine);
+    }
+    if !is_token(method) {
+        // A control byte (a bare CR or NUL) is reported as such.
+        return Err(if method.contains(&b'\r') {
+            RemoteError::BareCr
+        } else {
+            RemoteError::InvalidMethod
+        });
+    }
+    let version = version(ver).map_err(|e| {
+        if ver.contains(&b'\r') {
+            RemoteError::BareCr
+        } else {
+            e
+        }
+    })?;
+    if target.contains(&b'\r') {
+        return Err(RemoteError::BareCr);
+    }
+    target::check(method, target, &cfg.leniency)?;
+    let t0 = sp1 + 1;
+    Ok(StartLine::Request {
+        method: 0..sp1,
+        target: t0..t0 + sp2,
+        version,
+    })
+}
+
+/// `status-line = HTTP-version SP status-code SP [ reason-phrase ]` (RFC 9112 §4). The space
+/// before an empty reason is often omitted by real servers; a missing one is accepted, since
+/// the reason carries no meaning and its absence cannot move where the message ends.
+fn status_line(line: &[u8]) -> Result<StartLine, RemoteError> {
+    let sp = memchr::memchr(b' ', line).ok_or(RemoteError::InvalidStartLine)?;
+    let version = version(&line[..sp])?;
+    let rest = &line[sp + 1..];
+    let (code, reason_start) = match rest {
+        [a, b, c] => ([*a, *b, *c], rest.len()),
+        [a, b, c, b' ', ..] => ([*a, *b, *c], 4),
+        _ => return Err(RemoteError::InvalidStatus),
+    };
+    if !code.iter().all(u8::is_ascii_digit) || code[0] == b'0' {
+        return Err(RemoteError::InvalidStatus);
+    }
+    let status = code
+        .iter()
+        .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    let reason = &rest[reason_start..];
+    if let Some(i) = find_invalid_value_byte(reason) {
+        return Err(value_error(reason[i]));
+    }
+    let r0 = sp + 1 + reason_start;
+    Ok(StartLine::Response {
+        version,
+        status,
+        reason: r0..r0 + reason.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::headers::Headers;
+    use crate::parse::testing::{Incremental, Outcome, check};
+
+    struct Head<'a>(HeadParser, &'a Config);
+
+    impl Incremental for Head<'_> {
+        type Output = (StartLine, Vec<(Vec<u8>, Vec<u8>)>);
+
+        fn step(&mut self, buf: &mut BytesMut, _eof: bool) -> Result<Option<Self::Output>, RemoteError> {
+            Ok(self.0.parse(buf, self.1)?.map(|h| {
+                let fields = Headers::from_parts(h.bytes, h.entries)
+                    .iter()
+                    .map(|(n, v)| (n.to_vec(), v.to_vec()))
+                    .collect();
+                (h.start, fields)
+            }))
+        }
+    }
+
+    fn request(input: &[u8], cfg: &Config) -> Outcome<(StartLine, Vec<(Vec<u8>, Vec<u8>)>)> {
+        check(input, || Head(HeadParser::new(HeadKind::Request), cfg))
+    }
+
+    fn response(input: &[u8], cfg: &Config) -> Outcome<(StartLine, Vec<(Vec<u8>, Vec<u8>)>)> {
+        check(input, || Head(HeadParser::new(HeadKind::Response), cfg))
+    }
+
+    #[test]
+    fn parses_a_request_head_with_fields() {
+        let cfg = Config::default();
+        let (start, fields) = request(
+            b"GET /a?b=c HTTP/1.1\r\nHost: x\r\nX-Empty:\r\nX-Pad: \t v a \t\r\n\r\n",
+            &cfg,
+        )
+        .unwrap_done();
+        assert_eq!(
+            start,
+            StartLine::Request {
+                method: 0..3,
+                target: 4..10,
+                version: Version::Http11
+            }
+        );
+        assert_eq!(
+            fields,
+            [
+                (b"Host".to_vec(), b"x".to_vec()),
+                (b"X-Empty".to_vec(), b"".to_vec()),
+                (b"X-Pad".to_vec(), b"v a".to_vec()),
+            ]
+        );
+    }
+
+    #[test]
+    fn skips_leading_empty_lines() {
+        let cfg = Config::default();
+        let (start, _) = request(b"\r\n\r\nGET / HTTP/1.0\r\n\r\n", &cfg).unwrap_done();
+        assert!(matches!(
+            start,
+            StartLine::Request {
+                version: Version::Http10,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn rejects_what_the_grammar_forbids() {
+        let cfg = Config::default();
+        let cases: &[(&[u8], RemoteError)] = &[
+            (b"GET  / HTTP/1.1\r\n\r\n", RemoteError::InvalidStartLine),
+            (b"GET / HTTP/1.1 \r\n\r\n", RemoteError::InvalidVersion),
+            (b"GET / http/1.1\r\n\r\n", RemoteError::InvalidVersion),
+            (b"GET / HTTP/2.0\r\n\r\n", RemoteError::UnsupportedVersion),
+            (b"G(T / HTTP/1.1\r\n\r\n", RemoteError::InvalidMethod),
+            (b"GET / HTTP/1.1\nHost: a\r\n\r\n", RemoteError::BareLf),
+            (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", RemoteError::SpaceBeforeColon),
+            (b"GET / HTTP/1.1\r\nHost: a\r\n b\r\n\r\n", RemoteError::ObsFold),
+            (b"GET / HTTP/1.1\r\n Host: a\r\n\r\n", RemoteError::ObsFold),
+            (b"GET / HTTP/1.1\r\nHo\rst: a\r\n\r\n", RemoteError::InvalidFieldName),
+            (b"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", RemoteError::BareCr),
+            (b"GET / HTTP/1.1\r\nHost: a\x00b\r\n\r\n", RemoteError::InvalidFieldValue),
+            (b"GET / HTTP/1.1\r\nNoColon\r\n\r\n", RemoteError::InvalidFieldName),
+            (b"GET / HTTP/1.1\r\n: empty\r\n\r\n", RemoteError::InvalidFieldName),
+        ];
+        for (input, want) in cases {
+            assert_eq!(request(input, &cfg).unwrap_err(), *want, "{:?}", crate::headers::Lossy(input));
+        }
+    }
+
+    #[test]
+    fn limits_hold_at_the_byte_before_and_after() {
+        let mut cfg = Config::default();
+        // "GET / HTTP/1.1\r\n" is 16 bytes.
+        cfg.limits.max_request_line = 16;
+        assert!(request(b"GET / HTTP/1.1\r\n\r\n", &cfg).is_done());
+        cfg.limits.max_request_line = 15;
+        assert_eq!(
+            request(b"GET / HTTP/1.1\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::RequestLineTooLong
+        );
+        // "A: b\r\n" is 6 bytes.
+        let mut cfg = Config::default();
+        cfg.limits.max_field_line = 6;
+        assert!(request(b"GET / HTTP/1.1\r\nA: b\r\n\r\n", &cfg).is_done());
+        cfg.limits.max_field_line = 5;
+        assert_eq!(
+            request(b"GET / HTTP/1.1\r\nA: b\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::FieldLineTooLong
+        );
+        // The whole head is 24 bytes.
+        let mut cfg = Config::default();
+        cfg.limits.max_head = 24;
+        assert!(request(b"GET / HTTP/1.1\r\nA: b\r\n\r\n", &cfg).is_done());
+        cfg.limits.max_head = 23;
+        assert_eq!(
+            request(b"GET / HTTP/1.1\r\nA: b\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::HeadTooLarge
+        );
+        let mut cfg = Config::default();
+        cfg.limits.max_fields = 2;
+        assert!(request(b"GET / HTTP/1.1\r\nA: b\r\nA: b\r\n\r\n", &cfg).is_done());
+        assert_eq!(
+            request(b"GET / HTTP/1.1\r\nA: b\r\nA: b\r\nA: b\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::TooManyFields
+        );
+    }
+
+    #[test]
+    fn the_limit_crossed_first_wins_whatever_the_split() {
+        // The field line would cross its limit after the head does: the head's error wins in
+        // every split, because the helper checks every split gives the same answer.
+        let mut cfg = Config::default();
+        cfg.limits.max_head = 20;
+        cfg.limits.max_field_line = 8;
+        assert_eq!(
+            request(b"GET / HTTP/1.1\r\nAAAAAAAAAAAAAA: b\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::HeadTooLarge
+        );
+        cfg.limits.max_head = 40;
+        assert_eq!(
+            request(b"GET / HTTP/1.1\r\nAAAAAAAAAAAAAA: b\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::FieldLineTooLong
+        );
+    }
+
+    #[test]
+    fn status_lines() {
+        assert_eq!(
+            status_line(b"HTTP/1.1 200 OK").unwrap(),
+            StartLine::Response {
+                version: Version::Http11,
+                status: 200,
+                reason: 13..15
+            }
+        );
+        assert!(status_line(b"HTTP/1.0 404").is_ok());
+        assert!(status_line(b"HTTP/1.1 204 ").is_ok());
+        assert_eq!(status_line(b"HTTP/1.1 20 OK"), Err(RemoteError::InvalidStatus));
+        assert_eq!(status_line(b"HTTP/1.1 2000 OK"), Err(RemoteError::InvalidStatus));
+        assert_eq!(status_line(b"HTTP/1.1 099 OK"), Err(RemoteError::InvalidStatus));
+        assert_eq!(status_line(b"HTTP/1.1 200 O\x00K"), Err(RemoteError::InvalidFieldValue));
+    }
+}

@@ -1,0 +1,211 @@
+//! The four forms of request-target and which method each belongs to (RFC 9112 §3.2).
+
+use super::chars::{hex_value, is_uri_byte};
+use crate::error::RemoteError;
+use crate::limits::Leniency;
+
+/// Which form a request-target takes (RFC 9112 §3.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TargetForm {
+    /// `absolute-path [ "?" query ]` (§3.2.1).
+    Origin,
+    /// `absolute-URI` (§3.2.2).
+    Absolute,
+    /// `uri-host ":" port`, for CONNECT only (§3.2.3).
+    Authority,
+    /// `*`, for OPTIONS only (§3.2.4).
+    Asterisk,
+}
+
+/// Checks `target` against the form its `method` requires and returns that form.
+pub(crate) fn check(method: &[u8], target: &[u8], lenient: &Leniency) -> Result<TargetForm, RemoteError> {
+    if method == b"CONNECT" {
+        // §3.2.3: authority-form is used only for CONNECT, and CONNECT uses only it.
+        return if is_authority_form(target) {
+            Ok(TargetForm::Authority)
+        } else {
+            Err(RemoteError::InvalidTarget)
+        };
+    }
+    if target == b"*" {
+        // §3.2.4: asterisk-form is used only for a server-wide OPTIONS.
+        return if method == b"OPTIONS" {
+            Ok(TargetForm::Asterisk)
+        } else {
+            Err(RemoteError::InvalidTarget)
+        };
+    }
+    let form = if target.first() == Some(&b'/') {
+        TargetForm::Origin
+    } else if has_scheme(target) {
+        TargetForm::Absolute
+    } else {
+        return Err(RemoteError::InvalidTarget);
+    };
+    if !uri_bytes_ok(target, lenient.allow_unsafe_target_bytes) {
+        return Err(RemoteError::InvalidTarget);
+    }
+    Ok(form)
+}
+
+/// Whether every byte belongs to the URI grammar and every `%` starts a `pct-encoded`
+/// (RFC 3986 §2.1). The lenient reading takes any visible byte, never SP or a control.
+fn uri_bytes_ok(target: &[u8], lenient: bool) -> bool {
+    if lenient {
+        return target.iter().all(|&b| b > 0x20 && b != 0x7f);
+    }
+    let mut i = 0;
+    while i < target.len() {
+        match target[i] {
+            b'%' => {
+                let ok = matches!(target.get(i + 1..i + 3), Some([a, b])
+                    if hex_value(*a).is_some() && hex_value(*b).is_some());
+                if !ok {
+                    return false;
+                }
+                i += 3;
+            }
+            b if is_uri_byte(b) => i += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` followed by `:` (RFC 3986 §3.1).
+fn has_scheme(target: &[u8]) -> bool {
+    let Some(colon) = memchr::memchr(b':', target) else {
+        return false;
+    };
+    let scheme = &target[..colon];
+    matches!(scheme.first(), Some(b) if b.is_ascii_alphabetic())
+        && scheme
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+}
+
+/// `authority-form = uri-host ":" port` with a non-empty port (RFC 9112 §3.2.3; RFC 9110
+/// §9.3.6: the client MUST send the port). `uri-host = IP-literal / IPv4address / reg-name`.
+fn is_authority_form(target: &[u8]) -> bool {
+    let Some(colon) = memchr::memrchr(b':', target) else {
+        return false;
+    };
+    let (host, port) = (&target[..colon], &target[colon + 1..]);
+    !port.is_empty() && port.len() <= 5 && port.iter().all(u8::is_ascii_digit) && is_host(host)
+}
+
+/// `uri-host` (RFC 3986 §3.2.2), as in a Host field or an authority-form target.
+pub(crate) fn is_host(host: &[u8]) -> bool {
+    match host {
+        [] => false,
+        [b'[', inner @ .., b']'] => {
+            // IP-literal: IPv6address or IPvFuture; their bytes, not their full grammar.
+            !inner.is_empty()
+                && inner.iter().all(|&b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b':' | b'.' | b'-' | b'_' | b'~' | b'!' | b'$' | b'&'
+                            | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=')
+                })
+        }
+        _ => {
+            // reg-name = *( unreserved / pct-encoded / sub-delims ); IPv4 is a subset.
+            let mut i = 0;
+            while i < host.len() {
+                let b = host[i];
+                if b == b'%' {
+                    match host.get(i + 1..i + 3) {
+                        Some([x, y]) if hex_value(*x).is_some() && hex_value(*y).is_some() => {}
+                        _ => return false,
+                    }
+                    i += 3;
+                    continue;
+                }
+                if !(is_uri_byte(b) && !matches!(b, b':' | b'@' | b'/' | b'?' | b'[' | b']')) {
+                    return false;
+                }
+                i += 1;
+            }
+            true
+        }
+    }
+}
+
+/// `Host = uri-host [ ":" port ]` (RFC 9110 §7.2); empty is allowed (RFC 9112 §3.2).
+pub(crate) fn is_host_field(value: &[u8]) -> bool {
+    if value.is_empty() {
+        return true;
+    }
+    let (host, port) = match memchr::memrchr(b':', value) {
+        // A colon inside an IP literal is not the port separator.
+        Some(c) if !value[c..].contains(&b']') => (&value[..c], &value[c + 1..]),
+        _ => (value, &b""[..]),
+    };
+    port.len() <= 5 && port.iter().all(u8::is_ascii_digit) && is_host(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(method: &str, target: &str) -> Result<TargetForm, RemoteError> {
+        check(method.as_bytes(), target.as_bytes(), &Leniency::default())
+    }
+
+    #[test]
+    fn forms_follow_their_methods() {
+        use TargetForm::*;
+        assert_eq!(form("GET", "/"), Ok(Origin));
+        assert_eq!(form("GET", "/a/b;c=d?e=f&g=%2F:@!$'()*+,~"), Ok(Origin));
+        assert_eq!(form("GET", "http://example.com/a?b"), Ok(Absolute));
+        assert_eq!(form("GET", "http://[::1]:80/"), Ok(Absolute));
+        assert_eq!(form("CONNECT", "example.com:443"), Ok(Authority));
+        assert_eq!(form("CONNECT", "[::1]:443"), Ok(Authority));
+        assert_eq!(form("OPTIONS", "*"), Ok(Asterisk));
+        assert_eq!(form("OPTIONS", "/x"), Ok(Origin));
+    }
+
+    #[test]
+    fn rejects_misplaced_and_malformed_targets() {
+        for (m, t) in [
+            ("GET", "*"),
+            ("CONNECT", "/"),
+            ("CONNECT", "example.com"),
+            ("CONNECT", "example.com:"),
+            ("CONNECT", "example.com:99999a"),
+            ("CONNECT", "http://example.com:80/"),
+            ("GET", "example"),
+            ("GET", "a/b"),
+            ("GET", "/a#frag"),
+            ("GET", "/a\"b"),
+            ("GET", "/a{b}"),
+            ("GET", "/a|b"),
+            ("GET", "/%zz"),
+            ("GET", "/%2"),
+            ("GET", "/\u{e9}"),
+            ("GET", "1http://x/"),
+        ] {
+            assert_eq!(form(m, t), Err(RemoteError::InvalidTarget), "{m} {t}");
+        }
+    }
+
+    #[test]
+    fn lenient_targets_still_refuse_controls() {
+        let l = Leniency {
+            allow_unsafe_target_bytes: true,
+            ..Leniency::default()
+        };
+        assert!(check(b"GET", b"/a|b{c}\"%zz\xff", &l).is_ok());
+        assert!(check(b"GET", b"/a\x7fb", &l).is_err());
+        assert!(check(b"GET", b"/a\x01b", &l).is_err());
+    }
+
+    #[test]
+    fn host_fields() {
+        for ok in ["", "a", "example.com", "example.com:8080", "[::1]", "[::1]:80", "127.0.0.1:1", "a%20b"] {
+            assert!(is_host_field(ok.as_bytes()), "{ok}");
+        }
+        for bad in ["a b", "a/b", "a@b", ":80", "a:b", "a:123456", "[]", "a?b", "%zz", "ex ample"] {
+            assert!(!is_host_field(bad.as_bytes()), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The receive buffer and the readers that consume it: a head parser between messages, a
+//! body reader by framing inside one (RFC 9112 §6.3, §7.1).
+//!
+//! Bytes are appended once and split off as events without copying. An idle buffer holds no
+//! allocation, so a kept-alive connection waiting for its next request costs little memory.
+
+use crate::error::RemoteError;
+use crate::framing::BodyLength;
+use crate::headers::Headers;
+use crate::limits::Config;
+use crate::parse::chunked::{Chunk, ChunkedDecoder};
+use crate::parse::head::{HeadKind, HeadParser, ParsedHead};
+use bytes::{Bytes, BytesMut};
+
+/// The first allocation of a buffer, so a head arriving in small pieces does not reallocate
+/// for each.
+const INITIAL_CAPACITY: usize = 4096;
+
+/// What a body reader produced.
+#[derive(Debug)]
+pub(crate) enum BodyEvent {
+    Data(Bytes),
+    End(Headers),
+}
+
+#[derive(Debug)]
+enum Reader {
+    Head(HeadParser),
+    Length(u64),
+    Chunked(ChunkedDecoder),
+    UntilClose { received: u64 },
+}
+
+/// The buffer of received bytes and where parsing stands in it.
+#[derive(Debug)]
+pub(crate) struct Receiver {
+    buf: BytesMut,
+    reader: Reader,
+    eof: bool,
+    /// No more HTTP is read on this connection: bytes are dropped as they come.
+    stopped: bool,
+}
+
+impl Receiver {
+    pub(crate) fn new(kind: HeadKind) -> Self {
+        Self {
+            buf: BytesMut::new(),
+            reader: Reader::Head(HeadParser::new(kind)),
+            eof: false,
+            stopped: false,
+        }
+    }
+
+    /// Appends received bytes (dropped once reading has stopped or the input ended).
+    pub(crate) fn feed(&mut self, data: &[u8]) {
+        if self.stopped || self.eof {
+            return;
+        }
+        if self.buf.capacity() == 0 {
+            self.buf.reserve(data.len().max(INITIAL_CAPACITY));
+        }
+        self.buf.extend_from_slice(data);
+    }
+
+    pub(crate) fn feed_eof(&mut self) {
+        self.eof = true;
+    }
+
+    pub(crate) fn eof(&self) -> bool {
+        self.eof
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// Stops reading HTTP: drops what is buffered and everything that comes later.
+    pub(crate) fn stop(&mut self) {
+        self.stopped = true;
+        self.buf = BytesMut::new();
+    }
+
+    /// Frees the buffer's memory when it holds nothing, as on an idle connection.
+    pub(crate) fn release_if_empty(&mut self) {
+        if self.buf.is_empty() && self.buf.capacity() > 0 {
+            self.buf = BytesMut::new();
+        }
+    }
+
+    /// Everything still buffered, for the protocol that takes over after a switch.
+    pub(crate) fn take_all(&mut self) -> Bytes {
+        self.buf.split().freeze()
+    }
+
+    /// Expects a head of `kind` next.
+    pub(crate) fn expect_head(&mut self, kind: HeadKind) {
+        self.reader = Reader::Head(HeadParser::new(kind));
+    }
+
+    /// Parses the head being read; `Ok(None)` when more bytes are needed.
+    pub(crate) fn read_head(&mut self, cfg: &Config) -> Result<Option<ParsedHead>, RemoteError> {
+        match &mut self.reader {
+            Reader::Head(p) if !self.stopped => p.parse(&mut self.buf, cfg),
+            _ => Ok(None),
+        }
+    }
+
+    /// Expects a body framed as `body` next.
+    pub(crate) fn expect_body(&mut self, body: BodyLength) {
+        self.reader = match body {
+            BodyLength::Length(n) => Reader::Length(n),
+            BodyLength::Chunked => Reader::Chunked(ChunkedDecoder::new()),
+            BodyLength::UntilClose => Reader::UntilClose { received: 0 },
+        };
+    }
+
+    /// Reads the body: `Ok(None)` when more bytes are needed. The end of input inside a body
+    /// delimited by length or chunks is an error; for a body delimited by the close it is the
+    /// body's end (RFC 9112 §6.3 steps 7–8).
+    pub(crate) fn read_body(&mut self, cfg: &Config) -> Result<Option<BodyEvent>, RemoteError> {
+        if self.stopped {
+            return Ok(None);
+        }
+        let incomplete = |eof: bool| {
+            if eof {
+                Err(RemoteError::IncompleteMessage)
+            } else {
+                Ok(None)
+            }
+        };
+        match &mut self.reader {
+            Reader::Length(0) => Ok(Some(BodyEvent::End(Headers::new()))),
+            Reader::Length(remaining) => {
+                if self.buf.is_empty() {
+                    return incomplete(self.eof);
+                }
+                let n = usize::try_from(*remaining).map_or(self.buf.len(), |r| r.min(self.buf.len()));
+                // n <= remaining, so this cannot wrap.
+                *remaining -= n as u64;
+                Ok(Some(BodyEvent::Data(self.buf.split_to(n).freeze())))
+            }
+            Reader::Chunked(d) => match d.decode(&mut self.buf, cfg)? {
+                Some(Chunk::Data(b)) => Ok(Some(BodyEvent::Data(b))),
+                Some(Chunk::End(t)) => Ok(Some(BodyEvent::End(t))),
+                None => incomplete(self.eof),
+            },
+            Reader::UntilClose { received } => {
+                if self.buf.is_empty() {
+                    return Ok(self.eof.then(|| BodyEvent::End(Headers::new())));
+                }
+                *received = received
+                    .checked_add(self.buf.len() as u64)
+                    .filter(|&r| r <= cfg.limits.max_body)
+                    .ok_or(RemoteError::BodyTooLarge)?;
+                Ok(Some(BodyEvent::Data(self.buf.split().freeze())))
+            }
+            Reader::Head(_) => Ok(None),
+        }
+    }
+}

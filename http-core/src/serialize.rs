@@ -1,0 +1,200 @@
+//! Writing heads and body framing (RFC 9112 §2–§7). Heads are checked byte by byte before
+//! anything is queued, so a field with CR or LF (header injection) is a local error and is
+//! never sent. Body data is never copied: the engine adds only the framing pieces.
+
+use crate::error::LocalError;
+use crate::event::{RequestHead, ResponseHead};
+use crate::headers::Headers;
+use crate::parse::chars::{find_invalid_value_byte, is_token};
+use bytes::{BufMut, Bytes, BytesMut};
+
+/// `CRLF`, shared by every chunk.
+pub(crate) const CRLF: Bytes = Bytes::from_static(b"\r\n");
+
+/// Checks field names are tokens and values hold only `field-vchar`, SP and HTAB (RFC 9110
+/// §5.1, §5.5).
+pub(crate) fn check_fields(h: &Headers) -> Result<(), LocalError> {
+    for (name, value) in h {
+        if !is_token(name) {
+            return Err(LocalError::InvalidFieldName);
+        }
+        if find_invalid_value_byte(value).is_some() {
+            return Err(LocalError::InvalidFieldValue);
+        }
+    }
+    Ok(())
+}
+
+/// Checks a response's status line and fields.
+pub(crate) fn check_response(head: &ResponseHead) -> Result<(), LocalError> {
+    if !(100..=999).contains(&head.status) {
+        return Err(LocalError::InvalidStatus);
+    }
+    if find_invalid_value_byte(&head.reason).is_some() {
+        return Err(LocalError::InvalidReason);
+    }
+    check_fields(&head.headers)
+}
+
+/// Checks a request's start line and fields: a token method and a target with no SP, control
+/// byte or DEL (the target's form is the application's business).
+pub(crate) fn check_request(head: &RequestHead) -> Result<(), LocalError> {
+    if !is_token(&head.method) {
+        return Err(LocalError::InvalidMethod);
+    }
+    if head.target.is_empty() || head.target.iter().any(|&b| b <= 0x20 || b == 0x7f) {
+        return Err(LocalError::InvalidTarget);
+    }
+    check_fields(&head.headers)
+}
+
+/// Fields the engine adds to a head for framing and persistence.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Added {
+    pub(crate) chunked: bool,
+    pub(crate) close: bool,
+    pub(crate) keep_alive: bool,
+}
+
+fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
+    for (name, value) in h {
+        out.put_slice(name);
+        out.put_slice(b": ");
+        out.put_slice(value);
+        out.put_slice(b"\r\n");
+    }
+    if added.chunked {
+        out.put_slice(b"Transfer-Encoding: chunked\r\n");
+    }
+    if added.close {
+        out.put_slice(b"Connection: close\r\n");
+    }
+    if added.keep_alive {
+        out.put_slice(b"Connection: keep-alive\r\n");
+    }
+    out.put_slice(b"\r\n");
+}
+
+/// `status-line` and fields. Always `HTTP/1.1` (RFC 9110 §2.5).
+pub(crate) fn response_head(head: &ResponseHead, added: Added) -> Bytes {
+    let mut out = BytesMut::with_capacity(64 + head.reason.len() + head.headers.encoded_len());
+    out.put_slice(b"HTTP/1.1 ");
+    // invariant: check_response bounds the status to three digits.
+    let s = head.status;
+    out.put_slice(&[
+        b'0' + (s / 100 % 10) as u8,
+        b'0' + (s / 10 % 10) as u8,
+        b'0' + (s % 10) as u8,
+        b' ',
+    ]);
+    out.put_slice(&head.reason);
+    out.put_slice(b"\r\n");
+    fields(&mut out, &head.headers, added);
+    out.freeze()
+}
+
+/// `request-line` and fields. Always `HTTP/1.1` unless the head says 1.0.
+pub(crate) fn request_head(head: &RequestHead, added: Added) -> Bytes {
+    let mut out = BytesMut::with_capacity(
+        32 + head.method.len() + head.target.len() + head.headers.encoded_len(),
+    );
+    out.put_slice(&head.method);
+    out.put_slice(b" ");
+    out.put_slice(&head.target);
+    out.put_slice(b" ");
+    out.put_slice(head.version.as_str().as_bytes());
+    out.put_slice(b"\r\n");
+    fields(&mut out, &head.headers, added);
+    out.freeze()
+}
+
+/// The `chunk-size CRLF` line announcing `len` bytes, written into `scratch` (one allocation
+/// shared by many chunks) and split off.
+pub(crate) fn chunk_size_line(scratch: &mut BytesMut, len: usize) -> Bytes {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut digits = [0u8; 16];
+    let mut i = digits.len();
+    let mut n = len;
+    loop {
+        i -= 1;
+        digits[i] = HEX[n & 0xf];
+        n >>= 4;
+        if n == 0 {
+            break;
+        }
+    }
+    if scratch.capacity() - scratch.len() < 20 {
+        scratch.reserve(1024);
+    }
+    scratch.put_slice(&digits[i..]);
+    scratch.put_slice(b"\r\n");
+    scratch.split().freeze()
+}
+
+/// `n` in decimal, written into the end of `buf`.
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+/// `last-chunk trailer-section CRLF` (RFC 9112 §7.1).
+pub(crate) fn last_chunk(trailers: &Headers) -> Bytes {
+    if trailers.is_empty() {
+        return Bytes::from_static(b"0\r\n\r\n");
+    }
+    let mut out = BytesMut::with_capacity(5 + trailers.encoded_len());
+    out.put_slice(b"0\r\n");
+    fields(&mut out, trailers, Added::default());
+    out.freeze()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_heads_and_framing() {
+        let mut r = ResponseHead::new(200);
+        r.headers.append("X-A", "1");
+        let added = Added {
+            chunked: true,
+            close: true,
+            keep_alive: false,
+        };
+        assert_eq!(
+            &response_head(&r, added)[..],
+            b"HTTP/1.1 200 OK\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        );
+        let mut scratch = BytesMut::new();
+        assert_eq!(&chunk_size_line(&mut scratch, 0)[..], b"0\r\n");
+        assert_eq!(&chunk_size_line(&mut scratch, 255)[..], b"ff\r\n");
+        assert_eq!(&chunk_size_line(&mut scratch, usize::MAX)[..16], b"ffffffffffffffff");
+        let t: Headers = [("X-T", "v")].into_iter().collect();
+        assert_eq!(&last_chunk(&t)[..], b"0\r\nX-T: v\r\n\r\n");
+    }
+
+    #[test]
+    fn refuses_header_injection_and_bad_start_lines() {
+        let mut r = ResponseHead::new(200);
+        r.headers.append("X", "a\r\nSet-Cookie: evil");
+        assert_eq!(check_response(&r), Err(LocalError::InvalidFieldValue));
+        let mut r = ResponseHead::new(200);
+        r.headers.append("X Y", "a");
+        assert_eq!(check_response(&r), Err(LocalError::InvalidFieldName));
+        let mut r = ResponseHead::new(200);
+        r.reason = Bytes::from_static(b"OK\r\n");
+        assert_eq!(check_response(&r), Err(LocalError::InvalidReason));
+        assert_eq!(check_response(&ResponseHead::new(99)), Err(LocalError::InvalidStatus));
+        assert_eq!(check_response(&ResponseHead::new(1000)), Err(LocalError::InvalidStatus));
+        assert_eq!(check_request(&RequestHead::new("G T", "/")), Err(LocalError::InvalidMethod));
+        assert_eq!(check_request(&RequestHead::new("GET", "/a b")), Err(LocalError::InvalidTarget));
+        assert_eq!(check_request(&RequestHead::new("GET", "")), Err(LocalError::InvalidTarget));
+    }
+}
