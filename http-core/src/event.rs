@@ -148,7 +148,8 @@ pub enum Event {
     /// had trailers). Trailers are kept apart from the header section (RFC 9110 §6.5.1).
     End(Headers),
     /// The peer closed its side of the connection cleanly between messages (or, for a body
-    /// delimited by the close, after [`Event::End`]).
+    /// delimited by the close, after [`Event::End`]). Terminal: every later poll returns it
+    /// again, so a loop MUST stop on it.
     Closed,
 }
 

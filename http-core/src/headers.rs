@@ -48,7 +48,10 @@ impl Entry {
 }
 
 /// An ordered list of fields: a header section or a trailer section.
-#[derive(Clone, Default, PartialEq, Eq)]
+///
+/// Two sections are equal when they hold the same fields in the same order, compared
+/// byte for byte (names included, with their case).
+#[derive(Clone, Default)]
 pub struct Headers {
     buf: Bytes,
     entries: Vec<Entry>,
@@ -230,6 +233,14 @@ impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for Headers {
         h
     }
 }
+
+impl PartialEq for Headers {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Headers {}
 
 impl fmt::Debug for Headers {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
