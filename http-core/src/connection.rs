@@ -1,20 +1,24 @@
 //! The connection object: inputs in, events, transmit pieces and deadlines out.
 //!
-//! This file is glue. The rules it applies live elsewhere: framing and persistence in
+//! This file is glue shared by both roles; `connection/server.rs` and `connection/client.rs`
+//! hold what differs. The rules they apply live elsewhere: framing and persistence in
 //! `framing.rs`, transitions in `state.rs`, grammars in `parse/`, encoding in `serialize.rs`.
 
 use crate::error::{LocalError, RemoteError};
-use crate::event::{Event, Polled, RequestHead, ResponseHead, Version};
-use crate::framing::{self, Answering, BodyWriter};
+use crate::event::{Event, Polled};
+use crate::framing::{Answering, BodyWriter, Requested};
 use crate::headers::Headers;
 use crate::limits::Config;
-use crate::parse::head::{HeadKind, ParsedHead, StartLine};
+use crate::parse::head::HeadKind;
 use crate::recv::{BodyEvent, Receiver};
-use crate::serialize::{self, Added, CRLF};
-use crate::state::{HalfState, Role, States, Step, Switch};
+use crate::serialize::{self, CRLF};
+use crate::state::{HalfState, Role, States, Step};
 use crate::timer::{Deadline, Instant, TimerKind};
 use alloc::collections::VecDeque;
 use bytes::{Bytes, BytesMut};
+
+mod client;
+mod server;
 
 /// When the waits that deadlines bound began.
 #[derive(Clone, Copy, Debug)]
@@ -29,7 +33,21 @@ struct Timing {
     body_wait: Option<Instant>,
 }
 
-/// One HTTP/1.1 connection, server role: a sans-IO state machine.
+/// What the client holds back while it waits for 100 (Continue) (RFC 9110 §10.1.1).
+#[derive(Debug)]
+enum Hold {
+    /// Nothing held: body pieces go out as they are sent.
+    Off,
+    /// Body pieces wait, since `since`, for a 100 or the deadline.
+    Waiting {
+        since: Instant,
+        pieces: VecDeque<Bytes>,
+    },
+    /// A final response came first: the rest of the body is never sent.
+    Dropping,
+}
+
+/// One HTTP/1.1 connection, in the server or the client role: a sans-IO state machine.
 ///
 /// # The call order
 ///
@@ -38,8 +56,8 @@ struct Timing {
 /// methods, not `Future::poll`. After every input or command the driver MUST:
 ///
 /// 1. call [`poll_event`](Self::poll_event) until it returns [`Polled::NeedData`],
-///    [`Polled::Paused`] or an error, acting on each event (the application may send in
-///    between);
+///    [`Polled::Paused`], [`Event::Closed`] or an error, acting on each event (the application
+///    may send in between);
 /// 2. call [`poll_transmit`](Self::poll_transmit) until it returns `None`, writing every piece
 ///    out in order;
 /// 3. close the connection once everything is written if [`should_close`](Self::should_close)
@@ -47,8 +65,8 @@ struct Timing {
 /// 4. otherwise wait for more bytes (only while [`wants_read`](Self::wants_read)), or for
 ///    [`poll_timeout`](Self::poll_timeout), whichever comes first.
 ///
-/// A remote error is sticky: answer it with
-/// [`send_error_response`](Self::send_error_response), write out what is queued, and close.
+/// A remote error is sticky: a server answers it with
+/// [`send_error_response`](Self::send_error_response), writes out what is queued, and closes.
 #[derive(Debug)]
 pub struct Connection {
     role: Role,
@@ -61,39 +79,60 @@ pub struct Connection {
     /// Room for small framing pieces, split off as they are queued.
     scratch: BytesMut,
     writer: BodyWriter,
-    answering: Answering,
-    /// A 100 (Continue) the client waits for and the application has not decided on.
-    continue_pending: bool,
-    /// After our response ended early: how much more unread request body may be discarded.
-    discard: Option<u64>,
     timing: Timing,
+    /// Server: the request being answered.
+    answering: Answering,
+    /// Server: a 100 (Continue) the client waits for and the application has not decided on.
+    continue_pending: bool,
+    /// Server: after the response ended early, how much more unread request body may be
+    /// discarded to keep the connection.
+    discard: Option<u64>,
+    /// Server: requests received so far.
     requests: u64,
+    /// Client: the request being answered.
+    requested: Requested,
+    /// Client: a request head not yet queued, waiting to learn whether a body follows.
+    pending_head: Option<crate::event::RequestHead>,
+    /// Client: body pieces held for 100 (Continue).
+    hold: Hold,
 }
 
 impl Connection {
-    /// A server connection that starts at `now`.
-    #[must_use]
-    pub fn server(config: Config, now: Instant) -> Self {
+    fn new(role: Role, config: Config, now: Instant) -> Self {
         Self {
-            role: Role::Server,
+            role,
             cfg: config,
             states: States::new(),
-            recv: Receiver::new(HeadKind::Request),
+            recv: Receiver::new(Self::head_kind(role)),
             now,
             error: None,
             transmit: VecDeque::new(),
             scratch: BytesMut::new(),
             writer: BodyWriter::None,
-            answering: Answering::default(),
-            continue_pending: false,
-            discard: None,
             timing: Timing {
                 created: now,
                 idle_since: now,
                 head_started: None,
                 body_wait: None,
             },
+            answering: Answering::default(),
+            continue_pending: false,
+            discard: None,
             requests: 0,
+            requested: Requested {
+                head: false,
+                connect: false,
+            },
+            pending_head: None,
+            hold: Hold::Off,
+        }
+    }
+
+    /// The kind of head this role receives.
+    fn head_kind(role: Role) -> HeadKind {
+        match role {
+            Role::Server => HeadKind::Request,
+            Role::Client => HeadKind::Response,
         }
     }
 
@@ -129,27 +168,29 @@ impl Connection {
         self.error
     }
 
-    /// Whether the current request waits for a 100 (Continue) that has not been decided on:
-    /// call [`send_continue`](Self::send_continue) before reading its body, or answer with a
-    /// final response without reading it.
-    #[must_use]
-    pub fn expects_continue(&self) -> bool {
-        self.continue_pending
-    }
-
     /// Whether the connection will be reused after the current exchange.
     #[must_use]
     pub fn keep_alive(&self) -> bool {
         self.states.keep_alive() && self.error.is_none()
     }
 
+    /// Whether both halves are between messages and the connection can carry a new exchange:
+    /// for a client, whether it may send its next request.
+    #[must_use]
+    pub fn is_reusable(&self) -> bool {
+        self.error.is_none()
+            && (self.our_state(), self.their_state()) == (HalfState::Idle, HalfState::Idle)
+    }
+
     /// Whether the driver should close the connection once every transmit piece is written.
     #[must_use]
     pub fn should_close(&self) -> bool {
         let ours = self.our_state();
-        matches!(ours, HalfState::MustClose | HalfState::Closed | HalfState::Error)
-            || (ours == HalfState::Idle
-                && matches!(self.their_state(), HalfState::Error | HalfState::Closed))
+        matches!(
+            ours,
+            HalfState::MustClose | HalfState::Closed | HalfState::Error
+        ) || (ours == HalfState::Idle
+            && matches!(self.their_state(), HalfState::Error | HalfState::Closed))
     }
 
     /// Whether the engine wants more bytes: false once nothing more will be parsed, and while
@@ -202,11 +243,13 @@ impl Connection {
         if now < d.at {
             return;
         }
-        self.fail(match d.kind {
-            TimerKind::HeaderRead => RemoteError::HeaderTimeout,
-            TimerKind::Idle => RemoteError::IdleTimeout,
-            TimerKind::BodyRead | TimerKind::Continue => RemoteError::BodyTimeout,
-        });
+        match d.kind {
+            TimerKind::HeaderRead => self.fail(RemoteError::HeaderTimeout),
+            TimerKind::Idle => self.fail(RemoteError::IdleTimeout),
+            TimerKind::BodyRead => self.fail(RemoteError::BodyTimeout),
+            // RFC 9110 §10.1.1: a client that waited long enough sends its body anyway.
+            TimerKind::Continue => self.release_hold(),
+        }
     }
 
     fn fail(&mut self, e: RemoteError) {
@@ -227,13 +270,20 @@ impl Connection {
             return None;
         }
         let t = &self.cfg.timeouts;
-        match (self.their_state(), self.our_state()) {
-            (HalfState::Idle, HalfState::Idle) => {
+        if let Hold::Waiting { since, .. } = self.hold {
+            return Deadline::after(TimerKind::Continue, since, t.continue_wait);
+        }
+        match (self.role, self.their_state(), self.our_state()) {
+            (Role::Server, HalfState::Idle, HalfState::Idle) => {
                 let started = !self.recv.is_empty();
                 if self.requests == 0 {
                     // The first head counts from the connection's start (slowloris); before any
                     // byte has come, expiry is a quiet close.
-                    let kind = if started { TimerKind::HeaderRead } else { TimerKind::Idle };
+                    let kind = if started {
+                        TimerKind::HeaderRead
+                    } else {
+                        TimerKind::Idle
+                    };
                     Deadline::after(kind, self.timing.created, t.header_read)
                 } else if let (true, Some(at)) = (started, self.timing.head_started) {
                     Deadline::after(TimerKind::HeaderRead, at, t.header_read)
@@ -241,7 +291,7 @@ impl Connection {
                     Deadline::after(TimerKind::Idle, self.timing.idle_since, t.idle)
                 }
             }
-            (HalfState::SendBody, _) if self.discard.is_none() => {
+            (_, HalfState::SendBody, _) if self.discard.is_none() => {
                 Deadline::after(TimerKind::BodyRead, self.timing.body_wait?, t.body_read)
             }
             _ => None,
@@ -275,9 +325,11 @@ impl Connection {
     fn next_event(&mut self) -> Result<Polled, RemoteError> {
         let peer = self.role.peer();
         loop {
-            match self.states.get(peer) {
-                HalfState::Idle => return self.read_request_head(),
-                HalfState::SendBody => match self.recv.read_body(&self.cfg)? {
+            match (self.role, self.states.get(peer)) {
+                (Role::Server, HalfState::Idle) => return self.read_request_head(),
+                (Role::Client, HalfState::Idle) => return self.read_unsolicited(),
+                (Role::Client, HalfState::SendResponse) => return self.read_response_head(),
+                (_, HalfState::SendBody) => match self.recv.read_body(&self.cfg)? {
                     None => {
                         if self.discard.is_none() && self.timing.body_wait.is_none() {
                             self.timing.body_wait = Some(self.now);
@@ -286,15 +338,7 @@ impl Connection {
                     }
                     Some(BodyEvent::Data(data)) => {
                         self.process(peer, Step::Data)?;
-                        if let Some(budget) = &mut self.discard {
-                            match budget.checked_sub(data.len() as u64) {
-                                Some(left) => *budget = left,
-                                None => {
-                                    // Too much to throw away: close instead (RFC 9112 §9.6).
-                                    self.states.process_keep_alive_disabled();
-                                    self.recv.stop();
-                                }
-                            }
+                        if self.discarded(data.len()) {
                             continue;
                         }
                         return Ok(Polled::Event(Event::Data(data)));
@@ -309,10 +353,11 @@ impl Connection {
                         return Ok(Polled::Event(Event::End(trailers)));
                     }
                 },
-                HalfState::Done | HalfState::MightSwitchProtocol | HalfState::SwitchedProtocol => {
-                    return Ok(Polled::Paused);
-                }
-                HalfState::MustClose | HalfState::Closed => {
+                (
+                    _,
+                    HalfState::Done | HalfState::MightSwitchProtocol | HalfState::SwitchedProtocol,
+                ) => return Ok(Polled::Paused),
+                (_, HalfState::MustClose | HalfState::Closed) => {
                     // After a close, nothing more is parsed (RFC 9112 §9.6).
                     self.recv.stop();
                     if !self.recv.eof() {
@@ -323,7 +368,7 @@ impl Connection {
                     }
                     return Ok(Polled::Event(Event::Closed));
                 }
-                HalfState::SendResponse | HalfState::Error => {
+                (Role::Server, HalfState::SendResponse) | (_, HalfState::Error) => {
                     return Err(self.error.unwrap_or(RemoteError::UnexpectedData));
                 }
             }
@@ -337,41 +382,11 @@ impl Connection {
             .map_err(|_| RemoteError::UnexpectedData)
     }
 
-    fn read_request_head(&mut self) -> Result<Polled, RemoteError> {
-        let Some(parsed) = self.recv.read_head(&self.cfg)? else {
-            if self.recv.eof() {
-                if !self.recv.is_empty() {
-                    return Err(RemoteError::IncompleteMessage);
-                }
-                self.process(Role::Client, Step::ConnectionClosed)?;
-                self.recv.stop();
-                return Ok(Polled::Event(Event::Closed));
-            }
-            self.recv.release_if_empty();
-            return Ok(Polled::NeedData);
-        };
-        let head = request_head(parsed);
-        let f = framing::request(&head, &self.cfg)?;
-        self.process(Role::Client, Step::Request)?;
-        if !f.keep_alive {
-            self.states.process_keep_alive_disabled();
-        }
-        if f.upgrade {
-            self.states.process_client_switch_proposal(Switch::Upgrade);
-        }
-        if head.is_connect() {
-            self.states.process_client_switch_proposal(Switch::Connect);
-        }
-        self.answering = Answering {
-            version: Some(head.version),
-            head: head.is_head(),
-            connect: head.is_connect(),
-        };
-        self.continue_pending = f.expect_continue;
-        self.recv.expect_body(f.body);
-        self.timing.head_started = None;
-        self.requests += 1;
-        Ok(Polled::Event(Event::Request(head)))
+    /// The end of input where the peer owes nothing: its close, reported once as an event.
+    fn peer_closed(&mut self) -> Result<Polled, RemoteError> {
+        self.process(self.role.peer(), Step::ConnectionClosed)?;
+        self.recv.stop();
+        Ok(Polled::Event(Event::Closed))
     }
 
     /// Starts the next exchange once both halves are done.
@@ -382,106 +397,19 @@ impl Connection {
             }
             return;
         }
-        self.recv.expect_head(HeadKind::Request);
+        self.recv.expect_head(Self::head_kind(self.role));
         self.answering = Answering::default();
         self.writer = BodyWriter::None;
         self.continue_pending = false;
         self.discard = None;
+        self.hold = Hold::Off;
         self.timing.idle_since = self.now;
         // Pipelined bytes that came while paused start the next head now.
         self.timing.head_started = (!self.recv.is_empty()).then_some(self.now);
         self.timing.body_wait = None;
     }
 
-    // ----- application commands -----
-
-    /// Queues a response head. A 1xx is interim and may be followed by more; a final status
-    /// starts the body, which [`send_data`](Self::send_data) and [`send_end`](Self::send_end)
-    /// complete (even when it is empty).
-    ///
-    /// The engine frames the body: with the response's own Content-Length, exactly that many
-    /// bytes MUST follow; without one it adds `Transfer-Encoding: chunked` for an HTTP/1.1
-    /// client, and delimits the body by closing for an HTTP/1.0 one. It adds
-    /// `Connection: close` when the connection will close, and `Connection: keep-alive` for a
-    /// kept-alive HTTP/1.0 client. A 101, or a 2xx to CONNECT, switches protocols: see
-    /// [`take_leftover`](Self::take_leftover).
-    pub fn send_response(&mut self, head: ResponseHead) -> Result<(), LocalError> {
-        if self.role != Role::Server {
-            return Err(LocalError::WrongRole);
-        }
-        serialize::check_response(&head)?;
-        let interim = head.is_informational();
-        if interim && self.answering.version != Some(Version::Http11) {
-            // RFC 9110 §15.2: a server MUST NOT send a 1xx to an HTTP/1.0 client.
-            return Err(LocalError::InvalidStatus);
-        }
-        let switch = if head.status == 101 {
-            if !self.states.proposed(Switch::Upgrade) {
-                return Err(LocalError::InvalidStatus);
-            }
-            Some(Switch::Upgrade)
-        } else if !interim && self.answering.connect && (200..300).contains(&head.status) {
-            Some(Switch::Connect)
-        } else {
-            None
-        };
-        let step = if interim {
-            Step::InformationalResponse
-        } else {
-            Step::Response
-        };
-        let mut next = self.states;
-        next.process(Role::Server, step, switch)
-            .map_err(|_| LocalError::WrongState)?;
-        let writer = if interim {
-            BodyWriter::None
-        } else {
-            framing::response_writer(self.answering, head.status, &head.headers)?
-        };
-
-        let mut added = Added {
-            chunked: writer == BodyWriter::Chunked { add_header: true },
-            ..Added::default()
-        };
-        let mut close = false;
-        if !interim && switch.is_none() {
-            // RFC 9112 §9.6: say so when the connection will close after this response.
-            close = !self.states.keep_alive()
-                || !framing::persistent(Version::Http11, &head.headers)
-                || writer == BodyWriter::UntilClose
-                || self.their_state() == HalfState::Error
-                // RFC 9110 §10.1.1: a client told no 100 may or may not send its body; the
-                // connection cannot be read reliably after this, so it closes.
-                || (self.continue_pending && self.their_state() == HalfState::SendBody);
-            added.close = close && !head.headers.has_token("connection", "close");
-            added.keep_alive = !close
-                && self.answering.version == Some(Version::Http10)
-                && !head.headers.has_token("connection", "keep-alive");
-        }
-        let bytes = serialize::response_head(&head, added);
-
-        self.states = next;
-        if close {
-            self.states.process_keep_alive_disabled();
-        }
-        if !interim {
-            self.writer = writer;
-        }
-        if head.status == 100 || !interim {
-            self.continue_pending = false;
-        }
-        self.transmit.push_back(bytes);
-        Ok(())
-    }
-
-    /// Queues a 100 (Continue) for a request that expects one (see
-    /// [`expects_continue`](Self::expects_continue)): the client will then send its body.
-    pub fn send_continue(&mut self) -> Result<(), LocalError> {
-        if !self.continue_pending {
-            return Err(LocalError::NoContinueExpected);
-        }
-        self.send_response(ResponseHead::new(100))
-    }
+    // ----- body commands, both roles -----
 
     /// Queues body data. The same `Bytes` comes out of [`poll_transmit`](Self::poll_transmit)
     /// (between chunk framing, when chunked): it is never copied.
@@ -492,21 +420,24 @@ impl Connection {
         if self.our_state() != HalfState::SendBody {
             return Err(LocalError::WrongState);
         }
+        if data.is_empty() {
+            return Ok(());
+        }
+        self.flush_pending_head(true)?;
         match &mut self.writer {
-            _ if data.is_empty() => return Ok(()),
             BodyWriter::None => return Err(LocalError::BodyNotAllowed),
             BodyWriter::Suppressed => return Ok(()),
             BodyWriter::Length(remaining) => {
                 *remaining = remaining
                     .checked_sub(data.len() as u64)
                     .ok_or(LocalError::BodyTooLong)?;
-                self.transmit.push_back(data);
+                self.queue_body([data]);
             }
             BodyWriter::Chunked { .. } => {
                 let size = serialize::chunk_size_line(&mut self.scratch, data.len());
-                self.transmit.extend([size, data, CRLF]);
+                self.queue_body([size, data, CRLF]);
             }
-            BodyWriter::UntilClose => self.transmit.push_back(data),
+            BodyWriter::UntilClose => self.queue_body([data]),
         }
         Ok(())
     }
@@ -514,26 +445,27 @@ impl Connection {
     /// Ends the message. Trailers are sent only with chunked framing (RFC 9112 §7.1.2) and are
     /// dropped otherwise, as a recipient may drop them (RFC 9110 §6.5.1).
     ///
-    /// After the response ends, an unread request body is read and discarded up to
-    /// [`Limits::max_discard`](crate::Limits) bytes to keep the connection; past that the
-    /// connection closes.
+    /// A server whose response ends before the request body was read reads and discards up to
+    /// [`Limits::max_discard`](crate::Limits) more bytes of it to keep the connection; past
+    /// that the connection closes.
     pub fn send_end(&mut self, trailers: Headers) -> Result<(), LocalError> {
         if self.our_state() != HalfState::SendBody {
             return Err(LocalError::WrongState);
         }
         match self.writer {
             BodyWriter::Length(n) if n > 0 => return Err(LocalError::BodyTooShort),
-            BodyWriter::Chunked { .. } => {
-                serialize::check_fields(&trailers)?;
-                self.transmit.push_back(serialize::last_chunk(&trailers));
-            }
+            BodyWriter::Chunked { .. } => serialize::check_fields(&trailers)?,
             _ => {}
+        }
+        self.flush_pending_head(false)?;
+        if let BodyWriter::Chunked { .. } = self.writer {
+            self.queue_body([serialize::last_chunk(&trailers)]);
         }
         self.states
             .process(self.role, Step::EndOfMessage, None)
             .map_err(|_| LocalError::WrongState)?;
         self.writer = BodyWriter::None;
-        if self.their_state() == HalfState::SendBody {
+        if self.role == Role::Server && self.their_state() == HalfState::SendBody {
             self.discard = Some(self.cfg.limits.max_discard);
         }
         self.timing.idle_since = self.now;
@@ -541,30 +473,13 @@ impl Connection {
         Ok(())
     }
 
-    /// Answers the peer's error with the status it suggests (400, 408, 413, 414, 431, 501, 505)
-    /// and `Connection: close`, if a response can still be sent. Returns whether one was queued;
-    /// either way the connection should then be closed.
-    pub fn send_error_response(&mut self) -> Result<bool, LocalError> {
-        let Some(e) = self.error else {
-            return Ok(false);
-        };
-        let Some(status) = e.status_hint() else {
-            return Ok(false);
-        };
-        if !matches!(self.our_state(), HalfState::Idle | HalfState::SendResponse) {
-            return Ok(false);
+    /// Queues body pieces: out now, held for 100 (Continue), or dropped after a final response.
+    fn queue_body<const N: usize>(&mut self, pieces: [Bytes; N]) {
+        match &mut self.hold {
+            Hold::Off => self.transmit.extend(pieces),
+            Hold::Waiting { pieces: held, .. } => held.extend(pieces),
+            Hold::Dropping => {}
         }
-        let message = e.as_str();
-        let mut head = ResponseHead::new(status);
-        head.headers.append("Content-Type", "text/plain; charset=utf-8");
-        let mut digits = [0; 20];
-        head.headers.append("Content-Length", serialize::decimal(message.len() as u64 + 1, &mut digits));
-        head.headers.append("Connection", "close");
-        self.send_response(head)?;
-        self.send_data(Bytes::from_static(message.as_bytes()))?;
-        self.send_data(Bytes::from_static(b"\n"))?;
-        self.send_end(Headers::new())?;
-        Ok(true)
     }
 
     /// After a protocol switch (101, or 2xx to CONNECT): the bytes received after the last
@@ -574,21 +489,5 @@ impl Connection {
     }
 }
 
-/// The request head out of a parsed head (the start line was checked by the parser).
-fn request_head(p: ParsedHead) -> RequestHead {
-    let (method, target, version) = match p.start {
-        StartLine::Request {
-            method,
-            target,
-            version,
-        } => (method, target, version),
-        // invariant: a request parser yields a request line.
-        _ => (0..0, 0..0, Version::Http11),
-    };
-    RequestHead {
-        method: p.bytes.slice(method),
-        target: p.bytes.slice(target),
-        version,
-        headers: Headers::from_parts(p.bytes, p.entries),
-    }
-}
+#[cfg(test)]
+mod tests;

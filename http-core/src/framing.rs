@@ -74,7 +74,7 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
             Some(Codings::Chunked) => BodyLength::Chunked,
             // RFC 9112 §6.1: a coding the server does not understand gets 501.
             Some(Codings::OthersThenChunked) => return Err(RemoteError::UnsupportedTransferCoding),
-            None => return Err(RemoteError::InvalidTransferEncoding),
+            Some(Codings::NotChunked) | None => return Err(RemoteError::InvalidTransferEncoding),
         }
     } else if has_cl {
         // Step 5: an invalid Content-Length, or several, is unrecoverable: 400.
@@ -171,10 +171,12 @@ pub(crate) enum Codings {
     Chunked,
     /// Other codings, then `chunked`.
     OthersThenChunked,
+    /// Codings of which the last is not `chunked`.
+    NotChunked,
 }
 
 /// Reads the transfer codings listed in every Transfer-Encoding field (RFC 9112 §6.1); `None`
-/// unless the list is non-empty, ends with `chunked`, and names `chunked` once and without
+/// for a malformed list: empty, a coding that is not a token, or `chunked` named twice or with
 /// parameters.
 pub(crate) fn transfer_codings(h: &Headers) -> Option<Codings> {
     let mut last_chunked = false;
@@ -204,7 +206,8 @@ pub(crate) fn transfer_codings(h: &Headers) -> Option<Codings> {
         }
     }
     match (last_chunked, other) {
-        (false, _) => None,
+        (false, false) => None,
+        (false, true) => Some(Codings::NotChunked),
         (true, false) => Some(Codings::Chunked),
         (true, true) => Some(Codings::OthersThenChunked),
     }
@@ -244,8 +247,9 @@ pub(crate) fn response_writer(
     let has_cl = h.contains("content-length");
     // RFC 9110 §8.6 and RFC 9112 §6.1: no Content-Length or Transfer-Encoding in a 1xx or
     // 204; none in a 2xx to CONNECT (RFC 9110 §9.3.6).
-    let no_framing_fields =
-        (100..200).contains(&status) || status == 204 || (to.connect && (200..300).contains(&status));
+    let no_framing_fields = (100..200).contains(&status)
+        || status == 204
+        || (to.connect && (200..300).contains(&status));
     if no_framing_fields {
         if has_cl {
             return Err(LocalError::InvalidContentLength);
@@ -270,8 +274,10 @@ pub(crate) fn response_writer(
         }
         // Other codings before chunked are the application's to apply.
         match transfer_codings(h) {
-            Some(_) => BodyWriter::Chunked { add_header: false },
-            None => return Err(LocalError::InvalidTransferEncoding),
+            Some(Codings::Chunked | Codings::OthersThenChunked) => {
+                BodyWriter::Chunked { add_header: false }
+            }
+            _ => return Err(LocalError::InvalidTransferEncoding),
         }
     } else if has_cl {
         content_length(h, &Leniency::default())
@@ -283,7 +289,131 @@ pub(crate) fn response_writer(
         BodyWriter::UntilClose
     };
     // RFC 9110 §9.3.2: a response to HEAD describes the GET response but carries no content.
-    Ok(if to.head { BodyWriter::Suppressed } else { writer })
+    Ok(if to.head {
+        BodyWriter::Suppressed
+    } else {
+        writer
+    })
+}
+
+/// What the client knows of the request a response answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Requested {
+    pub(crate) head: bool,
+    pub(crate) connect: bool,
+}
+
+/// What the engine needs to know about a received final response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ResponseFraming {
+    pub(crate) body: BodyLength,
+    pub(crate) keep_alive: bool,
+    /// A 2xx to CONNECT: the connection becomes a tunnel.
+    pub(crate) tunnel: bool,
+}
+
+/// The framing of a received final response, in the order of RFC 9112 §6.3.
+pub(crate) fn response(
+    to: Requested,
+    status: u16,
+    version: Version,
+    h: &Headers,
+    cfg: &Config,
+) -> Result<ResponseFraming, RemoteError> {
+    let keep_alive = persistent(version, h);
+    // Step 1: a response to HEAD, and a 1xx, 204 or 304, ends with its head, whatever fields
+    // it has.
+    if to.head || status == 204 || status == 304 || (100..200).contains(&status) {
+        return Ok(ResponseFraming {
+            body: BodyLength::Length(0),
+            keep_alive,
+            tunnel: false,
+        });
+    }
+    // Step 2: a 2xx to CONNECT turns the connection into a tunnel; its fields are ignored.
+    if to.connect && (200..300).contains(&status) {
+        return Ok(ResponseFraming {
+            body: BodyLength::Length(0),
+            keep_alive: false,
+            tunnel: true,
+        });
+    }
+    let has_te = h.contains("transfer-encoding");
+    let has_cl = h.contains("content-length");
+    let mut keep_alive = keep_alive;
+    let body = if has_te {
+        // RFC 9112 §6.1: Transfer-Encoding from an HTTP/1.0 peer means faulty framing.
+        if version == Version::Http10 {
+            return Err(RemoteError::TransferEncodingInHttp10);
+        }
+        // Step 3: both fields is a smuggling vector: refused unless chunked may win, and then
+        // the connection closes afterwards.
+        if has_cl {
+            if !cfg.leniency.chunked_overrides_content_length {
+                return Err(RemoteError::ContentLengthWithTransferEncoding);
+            }
+            keep_alive = false;
+        }
+        match transfer_codings(h) {
+            // Other codings stay applied: the application decodes them (the field says which).
+            Some(Codings::Chunked | Codings::OthersThenChunked) => BodyLength::Chunked,
+            // Step 4: chunked not final: the body runs until the server closes.
+            Some(Codings::NotChunked) => BodyLength::UntilClose,
+            None => return Err(RemoteError::InvalidTransferEncoding),
+        }
+    } else if has_cl {
+        // Steps 5 and 6.
+        BodyLength::Length(content_length(h, &cfg.leniency)?)
+    } else {
+        // Step 8: no framing: read until the server closes.
+        BodyLength::UntilClose
+    };
+    if let BodyLength::Length(n) = body
+        && n > cfg.limits.max_body
+    {
+        return Err(RemoteError::BodyTooLarge);
+    }
+    Ok(ResponseFraming {
+        body,
+        keep_alive: keep_alive && body != BodyLength::UntilClose,
+        tunnel: false,
+    })
+}
+
+/// The framing of a request the application sends. `None` when the request declares no
+/// length: the engine decides once it knows whether a body follows.
+pub(crate) fn request_writer(head: &RequestHead) -> Result<Option<BodyWriter>, LocalError> {
+    let h = &head.headers;
+    // RFC 9112 §3.2: a client MUST send Host in every HTTP/1.1 request, and only one.
+    let hosts = h.get_all("host").count();
+    if hosts > 1 || (hosts == 0 && head.version == Version::Http11) {
+        return Err(LocalError::MissingHost);
+    }
+    let has_te = h.contains("transfer-encoding");
+    let has_cl = h.contains("content-length");
+    if has_te {
+        if has_cl || head.version == Version::Http10 {
+            return Err(LocalError::InvalidTransferEncoding);
+        }
+        return match transfer_codings(h) {
+            Some(Codings::Chunked | Codings::OthersThenChunked) => {
+                Ok(Some(BodyWriter::Chunked { add_header: false }))
+            }
+            _ => Err(LocalError::InvalidTransferEncoding),
+        };
+    }
+    if has_cl {
+        return content_length(h, &Leniency::default())
+            .map(|n| Some(BodyWriter::Length(n)))
+            .map_err(|_| LocalError::InvalidContentLength);
+    }
+    Ok(None)
+}
+
+/// Whether a method defines a meaning for request content, so that an empty body is sent as
+/// `Content-Length: 0` (RFC 9110 §8.6: a user agent SHOULD send it then).
+pub(crate) fn method_expects_content(method: &[u8]) -> bool {
+    matches!(method, b"POST" | b"PUT" | b"PATCH")
 }
 
 #[cfg(test)]
@@ -306,21 +436,43 @@ mod tests {
         assert_eq!(ok("0"), Ok(BodyLength::Length(0)));
         assert_eq!(ok("007"), Ok(BodyLength::Length(7)));
         assert_eq!(ok("18446744073709551615"), Err(RemoteError::BodyTooLarge));
-        for bad in ["", " ", "+5", "-5", "5 5", "0x5", "5.0", "18446744073709551616", "1e3"] {
+        for bad in [
+            "",
+            " ",
+            "+5",
+            "-5",
+            "5 5",
+            "0x5",
+            "5.0",
+            "18446744073709551616",
+            "1e3",
+        ] {
             assert_eq!(ok(bad), Err(RemoteError::InvalidContentLength), "{bad:?}");
         }
         assert_eq!(ok("5, 5"), Err(RemoteError::MultipleContentLength));
         assert_eq!(ok("5, 6"), Err(RemoteError::MultipleContentLength));
         assert_eq!(
-            framing(&[("Host", "a"), ("Content-Length", "5"), ("Content-Length", "5")]),
+            framing(&[
+                ("Host", "a"),
+                ("Content-Length", "5"),
+                ("Content-Length", "5")
+            ]),
             Err(RemoteError::MultipleContentLength)
         );
         let mut cfg = Config::default();
         cfg.leniency.allow_identical_content_lengths = true;
-        let r = |fields: &[(&str, &str)]| request(&req(Version::Http11, fields), &cfg).map(|f| f.body);
-        assert_eq!(r(&[("Host", "a"), ("Content-Length", "5, 5")]), Ok(BodyLength::Length(5)));
+        let r =
+            |fields: &[(&str, &str)]| request(&req(Version::Http11, fields), &cfg).map(|f| f.body);
         assert_eq!(
-            r(&[("Host", "a"), ("Content-Length", "5"), ("content-length", "05")]),
+            r(&[("Host", "a"), ("Content-Length", "5, 5")]),
+            Ok(BodyLength::Length(5))
+        );
+        assert_eq!(
+            r(&[
+                ("Host", "a"),
+                ("Content-Length", "5"),
+                ("content-length", "05")
+            ]),
             Ok(BodyLength::Length(5))
         );
         assert_eq!(
@@ -335,8 +487,19 @@ mod tests {
         assert_eq!(te("chunked"), Ok(BodyLength::Chunked));
         assert_eq!(te("CHUNKED"), Ok(BodyLength::Chunked));
         assert_eq!(te(" , chunked"), Ok(BodyLength::Chunked));
-        assert_eq!(te("gzip, chunked"), Err(RemoteError::UnsupportedTransferCoding));
-        for bad in ["", "chunked, gzip", "chunked, chunked", "chunked;q=1", "identity", "chunked x", "\"chunked\""] {
+        assert_eq!(
+            te("gzip, chunked"),
+            Err(RemoteError::UnsupportedTransferCoding)
+        );
+        for bad in [
+            "",
+            "chunked, gzip",
+            "chunked, chunked",
+            "chunked;q=1",
+            "identity",
+            "chunked x",
+            "\"chunked\"",
+        ] {
             assert!(
                 matches!(te(bad), Err(RemoteError::InvalidTransferEncoding)),
                 "{bad:?}: {:?}",
@@ -344,17 +507,31 @@ mod tests {
             );
         }
         assert_eq!(
-            framing(&[("Host", "a"), ("Transfer-Encoding", "chunked"), ("Content-Length", "3")]),
+            framing(&[
+                ("Host", "a"),
+                ("Transfer-Encoding", "chunked"),
+                ("Content-Length", "3")
+            ]),
             Err(RemoteError::ContentLengthWithTransferEncoding)
         );
         assert_eq!(
-            request(&req(Version::Http10, &[("Transfer-Encoding", "chunked")]), &Config::default()),
+            request(
+                &req(Version::Http10, &[("Transfer-Encoding", "chunked")]),
+                &Config::default()
+            ),
             Err(RemoteError::TransferEncodingInHttp10)
         );
         let mut cfg = Config::default();
         cfg.leniency.chunked_overrides_content_length = true;
         let f = request(
-            &req(Version::Http11, &[("Host", "a"), ("Transfer-Encoding", "chunked"), ("Content-Length", "3")]),
+            &req(
+                Version::Http11,
+                &[
+                    ("Host", "a"),
+                    ("Transfer-Encoding", "chunked"),
+                    ("Content-Length", "3"),
+                ],
+            ),
             &cfg,
         )
         .unwrap();
@@ -364,7 +541,10 @@ mod tests {
     #[test]
     fn host_rules() {
         assert_eq!(framing(&[]), Err(RemoteError::InvalidHost));
-        assert_eq!(framing(&[("Host", "a"), ("host", "a")]), Err(RemoteError::InvalidHost));
+        assert_eq!(
+            framing(&[("Host", "a"), ("host", "a")]),
+            Err(RemoteError::InvalidHost)
+        );
         assert_eq!(framing(&[("Host", "a b")]), Err(RemoteError::InvalidHost));
         assert!(framing(&[("Host", "")]).is_ok());
         assert!(request(&req(Version::Http10, &[]), &Config::default()).is_ok());
@@ -372,22 +552,43 @@ mod tests {
 
     #[test]
     fn persistence_expectations_and_upgrade() {
-        let f = |v: Version, fields: &[(&str, &str)]| request(&req(v, fields), &Config::default()).unwrap();
+        let f = |v: Version, fields: &[(&str, &str)]| {
+            request(&req(v, fields), &Config::default()).unwrap()
+        };
         assert!(f(Version::Http11, &[("Host", "a")]).keep_alive);
         assert!(!f(Version::Http11, &[("Host", "a"), ("Connection", "Close")]).keep_alive);
         assert!(!f(Version::Http10, &[]).keep_alive);
         assert!(f(Version::Http10, &[("Connection", "keep-alive")]).keep_alive);
         assert!(!f(Version::Http10, &[("Connection", "keep-alive, close")]).keep_alive);
-        let cont = [("Host", "a"), ("Expect", "100-Continue"), ("Content-Length", "1")];
+        let cont = [
+            ("Host", "a"),
+            ("Expect", "100-Continue"),
+            ("Content-Length", "1"),
+        ];
         assert!(f(Version::Http11, &cont).expect_continue);
         assert!(!f(Version::Http10, &cont[1..]).expect_continue);
-        assert!(!f(Version::Http11, &[("Host", "a"), ("Expect", "100-continue")]).expect_continue);
+        assert!(
+            !f(
+                Version::Http11,
+                &[("Host", "a"), ("Expect", "100-continue")]
+            )
+            .expect_continue
+        );
         assert_eq!(
             framing(&[("Host", "a"), ("Expect", "fancy")]),
             Err(RemoteError::UnsupportedExpectation)
         );
-        assert_eq!(framing(&[("Host", "a"), ("Expect", "")]), Err(RemoteError::UnsupportedExpectation));
-        assert!(f(Version::Http11, &[("Host", "a"), ("Connection", "upgrade"), ("Upgrade", "x")]).upgrade);
+        assert_eq!(
+            framing(&[("Host", "a"), ("Expect", "")]),
+            Err(RemoteError::UnsupportedExpectation)
+        );
+        assert!(
+            f(
+                Version::Http11,
+                &[("Host", "a"), ("Connection", "upgrade"), ("Upgrade", "x")]
+            )
+            .upgrade
+        );
         assert!(!f(Version::Http11, &[("Host", "a"), ("Upgrade", "x")]).upgrade);
     }
 
@@ -402,9 +603,18 @@ mod tests {
             version: Some(Version::Http10),
             ..Answering::default()
         };
-        assert_eq!(response_writer(v11, 200, &h(&[])), Ok(BodyWriter::Chunked { add_header: true }));
-        assert_eq!(response_writer(v10, 200, &h(&[])), Ok(BodyWriter::UntilClose));
-        assert_eq!(response_writer(v10, 200, &h(&[("Content-Length", "3")])), Ok(BodyWriter::Length(3)));
+        assert_eq!(
+            response_writer(v11, 200, &h(&[])),
+            Ok(BodyWriter::Chunked { add_header: true })
+        );
+        assert_eq!(
+            response_writer(v10, 200, &h(&[])),
+            Ok(BodyWriter::UntilClose)
+        );
+        assert_eq!(
+            response_writer(v10, 200, &h(&[("Content-Length", "3")])),
+            Ok(BodyWriter::Length(3))
+        );
         assert_eq!(
             response_writer(v10, 200, &h(&[("Transfer-Encoding", "chunked")])),
             Err(LocalError::InvalidTransferEncoding)
@@ -414,13 +624,26 @@ mod tests {
             response_writer(v11, 204, &h(&[("Content-Length", "0")])),
             Err(LocalError::InvalidContentLength)
         );
-        assert_eq!(response_writer(v11, 304, &h(&[("Content-Length", "9")])), Ok(BodyWriter::None));
+        assert_eq!(
+            response_writer(v11, 304, &h(&[("Content-Length", "9")])),
+            Ok(BodyWriter::None)
+        );
         let head = Answering { head: true, ..v11 };
-        assert_eq!(response_writer(head, 200, &h(&[("Content-Length", "9")])), Ok(BodyWriter::Suppressed));
-        let connect = Answering { connect: true, ..v11 };
+        assert_eq!(
+            response_writer(head, 200, &h(&[("Content-Length", "9")])),
+            Ok(BodyWriter::Suppressed)
+        );
+        let connect = Answering {
+            connect: true,
+            ..v11
+        };
         assert_eq!(response_writer(connect, 200, &h(&[])), Ok(BodyWriter::None));
         assert_eq!(
-            response_writer(v11, 200, &h(&[("Content-Length", "1"), ("Transfer-Encoding", "chunked")])),
+            response_writer(
+                v11,
+                200,
+                &h(&[("Content-Length", "1"), ("Transfer-Encoding", "chunked")])
+            ),
             Err(LocalError::InvalidTransferEncoding)
         );
         assert_eq!(

@@ -286,9 +286,12 @@ mod tests {
 
     #[test]
     fn comma_lists_trim_and_skip_empty_elements() {
-        let h: Headers = [("Connection", " keep-alive , ,Upgrade"), ("connection", "close")]
-            .into_iter()
-            .collect();
+        let h: Headers = [
+            ("Connection", " keep-alive , ,Upgrade"),
+            ("connection", "close"),
+        ]
+        .into_iter()
+        .collect();
         let l: Vec<_> = h.list("connection").collect();
         assert_eq!(l, [&b"keep-alive"[..], b"Upgrade", b"close"]);
         assert!(h.has_token("Connection", "upgrade"));

@@ -74,6 +74,11 @@ impl Receiver {
         self.buf.len()
     }
 
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.buf.is_empty()
     }
@@ -142,7 +147,8 @@ impl Receiver {
                 if self.buf.is_empty() {
                     return incomplete(self.eof);
                 }
-                let n = usize::try_from(*remaining).map_or(self.buf.len(), |r| r.min(self.buf.len()));
+                let n =
+                    usize::try_from(*remaining).map_or(self.buf.len(), |r| r.min(self.buf.len()));
                 // n <= remaining, so this cannot wrap.
                 *remaining -= n as u64;
                 Ok(Some(BodyEvent::Data(self.buf.split_to(n).freeze())))

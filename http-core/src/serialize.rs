@@ -54,6 +54,7 @@ pub(crate) struct Added {
     pub(crate) chunked: bool,
     pub(crate) close: bool,
     pub(crate) keep_alive: bool,
+    pub(crate) zero_length: bool,
 }
 
 fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
@@ -65,6 +66,9 @@ fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
     }
     if added.chunked {
         out.put_slice(b"Transfer-Encoding: chunked\r\n");
+    }
+    if added.zero_length {
+        out.put_slice(b"Content-Length: 0\r\n");
     }
     if added.close {
         out.put_slice(b"Connection: close\r\n");
@@ -166,7 +170,7 @@ mod tests {
         let added = Added {
             chunked: true,
             close: true,
-            keep_alive: false,
+            ..Added::default()
         };
         assert_eq!(
             &response_head(&r, added)[..],
@@ -175,7 +179,10 @@ mod tests {
         let mut scratch = BytesMut::new();
         assert_eq!(&chunk_size_line(&mut scratch, 0)[..], b"0\r\n");
         assert_eq!(&chunk_size_line(&mut scratch, 255)[..], b"ff\r\n");
-        assert_eq!(&chunk_size_line(&mut scratch, usize::MAX)[..16], b"ffffffffffffffff");
+        assert_eq!(
+            &chunk_size_line(&mut scratch, usize::MAX)[..16],
+            b"ffffffffffffffff"
+        );
         let t: Headers = [("X-T", "v")].into_iter().collect();
         assert_eq!(&last_chunk(&t)[..], b"0\r\nX-T: v\r\n\r\n");
     }
@@ -191,10 +198,25 @@ mod tests {
         let mut r = ResponseHead::new(200);
         r.reason = Bytes::from_static(b"OK\r\n");
         assert_eq!(check_response(&r), Err(LocalError::InvalidReason));
-        assert_eq!(check_response(&ResponseHead::new(99)), Err(LocalError::InvalidStatus));
-        assert_eq!(check_response(&ResponseHead::new(1000)), Err(LocalError::InvalidStatus));
-        assert_eq!(check_request(&RequestHead::new("G T", "/")), Err(LocalError::InvalidMethod));
-        assert_eq!(check_request(&RequestHead::new("GET", "/a b")), Err(LocalError::InvalidTarget));
-        assert_eq!(check_request(&RequestHead::new("GET", "")), Err(LocalError::InvalidTarget));
+        assert_eq!(
+            check_response(&ResponseHead::new(99)),
+            Err(LocalError::InvalidStatus)
+        );
+        assert_eq!(
+            check_response(&ResponseHead::new(1000)),
+            Err(LocalError::InvalidStatus)
+        );
+        assert_eq!(
+            check_request(&RequestHead::new("G T", "/")),
+            Err(LocalError::InvalidMethod)
+        );
+        assert_eq!(
+            check_request(&RequestHead::new("GET", "/a b")),
+            Err(LocalError::InvalidTarget)
+        );
+        assert_eq!(
+            check_request(&RequestHead::new("GET", "")),
+            Err(LocalError::InvalidTarget)
+        );
     }
 }

@@ -258,7 +258,8 @@ mod tests {
         assert_eq!(states(&s), (SendBody, SendResponse));
         s.process(Role::Client, Step::Data, None).unwrap();
         s.process(Role::Client, Step::EndOfMessage, None).unwrap();
-        s.process(Role::Server, Step::InformationalResponse, None).unwrap();
+        s.process(Role::Server, Step::InformationalResponse, None)
+            .unwrap();
         s.process(Role::Server, Step::Response, None).unwrap();
         s.process(Role::Server, Step::EndOfMessage, None).unwrap();
         assert_eq!(states(&s), (Done, Done));
@@ -291,10 +292,16 @@ mod tests {
             s.process(Role::Server, Step::Response, Some(Switch::Connect)),
             Err(NotAllowed)
         );
-        s.process(Role::Server, Step::InformationalResponse, Some(Switch::Upgrade))
-            .unwrap();
+        s.process(
+            Role::Server,
+            Step::InformationalResponse,
+            Some(Switch::Upgrade),
+        )
+        .unwrap();
         assert_eq!(states(&s), (SwitchedProtocol, SwitchedProtocol));
-        declined.process(Role::Server, Step::Response, None).unwrap();
+        declined
+            .process(Role::Server, Step::Response, None)
+            .unwrap();
         assert_eq!(states(&declined), (Done, SendBody));
     }
 
@@ -309,7 +316,8 @@ mod tests {
         assert_eq!(states(&s), (Error, MustClose));
 
         let mut s = States::new();
-        s.process(Role::Client, Step::ConnectionClosed, None).unwrap();
+        s.process(Role::Client, Step::ConnectionClosed, None)
+            .unwrap();
         assert_eq!(states(&s), (Closed, MustClose));
     }
 
@@ -317,12 +325,22 @@ mod tests {
     fn the_table_refuses_what_it_does_not_list() {
         let mut s = States::new();
         assert_eq!(s.process(Role::Client, Step::Data, None), Err(NotAllowed));
-        assert_eq!(s.process(Role::Server, Step::InformationalResponse, None), Err(NotAllowed));
+        assert_eq!(
+            s.process(Role::Server, Step::InformationalResponse, None),
+            Err(NotAllowed)
+        );
         s.process(Role::Client, Step::Request, None).unwrap();
-        assert_eq!(s.process(Role::Client, Step::Request, None), Err(NotAllowed));
+        assert_eq!(
+            s.process(Role::Client, Step::Request, None),
+            Err(NotAllowed)
+        );
         assert_eq!(s.process(Role::Server, Step::Data, None), Err(NotAllowed));
         assert_eq!(
-            s.process(Role::Server, Step::InformationalResponse, Some(Switch::Upgrade)),
+            s.process(
+                Role::Server,
+                Step::InformationalResponse,
+                Some(Switch::Upgrade)
+            ),
             Err(NotAllowed)
         );
         assert_eq!(states(&s), (SendBody, SendResponse));

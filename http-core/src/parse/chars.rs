@@ -119,7 +119,11 @@ mod tests {
                     let mut s = alloc::vec![b'a'; len];
                     s[pos] = bad;
                     let want = if is_value_byte(bad) { None } else { Some(pos) };
-                    assert_eq!(find_invalid_value_byte(&s), want, "byte {bad:#x} at {pos}/{len}");
+                    assert_eq!(
+                        find_invalid_value_byte(&s),
+                        want,
+                        "byte {bad:#x} at {pos}/{len}"
+                    );
                 }
             }
         }
@@ -127,7 +131,10 @@ mod tests {
 
     #[test]
     fn value_scan_allows_tabs_and_obs_text() {
-        assert_eq!(find_invalid_value_byte(b"a\tb\xff\x80 c~!\t\t\t\t\t\t\t\t"), None);
+        assert_eq!(
+            find_invalid_value_byte(b"a\tb\xff\x80 c~!\t\t\t\t\t\t\t\t"),
+            None
+        );
         assert_eq!(find_invalid_value_byte(b"abcdefgh\x7fij"), Some(8));
         assert_eq!(find_invalid_value_byte(b"abcdefgh\r"), Some(8));
     }

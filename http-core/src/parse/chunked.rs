@@ -6,8 +6,8 @@
 
 use super::chars::{hex_value, is_tchar, is_value_byte};
 use super::head::{HeadKind, HeadParser};
-use crate::headers::Headers;
 use crate::error::RemoteError;
+use crate::headers::Headers;
 use crate::limits::Config;
 use bytes::{Buf, Bytes, BytesMut};
 
@@ -166,11 +166,16 @@ fn size_line(line: &[u8]) -> Result<(u64, usize), RemoteError> {
         return Err(RemoteError::BareCr);
     }
     if !extensions_ok(ext) {
-        return Err(if ext.first().is_some_and(|&b| b != b';' && b != b' ' && b != b'\t') {
-            RemoteError::InvalidChunkSize
-        } else {
-            RemoteError::InvalidChunkExtension
-        });
+        return Err(
+            if ext
+                .first()
+                .is_some_and(|&b| b != b';' && b != b' ' && b != b'\t')
+            {
+                RemoteError::InvalidChunkSize
+            } else {
+                RemoteError::InvalidChunkExtension
+            },
+        );
     }
     Ok((size, ext.len()))
 }
@@ -303,10 +308,7 @@ mod tests {
                         self.2.extend_from_slice(&d);
                     }
                     Some(Chunk::End(t)) => {
-                        let trailers = t
-                            .iter()
-                            .map(|(n, v)| (n.to_vec(), v.to_vec()))
-                            .collect();
+                        let trailers = t.iter().map(|(n, v)| (n.to_vec(), v.to_vec())).collect();
                         return Ok(Some((core::mem::take(&mut self.2), trailers)));
                     }
                 }
@@ -340,24 +342,53 @@ mod tests {
             (b"g\r\n", RemoteError::InvalidChunkSize),
             (b"-5\r\nhello\r\n0\r\n\r\n", RemoteError::InvalidChunkSize),
             (b"0x5\r\nhello\r\n0\r\n\r\n", RemoteError::InvalidChunkSize),
-            (b"5 \r\nhello\r\n0\r\n\r\n", RemoteError::InvalidChunkExtension),
-            (b"5;\r\nhello\r\n0\r\n\r\n", RemoteError::InvalidChunkExtension),
-            (b"5;a=\r\nhello\r\n0\r\n\r\n", RemoteError::InvalidChunkExtension),
-            (b"5;a=\"x\r\nhello\r\n0\r\n\r\n", RemoteError::InvalidChunkExtension),
-            (b"5;a\x00\r\nhello\r\n0\r\n\r\n", RemoteError::InvalidChunkExtension),
+            (
+                b"5 \r\nhello\r\n0\r\n\r\n",
+                RemoteError::InvalidChunkExtension,
+            ),
+            (
+                b"5;\r\nhello\r\n0\r\n\r\n",
+                RemoteError::InvalidChunkExtension,
+            ),
+            (
+                b"5;a=\r\nhello\r\n0\r\n\r\n",
+                RemoteError::InvalidChunkExtension,
+            ),
+            (
+                b"5;a=\"x\r\nhello\r\n0\r\n\r\n",
+                RemoteError::InvalidChunkExtension,
+            ),
+            (
+                b"5;a\x00\r\nhello\r\n0\r\n\r\n",
+                RemoteError::InvalidChunkExtension,
+            ),
             (b"5\rhello\r\n0\r\n\r\n", RemoteError::BareCr),
             (b"5\nhello\r\n0\r\n\r\n", RemoteError::BareLf),
-            (b"5\r\nhelloX\r\n0\r\n\r\n", RemoteError::InvalidChunkDelimiter),
+            (
+                b"5\r\nhelloX\r\n0\r\n\r\n",
+                RemoteError::InvalidChunkDelimiter,
+            ),
             (b"5\r\nhello\rX0\r\n\r\n", RemoteError::BareCr),
             (b"5\r\nhello\n0\r\n\r\n", RemoteError::BareLf),
             (b"10000000000000000\r\n", RemoteError::InvalidChunkSize),
-            (b"0\r\nContent-Length: 5\r\n\r\n", RemoteError::ForbiddenTrailer),
-            (b"0\r\ntransfer-encoding: chunked\r\n\r\n", RemoteError::ForbiddenTrailer),
+            (
+                b"0\r\nContent-Length: 5\r\n\r\n",
+                RemoteError::ForbiddenTrailer,
+            ),
+            (
+                b"0\r\ntransfer-encoding: chunked\r\n\r\n",
+                RemoteError::ForbiddenTrailer,
+            ),
             (b"0\r\nHost: x\r\n\r\n", RemoteError::ForbiddenTrailer),
             (b"0\r\nX: a\r\n b\r\n\r\n", RemoteError::ObsFold),
         ];
         for (input, want) in cases {
-            assert_eq!(chunked(input, &cfg).unwrap_err(), *want, "{:?}", crate::headers::Lossy(input));
+            assert_eq!(
+                chunked(input, &cfg).unwrap_err(),
+                *want,
+                "{:?}",
+                crate::headers::Lossy(input)
+            );
         }
     }
 

@@ -83,12 +83,6 @@ impl HeadParser {
         }
     }
 
-    /// Bytes of the buffer this parser has consumed into lines so far (for the deadline logic:
-    /// whether a head has begun).
-    pub(crate) fn has_started(&self, buffered: usize) -> bool {
-        buffered > 0 || self.line_start > 0
-    }
-
     fn limits(&self, cfg: &Config) -> SectionLimits {
         let l = &cfg.limits;
         let field_line = (l.max_field_line, RemoteError::FieldLineTooLong);
@@ -137,8 +131,7 @@ impl HeadParser {
             };
             // Limits first: they are known crossed before the LF arrives.
             let line_known = (lf - ls + 1 > line_limit.0).then(|| known_at(ls, line_limit.0));
-            let total_known =
-                (lf + 1 > limits.total.0).then(|| known_at(0, limits.total.0));
+            let total_known = (lf + 1 > limits.total.0).then(|| known_at(0, limits.total.0));
             if let Some(e) = earliest(line_known, line_limit.1, total_known, limits.total.1) {
                 return Err(e);
             }
@@ -263,7 +256,8 @@ impl HeadParser {
         let lead = raw.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
         let v0 = ls + colon + 1 + lead;
         let value = &raw[lead..trimmed_end(raw).max(lead)];
-        self.entries.push(Entry::new(ls..ls + name.len(), v0..v0 + value.len()));
+        self.entries
+            .push(Entry::new(ls..ls + name.len(), v0..v0 + value.len()));
         Ok(())
     }
 }
@@ -311,13 +305,20 @@ fn earliest(
 /// 1 is well-formed but unsupported (505); a minor above 1 reads as 1.1 (RFC 9110 §2.5).
 fn version(v: &[u8]) -> Result<Version, RemoteError> {
     match v {
-        [b'H', b'T', b'T', b'P', b'/', major @ b'0'..=b'9', b'.', minor @ b'0'..=b'9'] => {
-            match (major, minor) {
-                (b'1', b'0') => Ok(Version::Http10),
-                (b'1', _) => Ok(Version::Http11),
-                _ => Err(RemoteError::UnsupportedVersion),
-            }
-        }
+        [
+            b'H',
+            b'T',
+            b'T',
+            b'P',
+            b'/',
+            major @ b'0'..=b'9',
+            b'.',
+            minor @ b'0'..=b'9',
+        ] => match (major, minor) {
+            (b'1', b'0') => Ok(Version::Http10),
+            (b'1', _) => Ok(Version::Http11),
+            _ => Err(RemoteError::UnsupportedVersion),
+        },
         _ => Err(RemoteError::InvalidVersion),
     }
 }
@@ -376,9 +377,7 @@ fn status_line(line: &[u8]) -> Result<StartLine, RemoteError> {
     if !code.iter().all(u8::is_ascii_digit) || code[0] == b'0' {
         return Err(RemoteError::InvalidStatus);
     }
-    let status = code
-        .iter()
-        .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+    let status = code.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
     let reason = &rest[reason_start..];
     if let Some(i) = find_invalid_value_byte(reason) {
         return Err(value_error(reason[i]));
@@ -402,7 +401,11 @@ mod tests {
     impl Incremental for Head<'_> {
         type Output = (StartLine, Vec<(Vec<u8>, Vec<u8>)>);
 
-        fn step(&mut self, buf: &mut BytesMut, _eof: bool) -> Result<Option<Self::Output>, RemoteError> {
+        fn step(
+            &mut self,
+            buf: &mut BytesMut,
+            _eof: bool,
+        ) -> Result<Option<Self::Output>, RemoteError> {
             Ok(self.0.parse(buf, self.1)?.map(|h| {
                 let fields = Headers::from_parts(h.bytes, h.entries)
                     .iter()
@@ -470,17 +473,40 @@ mod tests {
             (b"GET / HTTP/2.0\r\n\r\n", RemoteError::UnsupportedVersion),
             (b"G(T / HTTP/1.1\r\n\r\n", RemoteError::InvalidMethod),
             (b"GET / HTTP/1.1\nHost: a\r\n\r\n", RemoteError::BareLf),
-            (b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", RemoteError::SpaceBeforeColon),
-            (b"GET / HTTP/1.1\r\nHost: a\r\n b\r\n\r\n", RemoteError::ObsFold),
+            (
+                b"GET / HTTP/1.1\r\nHost : a\r\n\r\n",
+                RemoteError::SpaceBeforeColon,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\r\n b\r\n\r\n",
+                RemoteError::ObsFold,
+            ),
             (b"GET / HTTP/1.1\r\n Host: a\r\n\r\n", RemoteError::ObsFold),
-            (b"GET / HTTP/1.1\r\nHo\rst: a\r\n\r\n", RemoteError::InvalidFieldName),
+            (
+                b"GET / HTTP/1.1\r\nHo\rst: a\r\n\r\n",
+                RemoteError::InvalidFieldName,
+            ),
             (b"GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n", RemoteError::BareCr),
-            (b"GET / HTTP/1.1\r\nHost: a\x00b\r\n\r\n", RemoteError::InvalidFieldValue),
-            (b"GET / HTTP/1.1\r\nNoColon\r\n\r\n", RemoteError::InvalidFieldName),
-            (b"GET / HTTP/1.1\r\n: empty\r\n\r\n", RemoteError::InvalidFieldName),
+            (
+                b"GET / HTTP/1.1\r\nHost: a\x00b\r\n\r\n",
+                RemoteError::InvalidFieldValue,
+            ),
+            (
+                b"GET / HTTP/1.1\r\nNoColon\r\n\r\n",
+                RemoteError::InvalidFieldName,
+            ),
+            (
+                b"GET / HTTP/1.1\r\n: empty\r\n\r\n",
+                RemoteError::InvalidFieldName,
+            ),
         ];
         for (input, want) in cases {
-            assert_eq!(request(input, &cfg).unwrap_err(), *want, "{:?}", crate::headers::Lossy(input));
+            assert_eq!(
+                request(input, &cfg).unwrap_err(),
+                *want,
+                "{:?}",
+                crate::headers::Lossy(input)
+            );
         }
     }
 
@@ -552,9 +578,21 @@ mod tests {
         );
         assert!(status_line(b"HTTP/1.0 404").is_ok());
         assert!(status_line(b"HTTP/1.1 204 ").is_ok());
-        assert_eq!(status_line(b"HTTP/1.1 20 OK"), Err(RemoteError::InvalidStatus));
-        assert_eq!(status_line(b"HTTP/1.1 2000 OK"), Err(RemoteError::InvalidStatus));
-        assert_eq!(status_line(b"HTTP/1.1 099 OK"), Err(RemoteError::InvalidStatus));
-        assert_eq!(status_line(b"HTTP/1.1 200 O\x00K"), Err(RemoteError::InvalidFieldValue));
+        assert_eq!(
+            status_line(b"HTTP/1.1 20 OK"),
+            Err(RemoteError::InvalidStatus)
+        );
+        assert_eq!(
+            status_line(b"HTTP/1.1 2000 OK"),
+            Err(RemoteError::InvalidStatus)
+        );
+        assert_eq!(
+            status_line(b"HTTP/1.1 099 OK"),
+            Err(RemoteError::InvalidStatus)
+        );
+        assert_eq!(
+            status_line(b"HTTP/1.1 200 O\x00K"),
+            Err(RemoteError::InvalidFieldValue)
+        );
     }
 }

@@ -18,7 +18,11 @@ pub(crate) enum TargetForm {
 }
 
 /// Checks `target` against the form its `method` requires and returns that form.
-pub(crate) fn check(method: &[u8], target: &[u8], lenient: &Leniency) -> Result<TargetForm, RemoteError> {
+pub(crate) fn check(
+    method: &[u8],
+    target: &[u8],
+    lenient: &Leniency,
+) -> Result<TargetForm, RemoteError> {
     if method == b"CONNECT" {
         // §3.2.3: authority-form is used only for CONNECT, and CONNECT uses only it.
         return if is_authority_form(target) {
@@ -103,8 +107,24 @@ pub(crate) fn is_host(host: &[u8]) -> bool {
             !inner.is_empty()
                 && inner.iter().all(|&b| {
                     b.is_ascii_alphanumeric()
-                        || matches!(b, b':' | b'.' | b'-' | b'_' | b'~' | b'!' | b'$' | b'&'
-                            | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=')
+                        || matches!(
+                            b,
+                            b':' | b'.'
+                                | b'-'
+                                | b'_'
+                                | b'~'
+                                | b'!'
+                                | b'$'
+                                | b'&'
+                                | b'\''
+                                | b'('
+                                | b')'
+                                | b'*'
+                                | b'+'
+                                | b','
+                                | b';'
+                                | b'='
+                        )
                 })
         }
         _ => {
@@ -201,10 +221,21 @@ mod tests {
 
     #[test]
     fn host_fields() {
-        for ok in ["", "a", "example.com", "example.com:8080", "[::1]", "[::1]:80", "127.0.0.1:1", "a%20b"] {
+        for ok in [
+            "",
+            "a",
+            "example.com",
+            "example.com:8080",
+            "[::1]",
+            "[::1]:80",
+            "127.0.0.1:1",
+            "a%20b",
+        ] {
             assert!(is_host_field(ok.as_bytes()), "{ok}");
         }
-        for bad in ["a b", "a/b", "a@b", ":80", "a:b", "a:123456", "[]", "a?b", "%zz", "ex ample"] {
+        for bad in [
+            "a b", "a/b", "a@b", ":80", "a:b", "a:123456", "[]", "a?b", "%zz", "ex ample",
+        ] {
             assert!(!is_host_field(bad.as_bytes()), "{bad}");
         }
     }

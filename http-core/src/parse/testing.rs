@@ -56,7 +56,11 @@ fn feed<P: Incremental>(mut p: P, pieces: &[&[u8]]) -> (Outcome<P::Output>, Vec<
         match p.step(&mut buf, false) {
             Ok(Some(out)) => {
                 let mut rest = buf.to_vec();
-                for later in pieces.iter().skip_while(|x| !core::ptr::eq(*x, piece)).skip(1) {
+                for later in pieces
+                    .iter()
+                    .skip_while(|x| !core::ptr::eq(*x, piece))
+                    .skip(1)
+                {
                     rest.extend_from_slice(later);
                 }
                 return (Outcome::Done(out), rest);

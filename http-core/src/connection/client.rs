@@ -1,0 +1,209 @@
+//! What only the client role does: send requests (framing them once it knows whether a body
+//! follows), hold a body for 100 (Continue), and read responses.
+
+use super::{Connection, Hold};
+use crate::error::{LocalError, RemoteError};
+use crate::event::{Event, Polled, RequestHead, ResponseHead, Version};
+use crate::framing::{self, BodyWriter, Requested};
+use crate::headers::Headers;
+use crate::limits::Config;
+use crate::parse::head::{ParsedHead, StartLine};
+use crate::serialize::{self, Added};
+use crate::state::{Role, Step, Switch};
+use crate::timer::Instant;
+use alloc::collections::VecDeque;
+
+impl Connection {
+    /// A client connection that starts at `now`.
+    #[must_use]
+    pub fn client(config: Config, now: Instant) -> Self {
+        Self::new(Role::Client, config, now)
+    }
+
+    /// Sends a request head. The body follows through [`send_data`](Self::send_data) and
+    /// [`send_end`](Self::send_end), even when it is empty.
+    ///
+    /// The engine frames the body: with the request's own Content-Length (or
+    /// `Transfer-Encoding: chunked`) the head goes out at once; without either, it goes out
+    /// with the first body piece and `Transfer-Encoding: chunked`, or at the end with no
+    /// framing fields (`Content-Length: 0` for POST, PUT and PATCH, RFC 9110 §8.6).
+    ///
+    /// With `Expect: 100-continue` and a body, the head goes out at once and the body is held
+    /// until a 100 (Continue) arrives or [`Timeouts::continue_wait`](crate::Timeouts) passes;
+    /// a final response that comes first means the body is never sent and the connection
+    /// closes (RFC 9110 §10.1.1).
+    pub fn send_request(&mut self, head: RequestHead) -> Result<(), LocalError> {
+        if self.role != Role::Client {
+            return Err(LocalError::WrongRole);
+        }
+        serialize::check_request(&head)?;
+        let declared = framing::request_writer(&head)?;
+        let http11 = head.version == Version::Http11;
+        let expect = http11
+            && head
+                .headers
+                .list("expect")
+                .any(|e| e.eq_ignore_ascii_case(b"100-continue"));
+        let mut next = self.states;
+        next.process(Role::Client, Step::Request, None)
+            .map_err(|_| LocalError::WrongState)?;
+
+        self.states = next;
+        if !framing::persistent(head.version, &head.headers) {
+            self.states.process_keep_alive_disabled();
+        }
+        if http11
+            && head.headers.contains("upgrade")
+            && head.headers.has_token("connection", "upgrade")
+        {
+            self.states.process_client_switch_proposal(Switch::Upgrade);
+        }
+        if head.is_connect() {
+            self.states.process_client_switch_proposal(Switch::Connect);
+        }
+        self.requested = Requested {
+            head: head.is_head(),
+            connect: head.is_connect(),
+        };
+        // An expectation means a body follows: its framing is settled now.
+        let writer = match declared {
+            Some(w) => Some(w),
+            None if expect => Some(BodyWriter::Chunked { add_header: true }),
+            None => None,
+        };
+        match writer {
+            Some(w) => {
+                let added = Added {
+                    chunked: w == BodyWriter::Chunked { add_header: true },
+                    ..Added::default()
+                };
+                self.transmit
+                    .push_back(serialize::request_head(&head, added));
+                self.writer = w;
+                if expect && w != BodyWriter::Length(0) {
+                    self.hold = Hold::Waiting {
+                        since: self.now,
+                        pieces: VecDeque::new(),
+                    };
+                }
+            }
+            None => self.pending_head = Some(head),
+        }
+        Ok(())
+    }
+
+    /// Queues a request head that waited to learn whether a body follows.
+    pub(super) fn flush_pending_head(&mut self, body_follows: bool) -> Result<(), LocalError> {
+        let Some(head) = &self.pending_head else {
+            return Ok(());
+        };
+        let (writer, added) = if body_follows {
+            // A body of unknown length can only be chunked, which needs HTTP/1.1.
+            if head.version != Version::Http11 {
+                return Err(LocalError::InvalidContentLength);
+            }
+            let chunked = BodyWriter::Chunked { add_header: true };
+            let added = Added {
+                chunked: true,
+                ..Added::default()
+            };
+            (chunked, added)
+        } else {
+            let added = Added {
+                zero_length: framing::method_expects_content(&head.method),
+                ..Added::default()
+            };
+            (BodyWriter::Length(0), added)
+        };
+        self.transmit
+            .push_back(serialize::request_head(head, added));
+        self.writer = writer;
+        self.pending_head = None;
+        Ok(())
+    }
+
+    /// Sends the held body: a 100 came, or the wait for one is over.
+    pub(super) fn release_hold(&mut self) {
+        if let Hold::Waiting { pieces, .. } = core::mem::replace(&mut self.hold, Hold::Off) {
+            self.transmit.extend(pieces);
+        }
+    }
+
+    /// Bytes from a server that owes no response.
+    pub(super) fn read_unsolicited(&mut self) -> Result<Polled, RemoteError> {
+        if !self.recv.is_empty() {
+            return Err(RemoteError::UnexpectedData);
+        }
+        if self.recv.eof() {
+            return self.peer_closed();
+        }
+        self.recv.release_if_empty();
+        Ok(Polled::NeedData)
+    }
+
+    pub(super) fn read_response_head(&mut self) -> Result<Polled, RemoteError> {
+        let Some(parsed) = self.recv.read_head(&self.cfg)? else {
+            if self.recv.eof() {
+                // The server closed without (finishing) its response.
+                return Err(RemoteError::IncompleteMessage);
+            }
+            return Ok(Polled::NeedData);
+        };
+        let head = response_head(parsed);
+        let unexpected = |_| RemoteError::UnexpectedResponse;
+        if head.is_informational() {
+            // RFC 9110 §15.2: 1xx responses are interim; 101 only answers an Upgrade.
+            let switch = (head.status == 101).then_some(Switch::Upgrade);
+            self.states
+                .process(Role::Server, Step::InformationalResponse, switch)
+                .map_err(unexpected)?;
+            if head.status == 100 {
+                self.release_hold();
+            }
+            return Ok(Polled::Event(Event::Response(head)));
+        }
+        let f = framing::response(
+            self.requested,
+            head.status,
+            head.version,
+            &head.headers,
+            &self.cfg,
+        )?;
+        let switch = f.tunnel.then_some(Switch::Connect);
+        self.states
+            .process(Role::Server, Step::Response, switch)
+            .map_err(unexpected)?;
+        if !f.keep_alive {
+            self.states.process_keep_alive_disabled();
+        }
+        if let Hold::Waiting { .. } = self.hold {
+            // RFC 9110 §10.1.1: a final status before 100: the body is not sent, and the
+            // request stays incomplete on the wire, so the connection cannot be reused.
+            self.hold = Hold::Dropping;
+            self.states.process_keep_alive_disabled();
+        }
+        if !f.tunnel {
+            self.recv.expect_body(f.body);
+        }
+        Ok(Polled::Event(Event::Response(head)))
+    }
+}
+
+/// The response head out of a parsed head (the status line was checked by the parser).
+fn response_head(p: ParsedHead) -> ResponseHead {
+    let (version, status, reason) = match p.start {
+        StartLine::Response {
+            version,
+            status,
+            reason,
+        } => (version, status, reason),
+        // invariant: a response parser yields a status line.
+        _ => (Version::Http11, 0, 0..0),
+    };
+    ResponseHead {
+        status,
+        reason: p.bytes.slice(reason),
+        version,
+        headers: Headers::from_parts(p.bytes, p.entries),
+    }
+}

@@ -1,0 +1,216 @@
+//! What only the server role does: read requests, answer them, decide on 100 (Continue), and
+//! answer the client's errors.
+
+use super::Connection;
+use crate::error::{LocalError, RemoteError};
+use crate::event::{Event, Polled, RequestHead, ResponseHead, Version};
+use crate::framing::{self, Answering, BodyWriter};
+use crate::headers::Headers;
+use crate::limits::Config;
+use crate::parse::head::{ParsedHead, StartLine};
+use crate::serialize::{self, Added};
+use crate::state::{HalfState, Role, Step, Switch};
+use crate::timer::Instant;
+use bytes::Bytes;
+
+impl Connection {
+    /// A server connection that starts at `now`.
+    #[must_use]
+    pub fn server(config: Config, now: Instant) -> Self {
+        Self::new(Role::Server, config, now)
+    }
+
+    /// Whether the current request waits for a 100 (Continue) that has not been decided on:
+    /// call [`send_continue`](Self::send_continue) before reading its body, or answer with a
+    /// final response without reading it.
+    #[must_use]
+    pub fn expects_continue(&self) -> bool {
+        self.continue_pending
+    }
+
+    pub(super) fn read_request_head(&mut self) -> Result<Polled, RemoteError> {
+        let Some(parsed) = self.recv.read_head(&self.cfg)? else {
+            if self.recv.eof() {
+                if !self.recv.is_empty() {
+                    return Err(RemoteError::IncompleteMessage);
+                }
+                return self.peer_closed();
+            }
+            self.recv.release_if_empty();
+            return Ok(Polled::NeedData);
+        };
+        let head = request_head(parsed);
+        let f = framing::request(&head, &self.cfg)?;
+        self.process(Role::Client, Step::Request)?;
+        if !f.keep_alive {
+            self.states.process_keep_alive_disabled();
+        }
+        if f.upgrade {
+            self.states.process_client_switch_proposal(Switch::Upgrade);
+        }
+        if head.is_connect() {
+            self.states.process_client_switch_proposal(Switch::Connect);
+        }
+        self.answering = Answering {
+            version: Some(head.version),
+            head: head.is_head(),
+            connect: head.is_connect(),
+        };
+        self.continue_pending = f.expect_continue;
+        self.recv.expect_body(f.body);
+        self.timing.head_started = None;
+        self.requests += 1;
+        Ok(Polled::Event(Event::Request(head)))
+    }
+
+    /// Counts `n` bytes of request body against the discard budget, if the response has ended;
+    /// returns whether they were discarded. Too much to throw away closes instead
+    /// (RFC 9112 §9.6).
+    pub(super) fn discarded(&mut self, n: usize) -> bool {
+        let Some(budget) = &mut self.discard else {
+            return false;
+        };
+        match budget.checked_sub(n as u64) {
+            Some(left) => *budget = left,
+            None => {
+                self.states.process_keep_alive_disabled();
+                self.recv.stop();
+            }
+        }
+        true
+    }
+
+    /// Queues a response head. A 1xx is interim and may be followed by more; a final status
+    /// starts the body, which [`send_data`](Self::send_data) and [`send_end`](Self::send_end)
+    /// complete (even when it is empty).
+    ///
+    /// The engine frames the body: with the response's own Content-Length, exactly that many
+    /// bytes MUST follow; without one it adds `Transfer-Encoding: chunked` for an HTTP/1.1
+    /// client, and delimits the body by closing for an HTTP/1.0 one. It adds
+    /// `Connection: close` when the connection will close, and `Connection: keep-alive` for a
+    /// kept-alive HTTP/1.0 client. A 101, or a 2xx to CONNECT, switches protocols: see
+    /// [`take_leftover`](Self::take_leftover).
+    pub fn send_response(&mut self, head: ResponseHead) -> Result<(), LocalError> {
+        if self.role != Role::Server {
+            return Err(LocalError::WrongRole);
+        }
+        serialize::check_response(&head)?;
+        let interim = head.is_informational();
+        if interim && self.answering.version != Some(Version::Http11) {
+            // RFC 9110 §15.2: a server MUST NOT send a 1xx to an HTTP/1.0 client.
+            return Err(LocalError::InvalidStatus);
+        }
+        let switch = if head.status == 101 {
+            if !self.states.proposed(Switch::Upgrade) {
+                return Err(LocalError::InvalidStatus);
+            }
+            Some(Switch::Upgrade)
+        } else if !interim && self.answering.connect && (200..300).contains(&head.status) {
+            Some(Switch::Connect)
+        } else {
+            None
+        };
+        let step = if interim {
+            Step::InformationalResponse
+        } else {
+            Step::Response
+        };
+        let mut next = self.states;
+        next.process(Role::Server, step, switch)
+            .map_err(|_| LocalError::WrongState)?;
+        let writer = if interim {
+            BodyWriter::None
+        } else {
+            framing::response_writer(self.answering, head.status, &head.headers)?
+        };
+
+        let mut added = Added {
+            chunked: writer == BodyWriter::Chunked { add_header: true },
+            ..Added::default()
+        };
+        let mut close = false;
+        if !interim && switch.is_none() {
+            // RFC 9112 §9.6: say so when the connection will close after this response.
+            close = !self.states.keep_alive()
+                || !framing::persistent(Version::Http11, &head.headers)
+                || writer == BodyWriter::UntilClose
+                || self.their_state() == HalfState::Error
+                // RFC 9110 §10.1.1: a client told no 100 may or may not send its body; the
+                // connection cannot be read reliably after this, so it closes.
+                || (self.continue_pending && self.their_state() == HalfState::SendBody);
+            added.close = close && !head.headers.has_token("connection", "close");
+            added.keep_alive = !close
+                && self.answering.version == Some(Version::Http10)
+                && !head.headers.has_token("connection", "keep-alive");
+        }
+        let bytes = serialize::response_head(&head, added);
+
+        self.states = next;
+        if close {
+            self.states.process_keep_alive_disabled();
+        }
+        if !interim {
+            self.writer = writer;
+        }
+        if head.status == 100 || !interim {
+            self.continue_pending = false;
+        }
+        self.transmit.push_back(bytes);
+        Ok(())
+    }
+
+    /// Queues a 100 (Continue) for a request that expects one (see
+    /// [`expects_continue`](Self::expects_continue)): the client will then send its body.
+    pub fn send_continue(&mut self) -> Result<(), LocalError> {
+        if !self.continue_pending {
+            return Err(LocalError::NoContinueExpected);
+        }
+        self.send_response(ResponseHead::new(100))
+    }
+
+    /// Answers the peer's error with the status it suggests (400, 408, 413, 414, 431, 501, 505)
+    /// and `Connection: close`, if a response can still be sent. Returns whether one was queued;
+    /// either way the connection should then be closed.
+    pub fn send_error_response(&mut self) -> Result<bool, LocalError> {
+        let Some(status) = self.error.and_then(RemoteError::status_hint) else {
+            return Ok(false);
+        };
+        if self.role != Role::Server
+            || !matches!(self.our_state(), HalfState::Idle | HalfState::SendResponse)
+        {
+            return Ok(false);
+        }
+        let message = self.error.map_or("", RemoteError::as_str);
+        let mut head = ResponseHead::new(status);
+        head.headers
+            .append("Content-Type", "text/plain; charset=utf-8");
+        let mut digits = [0; 20];
+        let length = serialize::decimal(message.len() as u64 + 1, &mut digits);
+        head.headers.append("Content-Length", length);
+        head.headers.append("Connection", "close");
+        self.send_response(head)?;
+        self.send_data(Bytes::from_static(message.as_bytes()))?;
+        self.send_data(Bytes::from_static(b"\n"))?;
+        self.send_end(Headers::new())?;
+        Ok(true)
+    }
+}
+
+/// The request head out of a parsed head (the start line was checked by the parser).
+fn request_head(p: ParsedHead) -> RequestHead {
+    let (method, target, version) = match p.start {
+        StartLine::Request {
+            method,
+            target,
+            version,
+        } => (method, target, version),
+        // invariant: a request parser yields a request line.
+        _ => (0..0, 0..0, Version::Http11),
+    };
+    RequestHead {
+        method: p.bytes.slice(method),
+        target: p.bytes.slice(target),
+        version,
+        headers: Headers::from_parts(p.bytes, p.entries),
+    }
+}

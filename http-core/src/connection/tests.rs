@@ -1,0 +1,578 @@
+//! Scenarios of the server role driven by hand: timers, 100-continue, early responses,
+//! protocol switches, response framing, pipelining and errors.
+
+use super::*;
+use crate::event::{RequestHead, ResponseHead};
+use crate::limits::Config;
+use alloc::vec::Vec;
+use core::time::Duration;
+
+fn at(secs: u64) -> Instant {
+    Instant::from_duration(Duration::from_secs(secs))
+}
+
+fn server() -> Connection {
+    Connection::server(Config::default(), Instant::ZERO)
+}
+
+fn wire(conn: &mut Connection) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(piece) = conn.poll_transmit() {
+        out.extend_from_slice(&piece);
+    }
+    out
+}
+
+fn text(b: &[u8]) -> alloc::string::String {
+    alloc::string::String::from_utf8_lossy(b).into_owned()
+}
+
+#[track_caller]
+fn event(conn: &mut Connection) -> Event {
+    match conn.poll_event() {
+        Ok(Polled::Event(e)) => e,
+        other => panic!("expected an event, got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn request(conn: &mut Connection) -> RequestHead {
+    match event(conn) {
+        Event::Request(r) => r,
+        other => panic!("expected a request, got {other:?}"),
+    }
+}
+
+fn respond(conn: &mut Connection, status: u16, body: &'static [u8]) {
+    let mut res = ResponseHead::new(status);
+    let mut digits = [0; 20];
+    res.headers.append(
+        "Content-Length",
+        serialize::decimal(body.len() as u64, &mut digits),
+    );
+    conn.send_response(res).unwrap();
+    conn.send_data(Bytes::from_static(body)).unwrap();
+    conn.send_end(Headers::new()).unwrap();
+}
+
+const GET: &[u8] = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+
+// ----- timers -----
+
+#[test]
+fn a_slow_head_gets_408_and_a_close() {
+    let mut c = server();
+    c.feed(at(1), b"GET / HTTP/1.1\r\nHo");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    let d = c.poll_timeout().unwrap();
+    // The first head counts from the connection's start.
+    assert_eq!((d.kind, d.at), (TimerKind::HeaderRead, at(30)));
+    c.handle_timeout(at(29));
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    c.handle_timeout(at(30));
+    assert_eq!(c.poll_event(), Err(RemoteError::HeaderTimeout));
+    assert_eq!(c.send_error_response(), Ok(true));
+    assert!(text(&wire(&mut c)).starts_with("HTTP/1.1 408 Request Timeout\r\n"));
+    assert!(c.should_close());
+    assert_eq!(c.poll_timeout(), None);
+}
+
+#[test]
+fn a_silent_connection_closes_quietly() {
+    let mut c = server();
+    let d = c.poll_timeout().unwrap();
+    assert_eq!((d.kind, d.at), (TimerKind::Idle, at(30)));
+    c.handle_timeout(at(30));
+    assert_eq!(c.poll_event(), Err(RemoteError::IdleTimeout));
+    assert_eq!(c.send_error_response(), Ok(false));
+    assert!(wire(&mut c).is_empty());
+    assert!(c.should_close());
+}
+
+#[test]
+fn idle_and_header_deadlines_follow_each_exchange() {
+    let mut c = server();
+    c.feed(at(1), GET);
+    request(&mut c);
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    // While the application works on the response, nothing is timed.
+    assert_eq!(c.poll_timeout(), None);
+    c.handle_timeout(at(10));
+    respond(&mut c, 200, b"");
+    let d = c.poll_timeout().unwrap();
+    assert_eq!((d.kind, d.at), (TimerKind::Idle, at(10 + 75)));
+    c.feed(at(20), b"GET");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    let d = c.poll_timeout().unwrap();
+    assert_eq!((d.kind, d.at), (TimerKind::HeaderRead, at(50)));
+    c.handle_timeout(at(84));
+    assert_eq!(c.poll_event(), Err(RemoteError::HeaderTimeout));
+}
+
+#[test]
+fn an_idle_kept_alive_connection_times_out_quietly_and_holds_no_buffer() {
+    let mut c = server();
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    respond(&mut c, 200, b"hi");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert_eq!(
+        c.recv.capacity(),
+        0,
+        "an idle connection holds no read buffer"
+    );
+    c.handle_timeout(at(75));
+    assert_eq!(c.poll_event(), Err(RemoteError::IdleTimeout));
+    assert!(c.should_close());
+}
+
+#[test]
+fn a_stalled_body_gets_408_before_the_response_and_a_quiet_close_after() {
+    let post = b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhello";
+    let mut c = server();
+    c.feed(at(0), post);
+    request(&mut c);
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"hello")));
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    let d = c.poll_timeout().unwrap();
+    assert_eq!((d.kind, d.at), (TimerKind::BodyRead, at(60)));
+    // Progress pushes the deadline back.
+    c.feed(at(50), b"12");
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"12")));
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert_eq!(c.poll_timeout().unwrap().at, at(110));
+    c.handle_timeout(at(110));
+    assert_eq!(c.poll_event(), Err(RemoteError::BodyTimeout));
+    assert_eq!(c.send_error_response(), Ok(true));
+    assert!(text(&wire(&mut c)).starts_with("HTTP/1.1 408 "));
+
+    let mut c = server();
+    c.feed(at(0), post);
+    request(&mut c);
+    event(&mut c);
+    c.send_response(ResponseHead::new(200)).unwrap();
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    c.handle_timeout(at(60));
+    assert_eq!(c.poll_event(), Err(RemoteError::BodyTimeout));
+    assert_eq!(
+        c.send_error_response(),
+        Ok(false),
+        "the response has started"
+    );
+    // The response may still be finished; then the connection closes.
+    assert!(!c.should_close());
+    c.send_end(Headers::new()).unwrap();
+    assert!(c.should_close());
+}
+
+#[test]
+fn timeouts_can_be_switched_off() {
+    let mut cfg = Config::default();
+    cfg.timeouts.header_read = None;
+    cfg.timeouts.idle = None;
+    let c = Connection::server(cfg, Instant::ZERO);
+    assert_eq!(c.poll_timeout(), None);
+}
+
+// ----- 100-continue -----
+
+const EXPECT: &[u8] =
+    b"POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n";
+
+#[test]
+fn continue_then_read_the_body() {
+    let mut c = server();
+    c.feed(at(0), EXPECT);
+    request(&mut c);
+    assert!(c.expects_continue());
+    c.send_continue().unwrap();
+    assert!(!c.expects_continue());
+    assert_eq!(wire(&mut c), b"HTTP/1.1 100 Continue\r\n\r\n");
+    assert_eq!(c.send_continue(), Err(LocalError::NoContinueExpected));
+    c.feed(at(0), b"hello");
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"hello")));
+    event(&mut c);
+    respond(&mut c, 200, b"");
+    assert!(!c.should_close());
+}
+
+#[test]
+fn a_final_status_without_continue_closes_the_connection() {
+    let mut c = server();
+    c.feed(at(0), EXPECT);
+    request(&mut c);
+    respond(&mut c, 413, b"no");
+    let out = text(&wire(&mut c));
+    assert!(out.starts_with("HTTP/1.1 413 "), "{out}");
+    assert!(out.contains("\r\nConnection: close\r\n"), "{out}");
+    assert!(c.should_close());
+    // The body, if the client sends it anyway, is never parsed as a request.
+    c.feed(at(0), GET);
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+}
+
+#[test]
+fn a_client_that_does_not_wait_for_100_is_read_normally() {
+    let mut c = server();
+    let mut all = EXPECT.to_vec();
+    all.extend_from_slice(b"hello");
+    c.feed(at(0), &all);
+    request(&mut c);
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"hello")));
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    // The whole body came: a 100 is pointless, and no close is needed.
+    respond(&mut c, 200, b"");
+    assert!(!text(&wire(&mut c)).contains("close"));
+    assert!(!c.should_close());
+}
+
+// ----- early responses -----
+
+#[test]
+fn a_small_unread_body_is_discarded_and_the_next_request_parsed() {
+    let mut c = server();
+    c.feed(
+        at(0),
+        b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhel",
+    );
+    request(&mut c);
+    respond(&mut c, 200, b"early");
+    c.feed(at(0), b"lo");
+    c.feed(at(0), GET);
+    // The rest of the body is thrown away; the pipelined request comes next.
+    assert_eq!(request(&mut c).target, "/");
+    assert!(!c.should_close());
+}
+
+#[test]
+fn a_large_unread_body_closes_the_connection() {
+    let mut cfg = Config::default();
+    cfg.limits.max_discard = 4;
+    let mut c = Connection::server(cfg, Instant::ZERO);
+    c.feed(
+        at(0),
+        b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n",
+    );
+    request(&mut c);
+    respond(&mut c, 200, b"early");
+    c.feed(at(0), b"0123456789");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert!(c.should_close());
+}
+
+// ----- protocol switches -----
+
+#[test]
+fn upgrade_hands_over_the_leftover_bytes() {
+    let mut c = server();
+    c.feed(
+        at(0),
+        b"GET /chat HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\x81\x05hello",
+    );
+    request(&mut c);
+    event(&mut c);
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.take_leftover(), None);
+    let mut res = ResponseHead::new(101);
+    res.headers.append("Upgrade", "websocket");
+    res.headers.append("Connection", "Upgrade");
+    c.send_response(res).unwrap();
+    assert_eq!(c.our_state(), HalfState::SwitchedProtocol);
+    assert_eq!(c.their_state(), HalfState::SwitchedProtocol);
+    assert!(text(&wire(&mut c)).starts_with("HTTP/1.1 101 Switching Protocols\r\n"));
+    assert_eq!(c.take_leftover().unwrap(), &b"\x81\x05hello"[..]);
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+}
+
+#[test]
+fn a_declined_upgrade_carries_on_with_http() {
+    let mut c = server();
+    let mut input =
+        b"GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\n".to_vec();
+    input.extend_from_slice(GET);
+    c.feed(at(0), &input);
+    request(&mut c);
+    event(&mut c);
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    respond(&mut c, 200, b"no");
+    request(&mut c);
+}
+
+#[test]
+fn connect_opens_a_tunnel_on_2xx() {
+    let mut c = server();
+    c.feed(
+        at(0),
+        b"CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n\x16\x03",
+    );
+    let r = request(&mut c);
+    assert_eq!(r.target, "example.com:443");
+    event(&mut c);
+    c.send_response(ResponseHead::new(200)).unwrap();
+    assert_eq!(
+        wire(&mut c),
+        b"HTTP/1.1 200 OK\r\n\r\n",
+        "no framing fields in a 2xx to CONNECT"
+    );
+    assert_eq!(c.take_leftover().unwrap(), &b"\x16\x03"[..]);
+}
+
+#[test]
+fn a_101_without_an_upgrade_request_is_refused() {
+    let mut c = server();
+    c.feed(at(0), GET);
+    request(&mut c);
+    assert_eq!(
+        c.send_response(ResponseHead::new(101)),
+        Err(LocalError::InvalidStatus)
+    );
+    assert!(wire(&mut c).is_empty());
+}
+
+// ----- response framing -----
+
+fn answer(
+    input: &[u8],
+    res: ResponseHead,
+    body: &[&'static [u8]],
+    trailers: Headers,
+) -> (Connection, alloc::string::String) {
+    let mut c = server();
+    c.feed(at(0), input);
+    request(&mut c);
+    event(&mut c);
+    c.send_response(res).unwrap();
+    for b in body {
+        c.send_data(Bytes::from_static(b)).unwrap();
+    }
+    c.send_end(trailers).unwrap();
+    let out = text(&wire(&mut c));
+    (c, out)
+}
+
+#[test]
+fn without_a_length_the_engine_chunks_for_1_1_and_closes_for_1_0() {
+    let t: Headers = [("X-Sum", "1")].into_iter().collect();
+    let (c, out) = answer(
+        GET,
+        ResponseHead::new(200),
+        &[b"hello", b"", b" world"],
+        t.clone(),
+    );
+    assert_eq!(
+        out,
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 1\r\n\r\n"
+    );
+    assert!(!c.should_close());
+    let (c, out) = answer(
+        b"GET / HTTP/1.0\r\n\r\n",
+        ResponseHead::new(200),
+        &[b"hello"],
+        t,
+    );
+    assert_eq!(out, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello");
+    assert!(c.should_close());
+}
+
+#[test]
+fn a_kept_alive_1_0_client_is_told_so() {
+    let mut res = ResponseHead::new(200);
+    res.headers.append("Content-Length", "2");
+    let (c, out) = answer(
+        b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        res,
+        &[b"ok"],
+        Headers::new(),
+    );
+    assert_eq!(
+        out,
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok"
+    );
+    assert!(!c.should_close());
+}
+
+#[test]
+fn head_responses_keep_their_length_and_drop_their_body() {
+    let mut res = ResponseHead::new(200);
+    res.headers.append("Content-Length", "5");
+    let (_, out) = answer(
+        b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
+        res,
+        &[b"hello"],
+        Headers::new(),
+    );
+    assert_eq!(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+}
+
+#[test]
+fn the_declared_length_is_enforced_exactly() {
+    let mut c = server();
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    let mut res = ResponseHead::new(200);
+    res.headers.append("Content-Length", "3");
+    c.send_response(res).unwrap();
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"toolong")),
+        Err(LocalError::BodyTooLong)
+    );
+    c.send_data(Bytes::from_static(b"ab")).unwrap();
+    assert_eq!(c.send_end(Headers::new()), Err(LocalError::BodyTooShort));
+    c.send_data(Bytes::from_static(b"c")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"
+    );
+}
+
+#[test]
+fn bodiless_statuses_refuse_data_and_framing_fields() {
+    let mut c = server();
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    let mut res = ResponseHead::new(204);
+    res.headers.append("Content-Length", "0");
+    assert_eq!(c.send_response(res), Err(LocalError::InvalidContentLength));
+    c.send_response(ResponseHead::new(204)).unwrap();
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"x")),
+        Err(LocalError::BodyNotAllowed)
+    );
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(text(&wire(&mut c)), "HTTP/1.1 204 No Content\r\n\r\n");
+}
+
+#[test]
+fn a_bad_response_is_refused_and_nothing_is_queued() {
+    let mut c = server();
+    c.feed(at(0), GET);
+    request(&mut c);
+    let mut res = ResponseHead::new(200);
+    res.headers.append("X", "a\r\nInjected: yes");
+    assert_eq!(c.send_response(res), Err(LocalError::InvalidFieldValue));
+    assert!(!c.has_transmit());
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"x")),
+        Err(LocalError::WrongState)
+    );
+    assert_eq!(c.send_end(Headers::new()), Err(LocalError::WrongState));
+}
+
+#[test]
+fn no_1xx_to_an_http_1_0_client() {
+    let mut c = server();
+    c.feed(at(0), b"GET / HTTP/1.0\r\n\r\n");
+    request(&mut c);
+    assert_eq!(
+        c.send_response(ResponseHead::new(103)),
+        Err(LocalError::InvalidStatus)
+    );
+}
+
+#[test]
+fn the_application_closing_is_honoured() {
+    let mut res = ResponseHead::new(200);
+    res.headers.append("Content-Length", "0");
+    res.headers.append("Connection", "close");
+    let (c, out) = answer(GET, res, &[], Headers::new());
+    assert_eq!(
+        out,
+        "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    assert!(c.should_close());
+}
+
+// ----- pipelining and errors -----
+
+#[test]
+fn pipelined_requests_wait_for_their_turn() {
+    let mut c = server();
+    let mut input = GET.repeat(3);
+    input.extend_from_slice(b"GET /partial");
+    c.feed(at(0), &input);
+    request(&mut c);
+    event(&mut c);
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    respond(&mut c, 200, b"1");
+    request(&mut c);
+    event(&mut c);
+    respond(&mut c, 200, b"2");
+    request(&mut c);
+    event(&mut c);
+    respond(&mut c, 200, b"3");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert_eq!(text(&wire(&mut c)).matches("HTTP/1.1 200 OK").count(), 3);
+}
+
+#[test]
+fn a_paused_connection_stops_wanting_bytes_once_a_head_s_worth_is_buffered() {
+    let mut cfg = Config::default();
+    cfg.limits.max_head = 64;
+    let mut c = Connection::server(cfg, Instant::ZERO);
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    assert!(c.wants_read());
+    c.feed(at(0), &[b'x'; 63]);
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert!(c.wants_read());
+    c.feed(at(0), b"x");
+    assert!(!c.wants_read());
+}
+
+#[test]
+fn errors_are_sticky_and_answered_once() {
+    let mut c = server();
+    c.feed(at(0), b"GET / HTTP/1.1\r\nHost: a\r\nBad Name: x\r\n\r\n");
+    assert_eq!(c.poll_event(), Err(RemoteError::InvalidFieldName));
+    assert_eq!(c.poll_event(), Err(RemoteError::InvalidFieldName));
+    c.feed(at(0), GET);
+    assert_eq!(c.poll_event(), Err(RemoteError::InvalidFieldName));
+    assert_eq!(c.send_error_response(), Ok(true));
+    assert_eq!(c.send_error_response(), Ok(false));
+    let out = text(&wire(&mut c));
+    assert!(out.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{out}");
+    assert!(out.contains("Connection: close\r\n"), "{out}");
+    assert!(out.ends_with("\r\n\r\ninvalid field name\n"), "{out}");
+    assert!(c.should_close());
+}
+
+#[test]
+fn a_close_mid_message_is_an_error_and_between_messages_is_not() {
+    let mut c = server();
+    c.feed(at(0), b"GET / HTTP/1.1\r\n");
+    c.feed_eof();
+    assert_eq!(c.poll_event(), Err(RemoteError::IncompleteMessage));
+    assert_eq!(c.send_error_response(), Ok(false));
+
+    let mut c = server();
+    c.feed(at(0), GET);
+    c.feed_eof();
+    request(&mut c);
+    event(&mut c);
+    respond(&mut c, 200, b"");
+    assert_eq!(event(&mut c), Event::Closed);
+    assert_eq!(event(&mut c), Event::Closed);
+    assert!(c.should_close());
+}
+
+#[test]
+fn bytes_after_a_close_request_are_never_parsed() {
+    let mut c = server();
+    let mut input = b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".to_vec();
+    input.extend_from_slice(GET);
+    c.feed(at(0), &input);
+    request(&mut c);
+    event(&mut c);
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    respond(&mut c, 200, b"");
+    assert!(text(&wire(&mut c)).contains("Connection: close\r\n"));
+    assert!(c.should_close());
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert!(!c.wants_read());
+}
