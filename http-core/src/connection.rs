@@ -392,7 +392,14 @@ impl Connection {
     /// Starts the next exchange once both halves are done.
     fn next_cycle(&mut self) {
         if self.states.start_next_cycle().is_err() {
-            if self.our_state() == HalfState::MustClose {
+            // A server that will close reads no more of the request; a client still reads the
+            // response it is owed.
+            let owed = self.role == Role::Client
+                && matches!(
+                    self.their_state(),
+                    HalfState::SendResponse | HalfState::SendBody
+                );
+            if self.our_state() == HalfState::MustClose && !owed {
                 self.recv.stop();
             }
             return;

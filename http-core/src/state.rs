@@ -176,10 +176,10 @@ impl States {
         switch: Option<Switch>,
     ) -> Result<(), NotAllowed> {
         let mut next = *self;
-        if let Some(s) = switch {
-            if who != Role::Server || !self.proposed(s) {
-                return Err(NotAllowed);
-            }
+        if let Some(s) = switch
+            && (who != Role::Server || !self.proposed(s))
+        {
+            return Err(NotAllowed);
         }
         // A final response that is not a switch turns every proposal down.
         if who == Role::Server && step == Step::Response && switch.is_none() {

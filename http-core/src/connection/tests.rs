@@ -2,7 +2,7 @@
 //! protocol switches, response framing, pipelining and errors.
 
 use super::*;
-use crate::event::{RequestHead, ResponseHead};
+use crate::event::{RequestHead, ResponseHead, Version};
 use crate::limits::Config;
 use alloc::vec::Vec;
 use core::time::Duration;
@@ -575,4 +575,271 @@ fn bytes_after_a_close_request_are_never_parsed() {
     assert!(c.should_close());
     assert_eq!(c.poll_event(), Ok(Polled::NeedData));
     assert!(!c.wants_read());
+}
+
+// ----- client role -----
+
+fn client() -> Connection {
+    Connection::client(Config::default(), Instant::ZERO)
+}
+
+fn get(target: &'static str) -> RequestHead {
+    let mut r = RequestHead::new("GET", target);
+    r.headers.append("Host", "example.com");
+    r
+}
+
+#[track_caller]
+fn response(conn: &mut Connection) -> ResponseHead {
+    match event(conn) {
+        Event::Response(r) => r,
+        other => panic!("expected a response, got {other:?}"),
+    }
+}
+
+/// Sends a bodiless request and checks what went on the wire.
+fn send_get(c: &mut Connection, target: &'static str) {
+    c.send_request(get(target)).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    let out = text(&wire(c));
+    assert_eq!(
+        out,
+        alloc::format!("GET {target} HTTP/1.1\r\nHost: example.com\r\n\r\n")
+    );
+}
+
+#[test]
+fn a_client_frames_bodies_once_it_knows_them() {
+    let mut c = client();
+    send_get(&mut c, "/");
+    c.feed(at(0), b"HTTP/1.1 204 No Content\r\n\r\n");
+    assert_eq!(response(&mut c).status, 204);
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    assert!(c.is_reusable());
+
+    // An empty POST says so (RFC 9110 §8.6).
+    let mut post = RequestHead::new("POST", "/p");
+    post.headers.append("Host", "h");
+    c.send_request(post.clone()).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
+    );
+    c.feed(at(0), b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    response(&mut c);
+    event(&mut c);
+
+    // A body of unknown length is chunked, with trailers.
+    c.send_request(post).unwrap();
+    assert!(wire(&mut c).is_empty(), "the head waits for the body");
+    c.send_data(Bytes::from_static(b"abc")).unwrap();
+    let t: Headers = [("X-T", "1")].into_iter().collect();
+    c.send_end(t).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "POST /p HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n"
+    );
+}
+
+#[test]
+fn a_client_refuses_requests_it_cannot_send() {
+    let mut c = client();
+    assert_eq!(
+        c.send_request(RequestHead::new("GET", "/")),
+        Err(LocalError::MissingHost)
+    );
+    let mut r = get("/");
+    r.headers.append("Content-Length", "x");
+    assert_eq!(c.send_request(r), Err(LocalError::InvalidContentLength));
+    let mut r = get("/");
+    r.headers.append("X", "\n");
+    assert_eq!(c.send_request(r), Err(LocalError::InvalidFieldValue));
+    assert_eq!(
+        c.send_response(ResponseHead::new(200)),
+        Err(LocalError::WrongRole)
+    );
+    let mut r = RequestHead::new("GET", "/");
+    r.version = Version::Http10;
+    c.send_request(r).unwrap();
+    assert_eq!(c.send_request(get("/")), Err(LocalError::WrongState));
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"x")),
+        Err(LocalError::InvalidContentLength),
+        "no chunked body to an HTTP/1.0 server"
+    );
+}
+
+#[test]
+fn responses_are_framed_by_rfc_9112_section_6_3() {
+    // Content-Length, chunked with trailers, and close-delimited.
+    let mut c = client();
+    send_get(&mut c, "/1");
+    c.feed(at(0), b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc");
+    response(&mut c);
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"abc")));
+    event(&mut c);
+    send_get(&mut c, "/2");
+    c.feed(
+        at(0),
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX: y\r\n\r\n",
+    );
+    response(&mut c);
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"abc")));
+    assert_eq!(
+        event(&mut c),
+        Event::End([("X", "y")].into_iter().collect())
+    );
+    send_get(&mut c, "/3");
+    c.feed(at(0), b"HTTP/1.0 200 OK\r\n\r\nuntil the end");
+    response(&mut c);
+    assert_eq!(
+        event(&mut c),
+        Event::Data(Bytes::from_static(b"until the end"))
+    );
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    c.feed_eof();
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    assert_eq!(event(&mut c), Event::Closed);
+    assert!(c.should_close());
+}
+
+#[test]
+fn head_204_304_and_1xx_have_no_body_whatever_they_say() {
+    let mut c = client();
+    let mut head = RequestHead::new("HEAD", "/");
+    head.headers.append("Host", "h");
+    c.send_request(head).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    wire(&mut c);
+    c.feed(at(0), b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n");
+    response(&mut c);
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    send_get(&mut c, "/");
+    c.feed(at(0), b"HTTP/1.1 103 Early Hints\r\nLink: </s.css>\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n");
+    assert_eq!(response(&mut c).status, 103);
+    assert_eq!(response(&mut c).status, 304);
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    assert!(c.is_reusable());
+}
+
+#[test]
+fn a_client_holds_its_body_for_100_continue() {
+    let mut r = RequestHead::new("PUT", "/f");
+    r.headers.append("Host", "h");
+    r.headers.append("Content-Length", "5");
+    r.headers.append("Expect", "100-continue");
+
+    // The server says 100: the body goes out.
+    let mut c = client();
+    c.send_request(r.clone()).unwrap();
+    c.send_data(Bytes::from_static(b"hello")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert!(text(&wire(&mut c)).ends_with("Expect: 100-continue\r\n\r\n"));
+    assert_eq!(c.poll_timeout().unwrap().kind, TimerKind::Continue);
+    c.feed(at(0), b"HTTP/1.1 100 Continue\r\n\r\n");
+    assert_eq!(response(&mut c).status, 100);
+    assert_eq!(wire(&mut c), b"hello");
+
+    // The server is silent: after the deadline the body goes out anyway.
+    let mut c = client();
+    c.send_request(r.clone()).unwrap();
+    c.send_data(Bytes::from_static(b"hello")).unwrap();
+    wire(&mut c);
+    c.handle_timeout(at(1));
+    assert_eq!(wire(&mut c), b"hello");
+    assert_eq!(c.error(), None);
+
+    // The server refuses first: the body is never sent, and the connection closes.
+    let mut c = client();
+    c.send_request(r).unwrap();
+    c.send_data(Bytes::from_static(b"hel")).unwrap();
+    wire(&mut c);
+    c.feed(
+        at(0),
+        b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert_eq!(response(&mut c).status, 413);
+    c.send_data(Bytes::from_static(b"lo")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert!(wire(&mut c).is_empty());
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    assert!(c.should_close());
+}
+
+#[test]
+fn a_client_upgrade_and_a_tunnel() {
+    let mut c = client();
+    let mut r = get("/ws");
+    r.headers.append("Connection", "upgrade");
+    r.headers.append("Upgrade", "websocket");
+    c.send_request(r).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    c.feed(
+        at(0),
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n\x81\x00",
+    );
+    assert_eq!(response(&mut c).status, 101);
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.take_leftover().unwrap(), &b"\x81\x00"[..]);
+
+    let mut c = client();
+    let mut r = RequestHead::new("CONNECT", "example.com:443");
+    r.headers.append("Host", "example.com:443");
+    c.send_request(r).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    c.feed(at(0), b"HTTP/1.1 200 Connection Established\r\n\r\n\x16");
+    response(&mut c);
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.take_leftover().unwrap(), &b"\x16"[..]);
+
+    // A 101 nobody asked for is the server's error.
+    let mut c = client();
+    send_get(&mut c, "/");
+    c.feed(at(0), b"HTTP/1.1 101 Switching Protocols\r\n\r\n");
+    assert_eq!(c.poll_event(), Err(RemoteError::UnexpectedResponse));
+}
+
+#[test]
+fn a_client_reads_the_server_s_close_and_refuses_unsolicited_bytes() {
+    let mut c = client();
+    c.feed_eof();
+    assert_eq!(event(&mut c), Event::Closed);
+    let mut c = client();
+    c.feed(at(0), b"HTTP/1.1 408 Request Timeout\r\n\r\n");
+    assert_eq!(c.poll_event(), Err(RemoteError::UnexpectedData));
+    let mut c = client();
+    send_get(&mut c, "/");
+    c.feed(at(0), b"HTTP/1.1 200 OK\r\nContent-Le");
+    c.feed_eof();
+    assert_eq!(c.poll_event(), Err(RemoteError::IncompleteMessage));
+    let mut c = client();
+    send_get(&mut c, "/");
+    c.feed(
+        at(0),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    assert_eq!(
+        c.poll_event(),
+        Err(RemoteError::ContentLengthWithTransferEncoding)
+    );
+}
+
+#[test]
+fn lenient_responses_by_opt_in() {
+    let input = b"HTTP/1.1 200 OK\r\nX-Folded: a\r\n  b\r\nX-Sp : c\r\nContent-Length: 0\r\n\r\n";
+    let mut c = client();
+    send_get(&mut c, "/");
+    c.feed(at(0), input);
+    assert_eq!(c.poll_event(), Err(RemoteError::ObsFold));
+    let mut cfg = Config::default();
+    cfg.leniency.allow_obs_fold_in_responses = true;
+    cfg.leniency.allow_space_before_colon_in_responses = true;
+    let mut c = Connection::client(cfg, Instant::ZERO);
+    send_get(&mut c, "/");
+    c.feed(at(0), input);
+    let r = response(&mut c);
+    assert_eq!(r.headers.get("x-folded"), Some(&b"a    b"[..]));
+    assert_eq!(r.headers.get("x-sp"), Some(&b"c"[..]));
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
 }

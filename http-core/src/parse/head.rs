@@ -398,8 +398,10 @@ mod tests {
 
     struct Head<'a>(HeadParser, &'a Config);
 
+    type Parsed = (StartLine, Vec<(Vec<u8>, Vec<u8>)>);
+
     impl Incremental for Head<'_> {
-        type Output = (StartLine, Vec<(Vec<u8>, Vec<u8>)>);
+        type Output = Parsed;
 
         fn step(
             &mut self,
@@ -416,11 +418,11 @@ mod tests {
         }
     }
 
-    fn request(input: &[u8], cfg: &Config) -> Outcome<(StartLine, Vec<(Vec<u8>, Vec<u8>)>)> {
+    fn request(input: &[u8], cfg: &Config) -> Outcome<Parsed> {
         check(input, || Head(HeadParser::new(HeadKind::Request), cfg))
     }
 
-    fn response(input: &[u8], cfg: &Config) -> Outcome<(StartLine, Vec<(Vec<u8>, Vec<u8>)>)> {
+    fn response(input: &[u8], cfg: &Config) -> Outcome<Parsed> {
         check(input, || Head(HeadParser::new(HeadKind::Response), cfg))
     }
 
@@ -563,6 +565,37 @@ mod tests {
         assert_eq!(
             request(b"GET / HTTP/1.1\r\nAAAAAAAAAAAAAA: b\r\n\r\n", &cfg).unwrap_err(),
             RemoteError::FieldLineTooLong
+        );
+    }
+
+    #[test]
+    fn obs_fold_in_responses_unfolds_only_by_opt_in_and_whatever_the_split() {
+        let input = b"HTTP/1.1 200 OK\r\nA: x \r\n\t y\r\n z \r\nB : 2\r\n\r\n";
+        let mut cfg = Config::default();
+        assert_eq!(response(input, &cfg).unwrap_err(), RemoteError::ObsFold);
+        cfg.leniency.allow_obs_fold_in_responses = true;
+        assert_eq!(
+            response(input, &cfg).unwrap_err(),
+            RemoteError::SpaceBeforeColon
+        );
+        cfg.leniency.allow_space_before_colon_in_responses = true;
+        let (_, fields) = response(input, &cfg).unwrap_done();
+        assert_eq!(
+            fields,
+            [
+                // " \r\n" and "\r\n" become spaces; the continuation keeps its own.
+                (b"A".to_vec(), b"x   \t y   z".to_vec()),
+                (b"B".to_vec(), b"2".to_vec())
+            ]
+        );
+        // Never in requests, and never before the first field.
+        assert_eq!(
+            request(b"GET / HTTP/1.1\r\nA: x\r\n y\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::ObsFold
+        );
+        assert_eq!(
+            response(b"HTTP/1.1 200 OK\r\n y\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::ObsFold
         );
     }
 

@@ -140,7 +140,7 @@ pub(crate) fn is_host(host: &[u8]) -> bool {
                     i += 3;
                     continue;
                 }
-                if !(is_uri_byte(b) && !matches!(b, b':' | b'@' | b'/' | b'?' | b'[' | b']')) {
+                if !is_uri_byte(b) || matches!(b, b':' | b'@' | b'/' | b'?' | b'[' | b']') {
                     return false;
                 }
                 i += 1;
