@@ -98,7 +98,8 @@ pub fn drain(conn: &mut Connection, t: &mut Transcript) {
                     let mut res = ResponseHead::new(200);
                     res.headers.append("Content-Length", "2");
                     conn.send_response(res).expect("send response");
-                    conn.send_data(Bytes::from_static(b"ok")).expect("send data");
+                    conn.send_data(Bytes::from_static(b"ok"))
+                        .expect("send data");
                     conn.send_end(Headers::new()).expect("send end");
                 }
             }
@@ -160,8 +161,338 @@ pub fn serve_all_ways(input: &[u8], cfg: Config) -> Transcript {
             "the bytes after a message changed its events"
         );
         if whole.error.is_some() {
-            assert_eq!(t.error, whole.error, "the bytes after a message changed its error");
+            assert_eq!(
+                t.error, whole.error,
+                "the bytes after a message changed its error"
+            );
         }
     }
     whole
+}
+
+// ----- the client side -----
+
+/// A complete response appended for the client's trailing-bytes check, after the client has
+/// sent its next request.
+pub const NEXT_RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext";
+
+/// What a client connection did with a response to `request`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fetched {
+    /// Events and error, as for the server; `wire` holds what the client sent.
+    pub transcript: Transcript,
+    /// Whether the response ended before the end of input (so its end did not depend on it).
+    pub ended_before_eof: bool,
+}
+
+fn drain_client(conn: &mut Connection, t: &mut Transcript, next_sent: &mut bool) {
+    loop {
+        match conn.poll_event() {
+            Ok(Polled::Event(Event::Closed)) => {
+                if t.events.last() != Some(&Event::Closed) {
+                    t.record(Event::Closed);
+                }
+                break;
+            }
+            Ok(Polled::Event(e)) => t.record(e),
+            Ok(Polled::NeedData | Polled::Paused) => break,
+            Err(e) => {
+                t.error.get_or_insert(e);
+                break;
+            }
+        }
+    }
+    // Once the exchange is over, the next request goes out, so a following response is read.
+    if !*next_sent && conn.is_reusable() && t.events.iter().any(|e| matches!(e, Event::End(_))) {
+        *next_sent = true;
+        let mut next = http_core::RequestHead::new("GET", "/next");
+        next.headers.append("Host", "next");
+        conn.send_request(next).expect("send next request");
+        conn.send_end(Headers::new()).expect("end next request");
+    }
+    while let Some(piece) = conn.poll_transmit() {
+        t.wire.extend_from_slice(&piece);
+    }
+}
+
+/// Sends `request` (with no body) on a new client connection and feeds it `pieces` of the
+/// response, then the end of input.
+pub fn fetch(request: &http_core::RequestHead, pieces: &[&[u8]], cfg: Config) -> Fetched {
+    let mut conn = Connection::client(cfg, Instant::ZERO);
+    let mut t = Transcript::default();
+    let mut next_sent = false;
+    conn.send_request(request.clone()).expect("send request");
+    conn.send_end(Headers::new()).expect("end request");
+    drain_client(&mut conn, &mut t, &mut next_sent);
+    for piece in pieces {
+        conn.feed(Instant::ZERO, piece);
+        drain_client(&mut conn, &mut t, &mut next_sent);
+    }
+    let ended_before_eof = t.events.iter().any(|e| matches!(e, Event::End(_)));
+    conn.feed_eof();
+    drain_client(&mut conn, &mut t, &mut next_sent);
+    Fetched {
+        transcript: t,
+        ended_before_eof,
+    }
+}
+
+/// The client's [`serve_all_ways`]: the response whole, one byte at a time, split in two at
+/// every offset, and (when it ended by itself) followed by a further response, which must not
+/// change how it was read.
+#[track_caller]
+pub fn fetch_all_ways(request: &http_core::RequestHead, input: &[u8], cfg: Config) -> Transcript {
+    let whole = fetch(request, &[input], cfg);
+    let bytes: Vec<&[u8]> = input.chunks(1).collect();
+    assert_eq!(
+        whole,
+        fetch(request, &bytes, cfg),
+        "whole vs one byte at a time"
+    );
+    if input.len() <= 2048 {
+        for at in 1..input.len() {
+            let (a, b) = input.split_at(at);
+            assert_eq!(
+                whole,
+                fetch(request, &[a, b], cfg),
+                "whole vs split at {at}"
+            );
+        }
+    }
+    if whole.ended_before_eof {
+        let mut longer = input.to_vec();
+        longer.extend_from_slice(NEXT_RESPONSE);
+        let t = fetch(request, &[&longer], cfg).transcript;
+        let own = match whole.transcript.events.split_last() {
+            Some((Event::Closed, rest)) => rest,
+            _ => &whole.transcript.events[..],
+        };
+        assert_eq!(
+            t.events.get(..own.len()),
+            Some(own),
+            "the bytes after a response changed its events"
+        );
+        if whole.transcript.error.is_some() {
+            assert_eq!(
+                t.error, whole.transcript.error,
+                "the bytes after a response changed its error"
+            );
+        }
+    }
+    whole.transcript
+}
+
+// ----- the pair -----
+
+/// A small deterministic generator (xorshift64*) for splitting transfers.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed (any value).
+    pub fn new(seed: u64) -> Self {
+        Self(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    /// The next number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n
+    }
+}
+
+/// One side of a [`Pair`]: its connection, what it received, and whether it closed.
+#[derive(Debug)]
+pub struct Side {
+    /// The connection.
+    pub conn: Connection,
+    /// Events received and not yet taken by the test.
+    pub events: std::collections::VecDeque<Event>,
+    /// The peer's error, if one came.
+    pub error: Option<RemoteError>,
+    /// Every byte this side sent.
+    pub sent: Vec<u8>,
+    /// Whether this side has closed its end of the pipe.
+    pub closed: bool,
+}
+
+impl Side {
+    fn new(conn: Connection) -> Self {
+        Self {
+            conn,
+            events: Default::default(),
+            error: None,
+            sent: Vec::new(),
+            closed: false,
+        }
+    }
+
+    /// Takes the next received event.
+    #[track_caller]
+    pub fn next(&mut self) -> Event {
+        self.events.pop_front().expect("an event was expected")
+    }
+
+    /// Takes every received event.
+    pub fn take(&mut self) -> Vec<Event> {
+        self.events.drain(..).collect()
+    }
+
+    /// Polls events until none is ready; returns whether any came.
+    fn poll(&mut self) -> bool {
+        let mut any = false;
+        while self.error.is_none() {
+            match self.conn.poll_event() {
+                Ok(Polled::Event(Event::Closed)) => {
+                    if self.events.back() != Some(&Event::Closed) {
+                        self.events.push_back(Event::Closed);
+                        any = true;
+                    }
+                    break;
+                }
+                Ok(Polled::Event(e)) => {
+                    self.events.push_back(e);
+                    any = true;
+                }
+                Ok(Polled::NeedData | Polled::Paused) => break,
+                Err(e) => {
+                    self.error = Some(e);
+                    // A server answers its peer's error, as a driver does.
+                    if self.conn.role() == http_core::Role::Server {
+                        self.conn
+                            .send_error_response()
+                            .expect("send error response");
+                    }
+                    any = true;
+                }
+            }
+        }
+        any
+    }
+}
+
+/// A client and a server connection joined by a byte pipe, with a fake clock.
+///
+/// Tests act on `client.conn` and `server.conn` directly (sending heads and bodies), then call
+/// [`drive`](Self::drive), which moves bytes both ways, split at random if asked, and collects
+/// each side's events until nothing moves; [`advance`](Self::advance) moves the clock.
+#[derive(Debug)]
+pub struct Pair {
+    /// The client side.
+    pub client: Side,
+    /// The server side.
+    pub server: Side,
+    /// The fake clock.
+    pub now: Instant,
+    split: Option<Rng>,
+}
+
+impl Pair {
+    /// A pair with default configurations, transferring whole pieces.
+    pub fn new() -> Self {
+        Self::with_configs(Config::default(), Config::default())
+    }
+
+    /// A pair with the given client and server configurations.
+    pub fn with_configs(client: Config, server: Config) -> Self {
+        Self {
+            client: Side::new(Connection::client(client, Instant::ZERO)),
+            server: Side::new(Connection::server(server, Instant::ZERO)),
+            now: Instant::ZERO,
+            split: None,
+        }
+    }
+
+    /// Splits every transfer into random pieces, from `seed`.
+    pub fn split_randomly(mut self, seed: u64) -> Self {
+        self.split = Some(Rng::new(seed));
+        self
+    }
+
+    /// Moves bytes and events until neither side has anything to move. A side that should
+    /// close and has written everything closes its end: the other side sees the end of input.
+    pub fn drive(&mut self) {
+        loop {
+            let mut moved = false;
+            moved |= transfer(
+                &mut self.client,
+                &mut self.server,
+                self.now,
+                &mut self.split,
+            );
+            moved |= transfer(
+                &mut self.server,
+                &mut self.client,
+                self.now,
+                &mut self.split,
+            );
+            moved |= self.client.poll();
+            moved |= self.server.poll();
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    /// The earlier of the two sides' deadlines.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        [&self.client, &self.server]
+            .iter()
+            .filter_map(|s| s.conn.poll_timeout().map(|d| d.at))
+            .min()
+    }
+
+    /// Moves the clock to `now + by`, firing every deadline on the way in order, driving after
+    /// each.
+    pub fn advance(&mut self, by: std::time::Duration) {
+        let end = self.now.saturating_add(by);
+        loop {
+            let step = match self.next_deadline() {
+                Some(at) if at <= end => at.max(self.now),
+                _ => end,
+            };
+            self.now = step;
+            self.client.conn.handle_timeout(step);
+            self.server.conn.handle_timeout(step);
+            self.drive();
+            if step >= end {
+                return;
+            }
+        }
+    }
+}
+
+impl Default for Pair {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Moves what `from` transmits to `to`; closes `from`'s end once it should close.
+fn transfer(from: &mut Side, to: &mut Side, now: Instant, split: &mut Option<Rng>) -> bool {
+    let mut moved = false;
+    while let Some(piece) = from.conn.poll_transmit() {
+        moved = true;
+        from.sent.extend_from_slice(&piece);
+        if from.closed {
+            continue;
+        }
+        let mut rest = &piece[..];
+        while !rest.is_empty() {
+            let n = match split {
+                Some(rng) => 1 + rng.below(rest.len()),
+                None => rest.len(),
+            };
+            to.conn.feed(now, &rest[..n]);
+            rest = &rest[n..];
+        }
+    }
+    if !from.closed && (from.conn.should_close() || from.error.is_some()) {
+        from.closed = true;
+        to.conn.feed_eof();
+        moved = true;
+    }
+    moved
 }
