@@ -331,7 +331,7 @@ impl Side {
 
     /// Takes the next received event.
     #[track_caller]
-    pub fn next(&mut self) -> Event {
+    pub fn next_event(&mut self) -> Event {
         self.events.pop_front().expect("an event was expected")
     }
 
