@@ -651,4 +651,157 @@ mod tests {
             Err(LocalError::InvalidContentLength)
         );
     }
+
+    #[test]
+    fn response_framing_follows_section_6_3() {
+        let cfg = Config::default();
+        let get = Requested {
+            head: false,
+            connect: false,
+        };
+        let f = |to: Requested, status: u16, v: Version, fields: &[(&str, &str)]| {
+            let h: Headers = fields.iter().copied().collect();
+            response(to, status, v, &h, &cfg).map(|f| (f.body, f.keep_alive, f.tunnel))
+        };
+        let v11 = Version::Http11;
+        use BodyLength::*;
+        // Step 1.
+        let head = Requested { head: true, ..get };
+        assert_eq!(
+            f(head, 200, v11, &[("Content-Length", "9")]),
+            Ok((Length(0), true, false))
+        );
+        for status in [204, 304, 100] {
+            assert_eq!(
+                f(get, status, v11, &[("Transfer-Encoding", "chunked")]),
+                Ok((Length(0), true, false))
+            );
+        }
+        // Step 2.
+        let connect = Requested {
+            connect: true,
+            ..get
+        };
+        assert_eq!(
+            f(connect, 200, v11, &[("Content-Length", "9")]),
+            Ok((Length(0), false, true))
+        );
+        assert_eq!(
+            f(connect, 407, v11, &[("Content-Length", "9")]),
+            Ok((Length(9), true, false))
+        );
+        // Steps 3 and 4.
+        assert_eq!(
+            f(
+                get,
+                200,
+                v11,
+                &[("Transfer-Encoding", "chunked"), ("Content-Length", "9")]
+            ),
+            Err(RemoteError::ContentLengthWithTransferEncoding)
+        );
+        assert_eq!(
+            f(get, 200, v11, &[("Transfer-Encoding", "gzip, chunked")]),
+            Ok((Chunked, true, false))
+        );
+        assert_eq!(
+            f(get, 200, v11, &[("Transfer-Encoding", "gzip")]),
+            Ok((UntilClose, false, false))
+        );
+        assert_eq!(
+            f(get, 200, v11, &[("Transfer-Encoding", "chunked, chunked")]),
+            Err(RemoteError::InvalidTransferEncoding)
+        );
+        assert_eq!(
+            f(
+                get,
+                200,
+                Version::Http10,
+                &[("Transfer-Encoding", "chunked")]
+            ),
+            Err(RemoteError::TransferEncodingInHttp10)
+        );
+        // Steps 5, 6 and 8.
+        assert_eq!(
+            f(get, 200, v11, &[("Content-Length", "x")]),
+            Err(RemoteError::InvalidContentLength)
+        );
+        assert_eq!(
+            f(get, 200, v11, &[("Content-Length", "3")]),
+            Ok((Length(3), true, false))
+        );
+        assert_eq!(f(get, 200, v11, &[]), Ok((UntilClose, false, false)));
+        assert_eq!(
+            f(get, 200, Version::Http10, &[("Content-Length", "3")]),
+            Ok((Length(3), false, false))
+        );
+        assert_eq!(
+            f(
+                get,
+                200,
+                Version::Http10,
+                &[("Content-Length", "3"), ("Connection", "keep-alive")]
+            ),
+            Ok((Length(3), true, false))
+        );
+        assert_eq!(
+            f(
+                get,
+                200,
+                v11,
+                &[("Content-Length", "3"), ("Connection", "close")]
+            ),
+            Ok((Length(3), false, false))
+        );
+    }
+
+    #[test]
+    fn request_writers() {
+        let w = |v: Version, fields: &[(&str, &str)]| {
+            let mut r = RequestHead::new("POST", "/");
+            r.version = v;
+            r.headers = fields.iter().copied().collect();
+            request_writer(&r)
+        };
+        let v11 = Version::Http11;
+        assert_eq!(w(v11, &[]), Err(LocalError::MissingHost));
+        assert_eq!(
+            w(v11, &[("Host", "a"), ("Host", "b")]),
+            Err(LocalError::MissingHost)
+        );
+        assert_eq!(w(Version::Http10, &[]), Ok(None));
+        assert_eq!(w(v11, &[("Host", "a")]), Ok(None));
+        assert_eq!(
+            w(v11, &[("Host", "a"), ("Content-Length", "4")]),
+            Ok(Some(BodyWriter::Length(4)))
+        );
+        assert_eq!(
+            w(v11, &[("Host", "a"), ("Transfer-Encoding", "chunked")]),
+            Ok(Some(BodyWriter::Chunked { add_header: false }))
+        );
+        assert_eq!(
+            w(v11, &[("Host", "a"), ("Transfer-Encoding", "gzip")]),
+            Err(LocalError::InvalidTransferEncoding)
+        );
+        assert_eq!(
+            w(
+                v11,
+                &[
+                    ("Host", "a"),
+                    ("Transfer-Encoding", "chunked"),
+                    ("Content-Length", "1")
+                ]
+            ),
+            Err(LocalError::InvalidTransferEncoding)
+        );
+        assert_eq!(
+            w(Version::Http10, &[("Transfer-Encoding", "chunked")]),
+            Err(LocalError::InvalidTransferEncoding)
+        );
+        assert_eq!(
+            w(v11, &[("Host", "a"), ("Content-Length", "-1")]),
+            Err(LocalError::InvalidContentLength)
+        );
+        assert!(method_expects_content(b"PUT") && !method_expects_content(b"GET"));
+    }
 }
