@@ -75,10 +75,89 @@ impl Transcript {
     }
 }
 
-/// The scripted application: it accepts every 100-continue, answers each request once its
-/// body has been read with `200` and the body `ok`, and answers an error with the status the
-/// engine suggests.
+/// The choices of a scripted server application, one byte per request, cycling; an empty
+/// script is the default application: it accepts every 100-continue, answers each request once
+/// its body has been read with `200` and the body `ok`, and answers an error with the status
+/// the engine suggests.
+#[derive(Clone, Debug, Default)]
+pub struct Script<'a> {
+    choices: &'a [u8],
+    next: usize,
+}
+
+/// How the scripted application answers one request.
+#[derive(Clone, Copy, Debug)]
+struct Choice {
+    refuse_continue: bool,
+    early: bool,
+    answer: u8,
+}
+
+impl<'a> Script<'a> {
+    /// A script from choice bytes.
+    pub fn new(choices: &'a [u8]) -> Self {
+        Self { choices, next: 0 }
+    }
+
+    fn take(&mut self) -> Choice {
+        let Some(&b) = self.choices.get(self.next % self.choices.len().max(1)) else {
+            return Choice {
+                refuse_continue: false,
+                early: false,
+                answer: 0,
+            };
+        };
+        self.next += 1;
+        Choice {
+            refuse_continue: b & 1 != 0,
+            early: b & 2 != 0,
+            answer: (b >> 2) % 5,
+        }
+    }
+}
+
+/// Sends the scripted answer: 0 Content-Length, 1 chunked with a trailer, 2 a 204, 3 with
+/// `Connection: close`, 4 a 417 refusal.
+fn answer(conn: &mut Connection, kind: u8) {
+    let (status, close, chunked) = match kind {
+        1 => (200, false, true),
+        2 => (204, false, false),
+        3 => (200, true, false),
+        4 => (417, false, false),
+        _ => (200, false, false),
+    };
+    let mut res = ResponseHead::new(status);
+    if status != 204 && !chunked {
+        res.headers.append("Content-Length", "2");
+    }
+    if close {
+        res.headers.append("Connection", "close");
+    }
+    conn.send_response(res).expect("send response");
+    if status != 204 {
+        conn.send_data(Bytes::from_static(b"o")).expect("send data");
+        conn.send_data(Bytes::from_static(b"k")).expect("send data");
+    }
+    let trailers = if chunked {
+        [("X-Checksum", "1")].into_iter().collect()
+    } else {
+        Headers::new()
+    };
+    conn.send_end(trailers).expect("send end");
+}
+
+/// Polls `conn` until it waits, acting as the default application; then collects what it
+/// queued for the client.
 pub fn drain(conn: &mut Connection, t: &mut Transcript) {
+    drain_scripted(conn, t, &mut Script::default(), &mut None);
+}
+
+fn drain_scripted(
+    conn: &mut Connection,
+    t: &mut Transcript,
+    script: &mut Script<'_>,
+    pending: &mut Option<Choice>,
+) {
     loop {
         match conn.poll_event() {
             Ok(Polled::Event(Event::Closed)) => {
@@ -89,19 +168,26 @@ pub fn drain(conn: &mut Connection, t: &mut Transcript) {
                 break;
             }
             Ok(Polled::Event(e)) => {
-                let end = matches!(e, Event::End(_));
-                if matches!(e, Event::Request(_)) && conn.expects_continue() {
-                    conn.send_continue().expect("send 100");
+                match &e {
+                    Event::Request(_) => {
+                        let c = script.take();
+                        if conn.expects_continue() && !c.refuse_continue {
+                            conn.send_continue().expect("send 100");
+                        }
+                        if c.early {
+                            answer(conn, c.answer);
+                        } else {
+                            *pending = Some(c);
+                        }
+                    }
+                    Event::End(_) => {
+                        if let Some(c) = pending.take() {
+                            answer(conn, c.answer);
+                        }
+                    }
+                    _ => {}
                 }
                 t.record(e);
-                if end {
-                    let mut res = ResponseHead::new(200);
-                    res.headers.append("Content-Length", "2");
-                    conn.send_response(res).expect("send response");
-                    conn.send_data(Bytes::from_static(b"ok"))
-                        .expect("send data");
-                    conn.send_end(Headers::new()).expect("send end");
-                }
             }
             Ok(Polled::NeedData | Polled::Paused) => break,
             Err(e) => {
@@ -118,16 +204,25 @@ pub fn drain(conn: &mut Connection, t: &mut Transcript) {
     }
 }
 
-/// Feeds `pieces` one after another to a new server connection, then the end of input.
+/// Feeds `pieces` one after another to a new server connection run by the default
+/// application, then the end of input.
 pub fn serve(pieces: &[&[u8]], cfg: Config) -> Transcript {
+    serve_with(pieces, cfg, &[])
+}
+
+/// Feeds `pieces` one after another to a new server connection run by the application that
+/// `script` describes, then the end of input.
+pub fn serve_with(pieces: &[&[u8]], cfg: Config, script: &[u8]) -> Transcript {
     let mut conn = Connection::server(cfg, Instant::ZERO);
     let mut t = Transcript::default();
+    let mut script = Script::new(script);
+    let mut pending = None;
     for piece in pieces {
         conn.feed(Instant::ZERO, piece);
-        drain(&mut conn, &mut t);
+        drain_scripted(&mut conn, &mut t, &mut script, &mut pending);
     }
     conn.feed_eof();
-    drain(&mut conn, &mut t);
+    drain_scripted(&mut conn, &mut t, &mut script, &mut pending);
     t
 }
 

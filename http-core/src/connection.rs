@@ -461,7 +461,7 @@ impl Connection {
         }
         match self.writer {
             BodyWriter::Length(n) if n > 0 => return Err(LocalError::BodyTooShort),
-            BodyWriter::Chunked { .. } => serialize::check_fields(&trailers)?,
+            BodyWriter::Chunked { .. } => serialize::check_trailers(&trailers)?,
             _ => {}
         }
         self.flush_pending_head(false)?;

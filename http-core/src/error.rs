@@ -222,6 +222,9 @@ pub enum LocalError {
     NoContinueExpected,
     /// The head is larger than the engine can index (4 GiB).
     HeadTooLarge,
+    /// A trailer field that may not be sent in trailers (RFC 9110 §6.5.1): the engine
+    /// refuses such trailers when it receives them too.
+    ForbiddenTrailer,
 }
 
 impl fmt::Display for LocalError {
@@ -244,6 +247,7 @@ impl fmt::Display for LocalError {
             BodyNotAllowed => "body in a message that cannot have one",
             NoContinueExpected => "no 100-continue expectation is pending",
             HeadTooLarge => "head too large",
+            ForbiddenTrailer => "field not allowed in trailers",
         })
     }
 }

@@ -83,3 +83,7 @@ pub use state::{HalfState, Role};
 pub use timer::{Deadline, Instant, TimerKind};
 
 pub use bytes::Bytes;
+
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;

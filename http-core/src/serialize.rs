@@ -6,6 +6,7 @@ use crate::error::LocalError;
 use crate::event::{RequestHead, ResponseHead};
 use crate::headers::Headers;
 use crate::parse::chars::{find_invalid_value_byte, is_token};
+use crate::parse::chunked::is_forbidden_trailer;
 use bytes::{BufMut, Bytes, BytesMut};
 
 /// `CRLF`, shared by every chunk.
@@ -21,6 +22,15 @@ pub(crate) fn check_fields(h: &Headers) -> Result<(), LocalError> {
         if find_invalid_value_byte(value).is_some() {
             return Err(LocalError::InvalidFieldValue);
         }
+    }
+    Ok(())
+}
+
+/// Checks a trailer section: valid fields, none of those trailers may not carry.
+pub(crate) fn check_trailers(h: &Headers) -> Result<(), LocalError> {
+    check_fields(h)?;
+    if h.iter().any(|(name, _)| is_forbidden_trailer(name)) {
+        return Err(LocalError::ForbiddenTrailer);
     }
     Ok(())
 }
@@ -192,6 +202,8 @@ mod tests {
         let mut r = ResponseHead::new(200);
         r.headers.append("X", "a\r\nSet-Cookie: evil");
         assert_eq!(check_response(&r), Err(LocalError::InvalidFieldValue));
+        let t: Headers = [("Content-Length", "1")].into_iter().collect();
+        assert_eq!(check_trailers(&t), Err(LocalError::ForbiddenTrailer));
         let mut r = ResponseHead::new(200);
         r.headers.append("X Y", "a");
         assert_eq!(check_response(&r), Err(LocalError::InvalidFieldName));
