@@ -1,0 +1,43 @@
+//! Arbitrary response bytes into a client connection that sent an arbitrary kind of request,
+//! whole and split: no panic, and the same events and error either way.
+#![no_main]
+
+use arbitrary::Arbitrary;
+use http_core::RequestHead;
+use libfuzzer_sys::fuzz_target;
+use workspace_tests::fetch;
+
+#[path = "common.rs"]
+mod common;
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    knobs: common::Knobs,
+    request: u8,
+    cuts: Vec<u16>,
+    data: Vec<u8>,
+}
+
+fn request(kind: u8) -> RequestHead {
+    let mut r = match kind % 4 {
+        0 => RequestHead::new("GET", "/"),
+        1 => RequestHead::new("HEAD", "/"),
+        2 => RequestHead::new("CONNECT", "example.com:443"),
+        _ => {
+            let mut r = RequestHead::new("GET", "/chat");
+            r.headers.append("Connection", "upgrade");
+            r.headers.append("Upgrade", "websocket");
+            r
+        }
+    };
+    r.headers.append("Host", "example.com");
+    r
+}
+
+fuzz_target!(|input: Input| {
+    let cfg = input.knobs.config();
+    let req = request(input.request);
+    let whole = fetch(&req, &[&input.data], cfg);
+    let split = fetch(&req, &common::pieces(&input.data, &input.cuts), cfg);
+    assert_eq!(whole, split, "the split changed the outcome");
+});
