@@ -176,6 +176,15 @@ impl Headers {
         before - self.entries.len()
     }
 
+    /// The fields as shared slices of the section's buffer: no copy.
+    #[cfg(feature = "http")]
+    pub(crate) fn iter_shared(&self) -> impl Iterator<Item = (Bytes, Bytes)> + '_ {
+        let slice = |(a, b): (u32, u32)| self.buf.slice(a as usize..(b as usize).max(a as usize));
+        self.entries
+            .iter()
+            .map(move |e| (slice(e.name), slice(e.value)))
+    }
+
     /// The number of bytes these fields take when serialized as field lines.
     pub(crate) fn encoded_len(&self) -> usize {
         self.iter().map(|(n, v)| n.len() + v.len() + 4).sum()

@@ -63,6 +63,8 @@ extern crate alloc;
 extern crate std;
 
 mod connection;
+#[cfg(feature = "http")]
+mod convert;
 mod error;
 mod event;
 mod framing;
@@ -75,6 +77,8 @@ mod state;
 mod timer;
 
 pub use connection::Connection;
+#[cfg(feature = "http")]
+pub use convert::ConvertError;
 pub use error::{LocalError, RemoteError};
 pub use event::{Event, Polled, RequestHead, ResponseHead, Version, reason_phrase};
 pub use headers::{Headers, Iter};

@@ -1,0 +1,191 @@
+//! Conversions between heads and the `http` crate's types (feature `http`).
+//!
+//! Targets and field values are shared with the head's buffer, not copied, where `http`
+//! allows it. `http::HeaderMap` lowercases names, so their original case is lost on the way
+//! in; this engine itself keeps it.
+
+use crate::event::{RequestHead, ResponseHead, Version};
+use crate::headers::Headers;
+use bytes::Bytes;
+use core::fmt;
+
+/// A head that the other crate's types cannot hold, or the reverse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConvertError {
+    /// The method.
+    Method,
+    /// The request-target.
+    Uri,
+    /// A field name.
+    FieldName,
+    /// A field value.
+    FieldValue,
+    /// The status code.
+    Status,
+    /// A version other than HTTP/1.0 and HTTP/1.1.
+    Version,
+}
+
+impl fmt::Display for ConvertError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Method => "method not representable",
+            Self::Uri => "request-target not representable",
+            Self::FieldName => "field name not representable",
+            Self::FieldValue => "field value not representable",
+            Self::Status => "status not representable",
+            Self::Version => "version not representable",
+        })
+    }
+}
+
+impl std::error::Error for ConvertError {}
+
+fn to_http_version(v: Version) -> http::Version {
+    match v {
+        Version::Http10 => http::Version::HTTP_10,
+        Version::Http11 => http::Version::HTTP_11,
+    }
+}
+
+fn from_http_version(v: http::Version) -> Result<Version, ConvertError> {
+    match v {
+        http::Version::HTTP_10 => Ok(Version::Http10),
+        http::Version::HTTP_11 => Ok(Version::Http11),
+        _ => Err(ConvertError::Version),
+    }
+}
+
+fn to_header_map(h: &Headers, map: &mut http::HeaderMap) -> Result<(), ConvertError> {
+    map.reserve(h.len());
+    for (name, value) in h.iter_shared() {
+        let name = http::HeaderName::from_bytes(&name).map_err(|_| ConvertError::FieldName)?;
+        let value =
+            http::HeaderValue::from_maybe_shared(value).map_err(|_| ConvertError::FieldValue)?;
+        map.append(name, value);
+    }
+    Ok(())
+}
+
+fn from_header_map(map: &http::HeaderMap) -> Headers {
+    map.iter()
+        .map(|(n, v)| (n.as_str(), v.as_bytes()))
+        .collect()
+}
+
+impl RequestHead {
+    /// The head as an `http::Request` whose body is `body`.
+    pub fn into_http<B>(self, body: B) -> Result<http::Request<B>, ConvertError> {
+        let mut req = http::Request::new(body);
+        *req.method_mut() =
+            http::Method::from_bytes(&self.method).map_err(|_| ConvertError::Method)?;
+        *req.uri_mut() =
+            http::Uri::from_maybe_shared(self.target).map_err(|_| ConvertError::Uri)?;
+        *req.version_mut() = to_http_version(self.version);
+        to_header_map(&self.headers, req.headers_mut())?;
+        Ok(req)
+    }
+
+    /// A head from the parts of an `http::Request`, to send.
+    pub fn from_http(parts: &http::request::Parts) -> Result<Self, ConvertError> {
+        let target = match parts.uri.path_and_query() {
+            Some(pq) if parts.uri.scheme().is_none() => {
+                Bytes::copy_from_slice(pq.as_str().as_bytes())
+            }
+            _ if parts.method == http::Method::CONNECT => parts
+                .uri
+                .authority()
+                .map(|a| Bytes::copy_from_slice(a.as_str().as_bytes()))
+                .ok_or(ConvertError::Uri)?,
+            _ => Bytes::from(alloc::string::ToString::to_string(&parts.uri)),
+        };
+        Ok(Self {
+            method: Bytes::copy_from_slice(parts.method.as_str().as_bytes()),
+            target,
+            version: from_http_version(parts.version)?,
+            headers: from_header_map(&parts.headers),
+        })
+    }
+}
+
+impl ResponseHead {
+    /// The head as an `http::Response` whose body is `body`.
+    pub fn into_http<B>(self, body: B) -> Result<http::Response<B>, ConvertError> {
+        let mut res = http::Response::new(body);
+        *res.status_mut() =
+            http::StatusCode::from_u16(self.status).map_err(|_| ConvertError::Status)?;
+        *res.version_mut() = to_http_version(self.version);
+        to_header_map(&self.headers, res.headers_mut())?;
+        Ok(res)
+    }
+
+    /// A head from the parts of an `http::Response`, to send. The reason phrase is the
+    /// status's usual one.
+    pub fn from_http(parts: &http::response::Parts) -> Result<Self, ConvertError> {
+        let mut head = Self::new(parts.status.as_u16());
+        head.version = from_http_version(parts.version)?;
+        head.headers = from_header_map(&parts.headers);
+        Ok(head)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_convert_both_ways() {
+        let mut head = RequestHead::new("POST", "/a?b=c");
+        head.headers.append("Host", "example.com");
+        head.headers.append("X-Dup", "1");
+        head.headers.append("x-dup", "2");
+        let req = head.clone().into_http(()).unwrap();
+        assert_eq!(req.method(), http::Method::POST);
+        assert_eq!(req.uri(), "/a?b=c");
+        assert_eq!(req.version(), http::Version::HTTP_11);
+        let dups: alloc::vec::Vec<_> = req.headers().get_all("x-dup").iter().collect();
+        assert_eq!(dups, ["1", "2"]);
+        let (parts, ()) = req.into_parts();
+        let back = RequestHead::from_http(&parts).unwrap();
+        assert_eq!(back.method, head.method);
+        assert_eq!(back.target, head.target);
+        assert_eq!(back.headers.get("HOST"), Some(&b"example.com"[..]));
+
+        let (parts, ()) = http::Request::connect("example.com:443")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert_eq!(
+            RequestHead::from_http(&parts).unwrap().target,
+            "example.com:443"
+        );
+        let (parts, ()) = http::Request::get("http://a.example/x")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert_eq!(
+            RequestHead::from_http(&parts).unwrap().target,
+            "http://a.example/x"
+        );
+    }
+
+    #[test]
+    fn responses_convert_both_ways() {
+        let mut head = ResponseHead::new(404);
+        head.headers.append("Content-Length", "0");
+        let res = head.into_http("body").unwrap();
+        assert_eq!(res.status(), http::StatusCode::NOT_FOUND);
+        assert_eq!(res.headers()["content-length"], "0");
+        let (parts, _) = res.into_parts();
+        let back = ResponseHead::from_http(&parts).unwrap();
+        assert_eq!((back.status, &back.reason[..]), (404, &b"Not Found"[..]));
+        assert_eq!(
+            ResponseHead::new(99).into_http(()).unwrap_err(),
+            ConvertError::Status
+        );
+        let mut bad = RequestHead::new("GET", "/");
+        bad.headers.append("X", "\n");
+        assert_eq!(bad.into_http(()).unwrap_err(), ConvertError::FieldValue);
+    }
+}
