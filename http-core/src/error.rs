@@ -257,3 +257,47 @@ impl std::error::Error for RemoteError {}
 
 #[cfg(feature = "std")]
 impl std::error::Error for LocalError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn status_hints_follow_rfc_9110() {
+        use RemoteError::*;
+        let cases = [
+            (InvalidMethod, Some(400)),
+            (UnsupportedVersion, Some(505)),
+            (RequestLineTooLong, Some(414)),
+            (FieldLineTooLong, Some(431)),
+            (HeadTooLarge, Some(431)),
+            (TooManyFields, Some(431)),
+            (TrailersTooLarge, Some(431)),
+            (UnsupportedTransferCoding, Some(501)),
+            (ContentLengthWithTransferEncoding, Some(400)),
+            (BodyTooLarge, Some(413)),
+            (UnsupportedExpectation, Some(417)),
+            (HeaderTimeout, Some(408)),
+            (BodyTimeout, Some(408)),
+            (IdleTimeout, None),
+            (IncompleteMessage, None),
+        ];
+        for (e, status) in cases {
+            assert_eq!(e.status_hint(), status, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn messages_are_lower_case_without_a_final_period() {
+        for m in [
+            RemoteError::BareCr.to_string(),
+            LocalError::BodyTooLong.to_string(),
+        ] {
+            assert!(
+                !m.ends_with('.') && m.chars().next().is_some_and(char::is_lowercase),
+                "{m}"
+            );
+        }
+    }
+}

@@ -231,3 +231,24 @@ pub const fn reason_phrase(status: u16) -> &'static str {
         _ => "",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heads_start_with_the_usual_reason_and_http_1_1() {
+        let r = ResponseHead::new(431);
+        assert_eq!(
+            (&r.reason[..], r.version),
+            (&b"Request Header Fields Too Large"[..], Version::Http11)
+        );
+        assert!(
+            ResponseHead::new(103).is_informational() && !ResponseHead::new(200).is_informational()
+        );
+        assert_eq!(reason_phrase(599), "");
+        let q = RequestHead::new("HEAD", "/");
+        assert!(q.is_head() && !q.is_connect());
+        assert_eq!(Version::Http10.as_str(), "HTTP/1.0");
+    }
+}

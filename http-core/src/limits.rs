@@ -148,3 +148,21 @@ pub struct Config {
     /// Timers.
     pub timeouts: Timeouts,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_strict_and_bounded() {
+        let c = Config::default();
+        assert_eq!(c.leniency, Leniency::default());
+        assert!(!c.leniency.allow_bare_lf && !c.leniency.chunked_overrides_content_length);
+        let l = c.limits;
+        // A head holds its lines: no line limit may exceed the head's.
+        assert!(l.max_request_line <= l.max_head && l.max_field_line <= l.max_head);
+        assert!(l.max_discard < l.max_body);
+        let t = c.timeouts;
+        assert!(t.header_read.is_some() && t.idle.is_some() && t.body_read.is_some());
+    }
+}

@@ -172,3 +172,67 @@ impl Receiver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_emptied_buffer_gives_its_memory_back() {
+        let mut r = Receiver::new(HeadKind::Request);
+        assert_eq!(r.capacity(), 0);
+        r.feed(b"x");
+        assert!(r.capacity() >= INITIAL_CAPACITY);
+        r.release_if_empty();
+        assert!(r.capacity() > 0, "not empty yet");
+        r.take_all();
+        r.release_if_empty();
+        assert_eq!(r.capacity(), 0);
+    }
+
+    #[test]
+    fn bodies_by_length_and_until_close() {
+        let cfg = Config::default();
+        let mut r = Receiver::new(HeadKind::Response);
+        r.expect_body(BodyLength::Length(3));
+        r.feed(b"abcdef");
+        assert!(matches!(r.read_body(&cfg), Ok(Some(BodyEvent::Data(d))) if d == "abc"));
+        assert!(matches!(r.read_body(&cfg), Ok(Some(BodyEvent::End(_)))));
+        assert_eq!(r.len(), 3, "the next message's bytes stay");
+
+        let mut r = Receiver::new(HeadKind::Response);
+        r.expect_body(BodyLength::UntilClose);
+        r.feed(b"abc");
+        assert!(matches!(r.read_body(&cfg), Ok(Some(BodyEvent::Data(d))) if d == "abc"));
+        assert!(matches!(r.read_body(&cfg), Ok(None)));
+        r.feed_eof();
+        assert!(matches!(r.read_body(&cfg), Ok(Some(BodyEvent::End(_)))));
+
+        let mut small = Config::default();
+        small.limits.max_body = 2;
+        let mut r = Receiver::new(HeadKind::Response);
+        r.expect_body(BodyLength::UntilClose);
+        r.feed(b"abc");
+        assert_eq!(r.read_body(&small).err(), Some(RemoteError::BodyTooLarge));
+
+        let mut r = Receiver::new(HeadKind::Request);
+        r.expect_body(BodyLength::Length(3));
+        r.feed(b"ab");
+        r.read_body(&cfg).unwrap();
+        r.feed_eof();
+        assert_eq!(
+            r.read_body(&cfg).err(),
+            Some(RemoteError::IncompleteMessage)
+        );
+    }
+
+    #[test]
+    fn a_stopped_receiver_drops_everything() {
+        let cfg = Config::default();
+        let mut r = Receiver::new(HeadKind::Request);
+        r.stop();
+        r.feed(b"GET / HTTP/1.1\r\n\r\n");
+        assert_eq!(r.len(), 0);
+        assert!(matches!(r.read_head(&cfg), Ok(None)));
+    }
+}

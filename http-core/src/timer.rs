@@ -63,3 +63,21 @@ impl Deadline {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_add_and_saturate() {
+        let t = Instant::from_duration(Duration::from_secs(5));
+        let d = Deadline::after(TimerKind::Idle, t, Some(Duration::from_secs(2))).unwrap();
+        assert_eq!(d.at.as_duration(), Duration::from_secs(7));
+        assert_eq!(Deadline::after(TimerKind::Idle, t, None), None);
+        assert_eq!(
+            Instant::from_duration(Duration::MAX).saturating_add(Duration::from_secs(1)),
+            Instant::from_duration(Duration::MAX)
+        );
+        assert!(Instant::ZERO < t);
+    }
+}
