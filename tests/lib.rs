@@ -64,6 +64,13 @@ impl Transcript {
         std::str::from_utf8(w.get(..3)?).ok()?.parse().ok()
     }
 
+    /// Records the peer's close, once: it is terminal, and every later poll says the same.
+    fn record_closed(&mut self) {
+        if self.events.last() != Some(&Event::Closed) {
+            self.events.push(Event::Closed);
+        }
+    }
+
     fn record(&mut self, e: Event) {
         if let (Event::Data(new), Some(Event::Data(last))) = (&e, self.events.last_mut()) {
             let mut joined = last.to_vec();
@@ -161,10 +168,7 @@ fn drain_scripted(
     loop {
         match conn.poll_event() {
             Ok(Polled::Event(Event::Closed)) => {
-                // Terminal: every later poll says the same.
-                if t.events.last() != Some(&Event::Closed) {
-                    t.record(Event::Closed);
-                }
+                t.record_closed();
                 break;
             }
             Ok(Polled::Event(e)) => {
@@ -284,9 +288,7 @@ fn drain_client(conn: &mut Connection, t: &mut Transcript, next_sent: &mut bool)
     loop {
         match conn.poll_event() {
             Ok(Polled::Event(Event::Closed)) => {
-                if t.events.last() != Some(&Event::Closed) {
-                    t.record(Event::Closed);
-                }
+                t.record_closed();
                 break;
             }
             Ok(Polled::Event(e)) => t.record(e),

@@ -55,26 +55,12 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
     let has_te = h.contains("transfer-encoding");
     let has_cl = h.contains("content-length");
     let body = if has_te {
-        // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means its framing is faulty
-        // (it may come from a 1.0 intermediary that did not decode it): reject, then close.
-        if !http11 {
-            return Err(RemoteError::TransferEncodingInHttp10);
-        }
-        // Step 3: Transfer-Encoding with Content-Length is the classic smuggling vector. By
-        // default reject it; by opt-in, let chunked win and close afterwards (§6.1: the
-        // server MUST close the connection after responding).
-        if has_cl {
-            if !cfg.leniency.chunked_overrides_content_length {
-                return Err(RemoteError::ContentLengthWithTransferEncoding);
-            }
-            keep_alive = false;
-        }
         // Step 4: chunked must be the final coding, or the length is unknown: 400.
-        match transfer_codings(h) {
-            Some(Codings::Chunked) => BodyLength::Chunked,
+        match transfer_codings_checked(head.version, h, cfg, &mut keep_alive)? {
+            Codings::Chunked => BodyLength::Chunked,
             // RFC 9112 §6.1: a coding the server does not understand gets 501.
-            Some(Codings::OthersThenChunked) => return Err(RemoteError::UnsupportedTransferCoding),
-            Some(Codings::NotChunked) | None => return Err(RemoteError::InvalidTransferEncoding),
+            Codings::OthersThenChunked => return Err(RemoteError::UnsupportedTransferCoding),
+            Codings::NotChunked => return Err(RemoteError::InvalidTransferEncoding),
         }
     } else if has_cl {
         // Step 5: an invalid Content-Length, or several, is unrecoverable: 400.
@@ -121,6 +107,31 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
         expect_continue,
         upgrade,
     })
+}
+
+/// The checks on a received message with Transfer-Encoding, requests and responses alike,
+/// and its codings. Clears `keep_alive` when chunked is let win over Content-Length.
+fn transfer_codings_checked(
+    version: Version,
+    h: &Headers,
+    cfg: &Config,
+    keep_alive: &mut bool,
+) -> Result<Codings, RemoteError> {
+    // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message means its framing is faulty
+    // (it may come from a 1.0 intermediary that did not decode it): reject, then close.
+    if version == Version::Http10 {
+        return Err(RemoteError::TransferEncodingInHttp10);
+    }
+    // §6.3 step 3: Transfer-Encoding with Content-Length is the classic smuggling vector. By
+    // default reject it; by opt-in, let chunked win and close afterwards (§6.1: the server
+    // MUST close the connection after responding).
+    if h.contains("content-length") {
+        if !cfg.leniency.chunked_overrides_content_length {
+            return Err(RemoteError::ContentLengthWithTransferEncoding);
+        }
+        *keep_alive = false;
+    }
+    transfer_codings(h).ok_or(RemoteError::InvalidTransferEncoding)
 }
 
 /// Whether a message leaves the connection open (RFC 9112 §9.3): `close` ends it; otherwise
@@ -342,24 +353,11 @@ pub(crate) fn response(
     let has_cl = h.contains("content-length");
     let mut keep_alive = keep_alive;
     let body = if has_te {
-        // RFC 9112 §6.1: Transfer-Encoding from an HTTP/1.0 peer means faulty framing.
-        if version == Version::Http10 {
-            return Err(RemoteError::TransferEncodingInHttp10);
-        }
-        // Step 3: both fields is a smuggling vector: refused unless chunked may win, and then
-        // the connection closes afterwards.
-        if has_cl {
-            if !cfg.leniency.chunked_overrides_content_length {
-                return Err(RemoteError::ContentLengthWithTransferEncoding);
-            }
-            keep_alive = false;
-        }
-        match transfer_codings(h) {
+        match transfer_codings_checked(version, h, cfg, &mut keep_alive)? {
             // Other codings stay applied: the application decodes them (the field says which).
-            Some(Codings::Chunked | Codings::OthersThenChunked) => BodyLength::Chunked,
+            Codings::Chunked | Codings::OthersThenChunked => BodyLength::Chunked,
             // Step 4: chunked not final: the body runs until the server closes.
-            Some(Codings::NotChunked) => BodyLength::UntilClose,
-            None => return Err(RemoteError::InvalidTransferEncoding),
+            Codings::NotChunked => BodyLength::UntilClose,
         }
     } else if has_cl {
         // Steps 5 and 6.
