@@ -183,14 +183,44 @@ impl Connection {
     }
 
     /// Whether the driver should close the connection once every transmit piece is written.
+    ///
+    /// It follows from what each side still owes: a server closes once its last response is
+    /// complete (or the client is gone while nothing is being answered); a client closes once
+    /// the server will say nothing more, but never while the response to a request it sent
+    /// (even with `Connection: close`) is still to come.
     #[must_use]
     pub fn should_close(&self) -> bool {
-        let ours = self.our_state();
-        matches!(
-            ours,
-            HalfState::MustClose | HalfState::Closed | HalfState::Error
-        ) || (ours == HalfState::Idle
-            && matches!(self.their_state(), HalfState::Error | HalfState::Closed))
+        use HalfState::{Closed, Error, Idle, MustClose, SendBody, SendResponse};
+        let (ours, theirs) = (self.our_state(), self.their_state());
+        let we_are_finished = matches!(ours, MustClose | Closed | Error);
+        let both_idle = ours == Idle && theirs == Idle;
+        match self.role {
+            Role::Server => {
+                we_are_finished
+                    || (ours == Idle && matches!(theirs, Error | Closed))
+                    // Asked to close (graceful shutdown) with no exchange under way.
+                    || (both_idle && !self.states.keep_alive())
+            }
+            Role::Client => {
+                // The server ended its side: it reads nothing more, whatever we were sending.
+                let server_gone = matches!(theirs, MustClose | Closed | Error);
+                let response_owed = matches!(theirs, SendResponse | SendBody);
+                server_gone
+                    || (we_are_finished && !response_owed)
+                    || (both_idle && !self.states.keep_alive())
+            }
+        }
+    }
+
+    /// Ends the connection after the exchange under way, as for a graceful shutdown: a response
+    /// not yet sent carries `Connection: close`, and a connection with no exchange under way
+    /// should close now (see [`should_close`](Self::should_close)). Pipelined requests not yet
+    /// read are not answered.
+    pub fn close_after_exchange(&mut self) {
+        self.states.process_keep_alive_disabled();
+        if (self.our_state(), self.their_state()) == (HalfState::Idle, HalfState::Idle) {
+            self.recv.stop();
+        }
     }
 
     /// Whether the engine wants more bytes: false once nothing more will be parsed, and while

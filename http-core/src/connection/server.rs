@@ -119,6 +119,14 @@ impl Connection {
         next.process(Role::Server, step, switch)
             .map_err(|_| LocalError::WrongState)?;
         let writer = if interim {
+            // RFC 9110 §8.6 and RFC 9112 §6.1: a 1xx has no content, and a server MUST NOT
+            // send Content-Length or Transfer-Encoding in one.
+            if head.headers.contains("content-length") {
+                return Err(LocalError::InvalidContentLength);
+            }
+            if head.headers.contains("transfer-encoding") {
+                return Err(LocalError::InvalidTransferEncoding);
+            }
             BodyWriter::None
         } else {
             framing::response_writer(self.answering, head.status, &head.headers)?

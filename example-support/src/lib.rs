@@ -1,0 +1,166 @@
+//! What the drivers' example programs share, so that each driver's `echo` and `hello` say the
+//! same thing in the same bytes: the echo format (`ECHO_FORMAT.md`: a JSON object whose every
+//! leaf is standard base64 of raw bytes) and the `--port N` argument.
+
+use std::fmt::Write as _;
+
+/// The body every `hello` example answers with (served as `text/plain`, Content-Length 13).
+pub const HELLO: &[u8] = b"Hello, World!";
+
+/// A request as the echo format reports it: raw bytes, exactly as parsed.
+#[derive(Clone, Copy, Debug)]
+pub struct Echo<'a> {
+    /// The method token, case preserved.
+    pub method: &'a [u8],
+    /// The request-target, raw octets, no percent-decoding.
+    pub uri: &'a [u8],
+    /// The version without `HTTP/`: `1.1` or `1.0`.
+    pub version: &'a [u8],
+    /// The body with its transfer codings removed.
+    pub body: &'a [u8],
+}
+
+impl Echo<'_> {
+    /// The JSON object of the echo format; `headers` are the header section's field lines in
+    /// received order, one `(name, value)` pair per line, values without surrounding whitespace.
+    /// Trailers are never part of it.
+    pub fn to_json<'h>(&self, headers: impl IntoIterator<Item = (&'h [u8], &'h [u8])>) -> String {
+        let mut out = String::with_capacity(128 + self.body.len() * 4 / 3);
+        out.push_str("{\"method\": \"");
+        base64(self.method, &mut out);
+        out.push_str("\", \"uri\": \"");
+        base64(self.uri, &mut out);
+        out.push_str("\", \"version\": \"");
+        base64(self.version, &mut out);
+        out.push_str("\", \"headers\": [");
+        for (i, (name, value)) in headers.into_iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str("[\"");
+            base64(name, &mut out);
+            out.push_str("\", \"");
+            base64(value, &mut out);
+            out.push_str("\"]");
+        }
+        out.push_str("], \"body\": \"");
+        base64(self.body, &mut out);
+        out.push_str("\"}");
+        out
+    }
+}
+
+/// Standard base64 (RFC 4648 §4 alphabet, `=` padding, no line breaks) of `bytes`, appended.
+pub fn base64(bytes: &[u8], out: &mut String) {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let sextet = |v: u32, shift: u32| char::from(ALPHABET[((v >> shift) & 63) as usize]);
+    let mut chunks = bytes.chunks_exact(3);
+    for c in &mut chunks {
+        let v = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
+        out.extend([sextet(v, 18), sextet(v, 12), sextet(v, 6), sextet(v, 0)]);
+    }
+    match *chunks.remainder() {
+        [a] => {
+            let v = u32::from(a) << 16;
+            out.extend([sextet(v, 18), sextet(v, 12), '=', '=']);
+        }
+        [a, b] => {
+            let v = u32::from(a) << 16 | u32::from(b) << 8;
+            out.extend([sextet(v, 18), sextet(v, 12), sextet(v, 6), '=']);
+        }
+        _ => {}
+    }
+}
+
+/// The value of `--port N` (or `--port=N`) among `args` (the program name excluded); `default`
+/// when absent. Port 0 asks the system for a free port; the program then prints the one it got.
+///
+/// # Errors
+/// A message for the user when the argument is missing its value or is not a port number.
+pub fn port_arg(args: impl IntoIterator<Item = String>, default: u16) -> Result<u16, String> {
+    let mut args = args.into_iter();
+    let mut port = default;
+    while let Some(arg) = args.next() {
+        let value = if arg == "--port" {
+            args.next().ok_or("--port needs a value")?
+        } else if let Some(v) = arg.strip_prefix("--port=") {
+            v.to_owned()
+        } else {
+            return Err(format!("unknown argument {arg:?} (usage: [--port N])"));
+        };
+        port = value
+            .parse()
+            .map_err(|_| format!("--port: {value:?} is not a port number"))?;
+    }
+    Ok(port)
+}
+
+/// The line a server example prints once it listens, so that scripts can find the port.
+pub fn listening_line(addr: std::net::SocketAddr) -> String {
+    let mut line = String::new();
+    let _ = write!(line, "listening on http://{addr}");
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(bytes: &[u8]) -> String {
+        let mut s = String::new();
+        base64(bytes, &mut s);
+        s
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648_test_vectors() {
+        // RFC 4648 §10.
+        let vectors = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in vectors {
+            assert_eq!(b64(plain.as_bytes()), encoded, "{plain:?}");
+        }
+        assert_eq!(b64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn the_worked_example_of_the_echo_format() {
+        let echo = Echo {
+            method: b"POST",
+            uri: b"/a?b=1",
+            version: b"1.1",
+            body: b"hello",
+        };
+        let headers: [(&[u8], &[u8]); 4] = [
+            (b"Host", b"example"),
+            (b"X-Dup", b"1"),
+            (b"X-Dup", b"2"),
+            (b"Transfer-Encoding", b"chunked"),
+        ];
+        assert_eq!(
+            echo.to_json(headers),
+            "{\"method\": \"UE9TVA==\", \"uri\": \"L2E/Yj0x\", \"version\": \"MS4x\", \
+             \"headers\": [[\"SG9zdA==\", \"ZXhhbXBsZQ==\"], [\"WC1EdXA=\", \"MQ==\"], \
+             [\"WC1EdXA=\", \"Mg==\"], [\"VHJhbnNmZXItRW5jb2Rpbmc=\", \"Y2h1bmtlZA==\"]], \
+             \"body\": \"aGVsbG8=\"}"
+        );
+    }
+
+    #[test]
+    fn port_argument_forms() {
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(port_arg(args(&[]), 8080), Ok(8080));
+        assert_eq!(port_arg(args(&["--port", "0"]), 8080), Ok(0));
+        assert_eq!(port_arg(args(&["--port=9000"]), 8080), Ok(9000));
+        assert!(port_arg(args(&["--port"]), 8080).is_err());
+        assert!(port_arg(args(&["--port", "65536"]), 8080).is_err());
+        assert!(port_arg(args(&["--bogus"]), 8080).is_err());
+    }
+}
