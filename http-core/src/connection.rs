@@ -119,10 +119,7 @@ impl Connection {
             continue_pending: false,
             discard: None,
             requests: 0,
-            requested: Requested {
-                head: false,
-                connect: false,
-            },
+            requested: Requested::default(),
             pending_head: None,
             hold: Hold::Off,
         }
@@ -321,7 +318,9 @@ impl Connection {
                     Deadline::after(TimerKind::Idle, self.timing.idle_since, t.idle)
                 }
             }
-            (_, HalfState::SendBody, _) if self.discard.is_none() => {
+            // Also while an unread body is discarded: a client that stops sending it must not
+            // hold the connection.
+            (_, HalfState::SendBody, _) => {
                 Deadline::after(TimerKind::BodyRead, self.timing.body_wait?, t.body_read)
             }
             _ => None,
@@ -361,7 +360,7 @@ impl Connection {
                 (Role::Client, HalfState::SendResponse) => return self.read_response_head(),
                 (_, HalfState::SendBody) => match self.recv.read_body(&self.cfg)? {
                     None => {
-                        if self.discard.is_none() && self.timing.body_wait.is_none() {
+                        if self.timing.body_wait.is_none() {
                             self.timing.body_wait = Some(self.now);
                         }
                         return Ok(Polled::NeedData);

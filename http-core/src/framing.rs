@@ -308,10 +308,12 @@ pub(crate) fn response_writer(
 }
 
 /// What the client knows of the request a response answers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Requested {
     pub(crate) head: bool,
     pub(crate) connect: bool,
+    /// The request was HTTP/1.0: no 1xx may answer it.
+    pub(crate) http10: bool,
 }
 
 /// What the engine needs to know about a received final response.
@@ -332,6 +334,16 @@ pub(crate) fn response(
     cfg: &Config,
 ) -> Result<ResponseFraming, RemoteError> {
     let keep_alive = persistent(version, h);
+    // Step 2: a 2xx to CONNECT turns the connection into a tunnel; its fields are ignored.
+    // It is checked before step 1 so that a 204 to CONNECT is a tunnel too: RFC 9110 §9.3.6
+    // makes every 2xx switch, and either way no body follows the head.
+    if to.connect && (200..300).contains(&status) {
+        return Ok(ResponseFraming {
+            body: BodyLength::Length(0),
+            keep_alive: false,
+            tunnel: true,
+        });
+    }
     // Step 1: a response to HEAD, and a 1xx, 204 or 304, ends with its head, whatever fields
     // it has.
     if to.head || status == 204 || status == 304 || (100..200).contains(&status) {
@@ -339,14 +351,6 @@ pub(crate) fn response(
             body: BodyLength::Length(0),
             keep_alive,
             tunnel: false,
-        });
-    }
-    // Step 2: a 2xx to CONNECT turns the connection into a tunnel; its fields are ignored.
-    if to.connect && (200..300).contains(&status) {
-        return Ok(ResponseFraming {
-            body: BodyLength::Length(0),
-            keep_alive: false,
-            tunnel: true,
         });
     }
     let has_te = h.contains("transfer-encoding");
@@ -653,10 +657,7 @@ mod tests {
     #[test]
     fn response_framing_follows_section_6_3() {
         let cfg = Config::default();
-        let get = Requested {
-            head: false,
-            connect: false,
-        };
+        let get = Requested::default();
         let f = |to: Requested, status: u16, v: Version, fields: &[(&str, &str)]| {
             let h: Headers = fields.iter().copied().collect();
             response(to, status, v, &h, &cfg).map(|f| (f.body, f.keep_alive, f.tunnel))
@@ -684,6 +685,8 @@ mod tests {
             f(connect, 200, v11, &[("Content-Length", "9")]),
             Ok((Length(0), false, true))
         );
+        // Any 2xx to CONNECT, a 204 too (RFC 9110 §9.3.6).
+        assert_eq!(f(connect, 204, v11, &[]), Ok((Length(0), false, true)));
         assert_eq!(
             f(connect, 407, v11, &[("Content-Length", "9")]),
             Ok((Length(9), true, false))

@@ -36,6 +36,15 @@ impl Entry {
         self.value.1 = u32::try_from(end).unwrap_or(u32::MAX);
     }
 
+    pub(crate) fn value_is_empty(&self) -> bool {
+        self.value.0 == self.value.1
+    }
+
+    pub(crate) fn set_value(&mut self, value: Range<usize>) {
+        let c = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        self.value = (c(value.start), c(value.end));
+    }
+
     fn name<'a>(&self, buf: &'a [u8]) -> &'a [u8] {
         buf.get(self.name.0 as usize..self.name.1 as usize)
             .unwrap_or_default()

@@ -35,6 +35,8 @@
 //!             conn.send_data(Bytes::from_static(b"hello")).unwrap();
 //!             conn.send_end(Headers::new()).unwrap();
 //!         }
+//!         // The peer closed: nothing more will come (polling again says so again).
+//!         Ok(Polled::Event(Event::Closed)) => break,
 //!         Ok(Polled::Event(_)) => continue,
 //!         Ok(Polled::NeedData | Polled::Paused) => break,
 //!         Err(_) => {

@@ -162,11 +162,15 @@ impl Receiver {
                 if self.buf.is_empty() {
                     return Ok(self.eof.then(|| BodyEvent::End(Headers::new())));
                 }
-                *received = received
-                    .checked_add(self.buf.len() as u64)
-                    .filter(|&r| r <= cfg.limits.max_body)
-                    .ok_or(RemoteError::BodyTooLarge)?;
-                Ok(Some(BodyEvent::Data(self.buf.split().freeze())))
+                // The bytes within the limit are delivered; the limit is crossed at the next
+                // byte, whatever the split.
+                let room = cfg.limits.max_body.saturating_sub(*received);
+                if room == 0 {
+                    return Err(RemoteError::BodyTooLarge);
+                }
+                let n = usize::try_from(room).map_or(self.buf.len(), |r| r.min(self.buf.len()));
+                *received += n as u64;
+                Ok(Some(BodyEvent::Data(self.buf.split_to(n).freeze())))
             }
             Reader::Head(_) => Ok(None),
         }
@@ -213,6 +217,7 @@ mod tests {
         let mut r = Receiver::new(HeadKind::Response);
         r.expect_body(BodyLength::UntilClose);
         r.feed(b"abc");
+        assert!(matches!(r.read_body(&small), Ok(Some(BodyEvent::Data(d))) if d == "ab"));
         assert_eq!(r.read_body(&small).err(), Some(RemoteError::BodyTooLarge));
 
         let mut r = Receiver::new(HeadKind::Request);

@@ -64,6 +64,7 @@ impl Connection {
         self.requested = Requested {
             head: head.is_head(),
             connect: head.is_connect(),
+            http10: head.version == Version::Http10,
         };
         // An expectation means a body follows: its framing is settled now.
         let writer = match declared {
@@ -152,6 +153,10 @@ impl Connection {
         let head = response_head(parsed);
         let unexpected = |_| RemoteError::UnexpectedResponse;
         if head.is_informational() {
+            // RFC 9110 §15.2: a server MUST NOT send a 1xx to an HTTP/1.0 client.
+            if self.requested.http10 {
+                return Err(RemoteError::UnexpectedResponse);
+            }
             // RFC 9110 §15.2: 1xx responses are interim; 101 only answers an Upgrade.
             let switch = (head.status == 101).then_some(Switch::Upgrade);
             self.states

@@ -39,17 +39,48 @@ pub(crate) fn check(
             Err(RemoteError::InvalidTarget)
         };
     }
-    let form = if target.first() == Some(&b'/') {
-        TargetForm::Origin
-    } else if has_scheme(target) {
-        TargetForm::Absolute
+    let (form, path_and_query) = if target.first() == Some(&b'/') {
+        (TargetForm::Origin, target)
+    } else if let Some(colon) = scheme_end(target) {
+        let rest = authority(&target[..colon], &target[colon + 1..])?;
+        (TargetForm::Absolute, rest)
     } else {
         return Err(RemoteError::InvalidTarget);
     };
     if !uri_bytes_ok(target, lenient.allow_unsafe_target_bytes) {
         return Err(RemoteError::InvalidTarget);
     }
+    // RFC 3986 §3.3, §3.4: a path and a query are pchars, "/" and "?": the gen-delims "[" and
+    // "]" belong only to an IP literal in the authority ("#" is refused as a non-URI byte).
+    if !lenient.allow_unsafe_target_bytes && path_and_query.iter().any(|&b| b == b'[' || b == b']')
+    {
+        return Err(RemoteError::InvalidTarget);
+    }
     Ok(form)
+}
+
+/// Checks the authority of an absolute-form target (`after` follows `scheme ":"`) and returns
+/// what follows it: `hier-part = "//" authority path-abempty / ...` (RFC 3986 §3). An `http`
+/// or `https` URI MUST have a non-empty host (RFC 9110 §4.2.1, §4.2.2), and userinfo is
+/// refused (RFC 9110 §4.2.4: a recipient SHOULD treat it as an error).
+fn authority<'t>(scheme: &[u8], after: &'t [u8]) -> Result<&'t [u8], RemoteError> {
+    let web = scheme.eq_ignore_ascii_case(b"http") || scheme.eq_ignore_ascii_case(b"https");
+    let Some(rest) = after.strip_prefix(b"//") else {
+        return if web {
+            Err(RemoteError::InvalidTarget)
+        } else {
+            Ok(after)
+        };
+    };
+    let end = rest
+        .iter()
+        .position(|&b| b == b'/' || b == b'?')
+        .unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if (web && authority.is_empty()) || !is_host_field(authority) {
+        return Err(RemoteError::InvalidTarget);
+    }
+    Ok(&rest[end..])
 }
 
 /// Whether every byte belongs to the URI grammar and every `%` starts a `pct-encoded`
@@ -76,16 +107,16 @@ fn uri_bytes_ok(target: &[u8], lenient: bool) -> bool {
     true
 }
 
-/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` followed by `:` (RFC 3986 §3.1).
-fn has_scheme(target: &[u8]) -> bool {
-    let Some(colon) = memchr::memchr(b':', target) else {
-        return false;
-    };
+/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` followed by `:` (RFC 3986 §3.1):
+/// the colon's offset.
+fn scheme_end(target: &[u8]) -> Option<usize> {
+    let colon = memchr::memchr(b':', target)?;
     let scheme = &target[..colon];
-    matches!(scheme.first(), Some(b) if b.is_ascii_alphabetic())
+    let ok = matches!(scheme.first(), Some(b) if b.is_ascii_alphabetic())
         && scheme
             .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    ok.then_some(colon)
 }
 
 /// `authority-form = uri-host ":" port` with a non-empty port (RFC 9112 §3.2.3; RFC 9110
@@ -178,6 +209,8 @@ mod tests {
         assert_eq!(form("GET", "/a/b;c=d?e=f&g=%2F:@!$'()*+,~"), Ok(Origin));
         assert_eq!(form("GET", "http://example.com/a?b"), Ok(Absolute));
         assert_eq!(form("GET", "http://[::1]:80/"), Ok(Absolute));
+        assert_eq!(form("GET", "HTTP://a.example:/?q"), Ok(Absolute));
+        assert_eq!(form("GET", "urn:isbn:0451450523"), Ok(Absolute));
         assert_eq!(form("CONNECT", "example.com:443"), Ok(Authority));
         assert_eq!(form("CONNECT", "[::1]:443"), Ok(Authority));
         assert_eq!(form("OPTIONS", "*"), Ok(Asterisk));
@@ -203,6 +236,13 @@ mod tests {
             ("GET", "/%2"),
             ("GET", "/\u{e9}"),
             ("GET", "1http://x/"),
+            ("GET", "http://a.example:x/"),
+            ("GET", "http://[::1/"),
+            ("GET", "http://u@a.example/"),
+            ("GET", "http:///a"),
+            ("GET", "http:/a"),
+            ("GET", "http://a/[b]"),
+            ("GET", "/?a[0]=1"),
         ] {
             assert_eq!(form(m, t), Err(RemoteError::InvalidTarget), "{m} {t}");
         }
