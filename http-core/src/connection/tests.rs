@@ -843,3 +843,43 @@ fn lenient_responses_by_opt_in() {
     assert_eq!(r.headers.get("x-sp"), Some(&b"c"[..]));
     assert_eq!(event(&mut c), Event::End(Headers::new()));
 }
+
+// ----- graceful shutdown -----
+
+#[test]
+fn close_after_exchange_closes_an_idle_server_at_once() {
+    let mut conn = server();
+    assert!(!conn.should_close());
+    conn.close_after_exchange();
+    assert!(conn.should_close(), "no exchange under way: close now");
+    assert!(!conn.wants_read());
+}
+
+#[test]
+fn close_after_exchange_lets_the_response_in_flight_finish_with_close() {
+    let mut conn = server();
+    conn.feed(at(0), GET);
+    request(&mut conn);
+    assert_eq!(event(&mut conn), Event::End(Headers::new()));
+    conn.close_after_exchange();
+    assert!(!conn.should_close(), "the request is still to be answered");
+    respond(&mut conn, 200, b"ok");
+    assert_eq!(
+        text(&wire(&mut conn)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+    );
+    assert!(conn.should_close());
+}
+
+#[test]
+fn close_after_exchange_does_not_cut_a_client_off_its_response() {
+    let mut c = client();
+    send_get(&mut c, "/");
+    c.close_after_exchange();
+    assert!(!c.should_close(), "the response is owed");
+    c.feed(at(0), b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    assert_eq!(response(&mut c).status, 200);
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    assert!(c.should_close());
+    assert!(!c.is_reusable());
+}
