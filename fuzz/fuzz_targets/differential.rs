@@ -45,6 +45,10 @@ fn deliberate(data: &[u8], head_len: Option<usize>) -> Option<&'static str> {
     if method == b"CONNECT" || target == b"*" || !origin {
         return Some("request-target form does not match the method (RFC 9112 §3.2)");
     }
+    // RFC 3986 §3.3, §3.4: "[" and "]" belong to an IP literal, never to a path or query.
+    if target.iter().any(|b| b"[]".contains(b)) {
+        return Some("square bracket in a path or query (RFC 3986 §3.3, §3.4)");
+    }
     // RFC 9110 §5.5: DEL and controls other than HTAB are not field-vchar.
     if head
         .iter()
