@@ -1,0 +1,80 @@
+//! The body of a received message, streamed from the connection as the handler reads it.
+
+use crate::Error;
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::sync::{mpsc, oneshot};
+
+/// How many frames may wait between the connection and the reader: the back-pressure bound.
+pub(crate) const QUEUE: usize = 4;
+
+pub(crate) type Sender = mpsc::Sender<Result<Frame<Bytes>, Error>>;
+
+/// A received body: its data frames as the engine hands them (the same `Bytes`, never
+/// copied), then one trailers frame if the message had trailers. The connection reads the
+/// socket only while the reader keeps up (a few frames are queued at most).
+#[derive(Debug)]
+pub struct Incoming {
+    rx: Option<mpsc::Receiver<Result<Frame<Bytes>, Error>>>,
+    /// Told when the body is first read: a server then sends 100 (Continue).
+    wanted: Option<oneshot::Sender<()>>,
+}
+
+impl Incoming {
+    /// A body that is already over.
+    #[must_use]
+    pub fn empty() -> Self {
+        Self {
+            rx: None,
+            wanted: None,
+        }
+    }
+
+    /// A body fed through a channel; `wanted` fires on the first read.
+    pub(crate) fn channel(wanted: Option<oneshot::Sender<()>>) -> (Sender, Self) {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        (
+            tx,
+            Self {
+                rx: Some(rx),
+                wanted,
+            },
+        )
+    }
+}
+
+impl Body for Incoming {
+    type Data = Bytes;
+    type Error = Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Error>>> {
+        if let Some(w) = self.wanted.take() {
+            let _ = w.send(());
+        }
+        let Some(rx) = &mut self.rx else {
+            return Poll::Ready(None);
+        };
+        let polled = rx.poll_recv(cx);
+        if let Poll::Ready(None) = polled {
+            self.rx = None;
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.rx.is_none()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        if self.rx.is_none() {
+            SizeHint::with_exact(0)
+        } else {
+            SizeHint::default()
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The client: one connection, requests sent one after another, reused while the engine
+//! allows it.
+
+use crate::body::Incoming;
+use crate::io::Io;
+use crate::{BoxError, Config, Error};
+use bytes::Bytes;
+use http_body::Body;
+use http_core::{Connection, Event, Polled, RequestHead};
+use std::future::pending;
+use tokio::net::{TcpStream, ToSocketAddrs};
+use tokio::sync::oneshot;
+
+/// The connection and its socket, between exchanges.
+#[derive(Debug)]
+struct Idle {
+    io: Io,
+    conn: Connection,
+}
+
+/// Where the connection is: here, or reading a response body for its reader.
+#[derive(Debug)]
+enum State {
+    Ready(Box<Idle>),
+    /// A task streams the previous response's body and gives the connection back at its end.
+    Busy(oneshot::Receiver<Option<Box<Idle>>>),
+    Gone,
+}
+
+/// An HTTP/1.1 client on one connection.
+#[derive(Debug)]
+pub struct Client {
+    state: State,
+}
+
+impl Client {
+    /// Connects to `addr`.
+    pub async fn connect(addr: impl ToSocketAddrs, config: Config) -> std::io::Result<Self> {
+        let stream = TcpStream::connect(addr).await?;
+        let io = Io::new(stream, &config);
+        let conn = Connection::client(config.engine, io.now());
+        Ok(Self {
+            state: State::Ready(Box::new(Idle { io, conn })),
+        })
+    }
+
+    /// Whether the next [`send`](Self::send) may go out on this connection: the previous
+    /// response was read to its end and both sides keep the connection.
+    #[must_use]
+    pub fn is_reusable(&self) -> bool {
+        match &self.state {
+            State::Ready(idle) => idle.conn.is_reusable(),
+            State::Busy(_) => true,
+            State::Gone => false,
+        }
+    }
+
+    /// Sends `req` and reads the response's head; its body streams as the caller reads it. A
+    /// request without a Host field gets one from its URI's authority. If the previous
+    /// response's body is still being read, this waits for its end.
+    pub async fn send<B>(
+        &mut self,
+        req: http::Request<B>,
+    ) -> Result<http::Response<Incoming>, Error>
+    where
+        B: Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
+        let mut idle = match std::mem::replace(&mut self.state, State::Gone) {
+            State::Ready(idle) => idle,
+            State::Busy(rx) => rx.await.ok().flatten().ok_or(Error::Closed)?,
+            State::Gone => return Err(Error::Closed),
+        };
+        if !idle.conn.is_reusable() {
+            return Err(Error::Closed);
+        }
+        let (mut parts, body) = req.into_parts();
+        if !parts.headers.contains_key(http::header::HOST)
+            && let Some(authority) = parts.uri.authority()
+            && let Ok(host) = http::HeaderValue::from_str(authority.as_str())
+        {
+            parts.headers.insert(http::header::HOST, host);
+        }
+        let mut head = RequestHead::from_http(&parts)?;
+        if let Some(pq) = parts.uri.path_and_query() {
+            // The origin-form target: a client sends the path, not the whole URI.
+            head.target = Bytes::copy_from_slice(pq.as_str().as_bytes());
+        }
+        let Idle { io, conn } = &mut *idle;
+        conn.send_request(head)?;
+        io.send_body(conn, body).await?;
+        io.flush(conn).await?;
+
+        // The response head; interim responses pass by.
+        let head = loop {
+            match conn.poll_event() {
+                Ok(Polled::Event(Event::Response(r)))
+                    if !r.is_informational() || r.status == 101 =>
+                {
+                    break r;
+                }
+                Ok(Polled::Event(Event::Closed)) => return Err(Error::Closed),
+                Ok(Polled::Event(_)) => {}
+                Ok(Polled::NeedData | Polled::Paused) => {
+                    io.flush(conn).await?;
+                    io.wait(conn, pending()).await?;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let (tx, body) = Incoming::channel(None);
+        let response = head.into_http(body)?;
+        let (back, rx) = oneshot::channel();
+        self.state = State::Busy(rx);
+        tokio::spawn(async move {
+            let Idle { io, conn } = &mut *idle;
+            io.pump_body(conn, &tx).await;
+            // The connection comes back only if the body was read to its end.
+            let whole = !tx.is_closed() && conn.is_reusable();
+            let _ = back.send(whole.then_some(idle));
+        });
+        Ok(response)
+    }
+}

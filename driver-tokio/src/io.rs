@@ -1,0 +1,233 @@
+//! The I/O both roles share: feeding the engine from the socket, writing what it queues,
+//! sleeping until its deadlines, and moving bodies between it and the application.
+
+use crate::body::Sender;
+use crate::{BoxError, Config, Error};
+use bytes::Bytes;
+use http_body::{Body, Frame};
+use http_core::{Connection, Event, Headers, Polled};
+use std::io::IoSlice;
+use std::pin::pin;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+
+/// Bytes read from the socket at a time.
+const READ_SIZE: usize = 16 * 1024;
+/// Queued bytes past which a body being sent is written out before more is taken from it.
+const WRITE_HIGH: usize = 64 * 1024;
+/// How long a closing connection reads and discards what the peer still sends, so that a
+/// reset does not destroy the response it has not read yet (RFC 9112 §9.6).
+const LINGER: Duration = Duration::from_secs(1);
+
+/// What a wait for the peer ended with.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Woken {
+    /// Bytes, the end of input or a deadline were handed to the engine.
+    Engine,
+    /// The wait was interrupted from outside (shutdown).
+    Interrupted,
+}
+
+/// A socket with the engine's clock.
+#[derive(Debug)]
+pub(crate) struct Io {
+    pub(crate) stream: TcpStream,
+    origin: Instant,
+    buf: Vec<u8>,
+    write_timeout: Duration,
+}
+
+impl Io {
+    pub(crate) fn new(stream: TcpStream, cfg: &Config) -> Self {
+        let _ = stream.set_nodelay(true);
+        Self {
+            stream,
+            origin: Instant::now(),
+            buf: Vec::new(),
+            write_timeout: cfg.write_timeout,
+        }
+    }
+
+    /// The engine's time: since this connection began.
+    pub(crate) fn now(&self) -> http_core::Instant {
+        http_core::Instant::from_duration(self.origin.elapsed())
+    }
+
+    /// The runtime's instant for an engine time.
+    pub(crate) fn instant(&self, at: http_core::Instant) -> Instant {
+        self.origin + at.as_duration()
+    }
+
+    fn deadline(&self, conn: &Connection) -> Option<Instant> {
+        conn.poll_timeout().map(|d| self.instant(d.at))
+    }
+
+    /// Writes everything the engine has queued, in one vectored write where the kernel takes
+    /// it.
+    pub(crate) async fn flush(&mut self, conn: &mut Connection) -> Result<(), Error> {
+        let mut pieces: Vec<Bytes> = Vec::new();
+        while let Some(p) = conn.poll_transmit() {
+            pieces.push(p);
+        }
+        let write = async {
+            let mut first = 0;
+            while first < pieces.len() {
+                let slices: Vec<IoSlice<'_>> =
+                    pieces[first..].iter().map(|p| IoSlice::new(p)).collect();
+                let mut n = self.stream.write_vectored(&slices).await?;
+                if n == 0 {
+                    return Err(Error::Closed);
+                }
+                while n > 0 {
+                    let len = pieces[first].len();
+                    if n >= len {
+                        n -= len;
+                        first += 1;
+                    } else {
+                        let rest = pieces[first].slice(n..);
+                        pieces[first] = rest;
+                        n = 0;
+                    }
+                }
+            }
+            Ok(())
+        };
+        tokio::time::timeout(self.write_timeout, write)
+            .await
+            .map_err(|_| Error::Timeout)?
+    }
+
+    /// Waits for bytes from the peer or the engine's next deadline, whichever comes first, and
+    /// hands what came to the engine; `interrupt` ends the wait early.
+    pub(crate) async fn wait(
+        &mut self,
+        conn: &mut Connection,
+        interrupt: impl Future<Output = ()>,
+    ) -> Result<Woken, Error> {
+        let deadline = self.deadline(conn);
+        let sleep = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        if self.buf.len() < READ_SIZE {
+            self.buf.resize(READ_SIZE, 0);
+        }
+        let wants_read = conn.wants_read();
+        let read = async {
+            if wants_read {
+                self.stream.read(&mut self.buf).await
+            } else {
+                std::future::pending().await
+            }
+        };
+        tokio::select! {
+            r = read => {
+                let n = r?;
+                let now = http_core::Instant::from_duration(self.origin.elapsed());
+                if n == 0 {
+                    conn.feed_eof();
+                } else {
+                    conn.feed(now, &self.buf[..n]);
+                }
+            }
+            () = sleep => conn.handle_timeout(self.now()),
+            () = interrupt => return Ok(Woken::Interrupted),
+        }
+        if !conn.wants_read() {
+            // No more bytes will be asked for a while: the buffer's memory goes back.
+            self.buf = Vec::new();
+        }
+        Ok(Woken::Engine)
+    }
+
+    /// Moves the received body into `tx` until its end, taking the next event only when the
+    /// queue has room (back-pressure), and reading the socket only when the engine needs
+    /// bytes. Cancel-safe: nothing taken from the engine is lost if the future is dropped.
+    /// When it returns, the body is over or its reader is gone.
+    pub(crate) async fn pump_body(&mut self, conn: &mut Connection, tx: &Sender) {
+        loop {
+            let Ok(permit) = tx.reserve().await else {
+                return;
+            };
+            match conn.poll_event() {
+                Ok(Polled::Event(Event::Data(d))) => permit.send(Ok(Frame::data(d))),
+                Ok(Polled::Event(Event::End(trailers))) => {
+                    if !trailers.is_empty() {
+                        permit.send(trailers.to_http().map(Frame::trailers).map_err(Error::from));
+                    }
+                    return;
+                }
+                Ok(Polled::Event(_)) => {}
+                Ok(Polled::NeedData | Polled::Paused) => {
+                    drop(permit);
+                    if let Err(e) = self.flush(conn).await {
+                        let _ = tx.send(Err(e)).await;
+                        return;
+                    }
+                    match self.wait(conn, std::future::pending()).await {
+                        Ok(_) => {}
+                        Err(e) => {
+                            let _ = tx.send(Err(e)).await;
+                            return;
+                        }
+                    }
+                }
+                Err(e) => {
+                    permit.send(Err(Error::Remote(e)));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Sends the application's body through the engine, writing as it goes.
+    pub(crate) async fn send_body<B>(&mut self, conn: &mut Connection, body: B) -> Result<(), Error>
+    where
+        B: Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
+        let mut body = pin!(body);
+        let mut queued = 0;
+        let mut trailers = Headers::new();
+        while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+            let frame = frame.map_err(|e| Error::Body(e.into()))?;
+            match frame.into_data() {
+                Ok(data) => {
+                    queued += data.len();
+                    conn.send_data(data)?;
+                    if queued >= WRITE_HIGH {
+                        self.flush(conn).await?;
+                        queued = 0;
+                    }
+                }
+                Err(frame) => {
+                    if let Ok(t) = frame.into_trailers() {
+                        trailers = Headers::from_http(&t);
+                    }
+                }
+            }
+        }
+        conn.send_end(trailers)?;
+        Ok(())
+    }
+
+    /// Closes after writing everything: the write side first, then reading and discarding what
+    /// the peer still sends for a short while.
+    pub(crate) async fn close(mut self, conn: &mut Connection) {
+        let _ = self.flush(conn).await;
+        let _ = self.stream.shutdown().await;
+        let mut sink = [0u8; 4096];
+        let drain = async {
+            while let Ok(n) = self.stream.read(&mut sink).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(LINGER, drain).await;
+    }
+}

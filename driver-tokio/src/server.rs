@@ -1,0 +1,356 @@
+//! The server: accepting connections within the limit, one task per connection, and graceful
+//! shutdown.
+
+use crate::body::Incoming;
+use crate::io::{Io, Woken};
+use crate::upgrade::{Pending, Upgraded};
+use crate::{BoxError, Config, Error};
+use bytes::Bytes;
+use http_body::Body;
+use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
+use std::future::{Future, pending, poll_fn};
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::task::JoinSet;
+
+/// An HTTP/1.1 server on a listening socket.
+#[derive(Debug)]
+pub struct Server {
+    listener: TcpListener,
+    config: Config,
+    shutdown: Shutdown,
+}
+
+/// Starts a graceful shutdown of the server it came from: no new connection is accepted, idle
+/// ones close, requests in flight finish (their responses say `Connection: close`) within
+/// `Config::shutdown_timeout`.
+#[derive(Clone, Debug)]
+pub struct Shutdown(Arc<watch::Sender<bool>>);
+
+impl Shutdown {
+    /// Starts the shutdown (again is harmless).
+    pub fn shutdown(&self) {
+        self.0.send_replace(true);
+    }
+}
+
+/// Waits until `rx` says shut down; never returns if it cannot say so any more.
+async fn shutting_down(rx: &mut watch::Receiver<bool>) {
+    if rx.wait_for(|down| *down).await.is_err() {
+        pending::<()>().await;
+    }
+}
+
+impl Server {
+    /// Listens on `addr`.
+    pub async fn bind(addr: impl ToSocketAddrs, config: Config) -> io::Result<Self> {
+        Self::from_listener(TcpListener::bind(addr).await?, config)
+    }
+
+    /// Serves on a listener bound elsewhere.
+    pub fn from_listener(listener: TcpListener, config: Config) -> io::Result<Self> {
+        Ok(Self {
+            listener,
+            config,
+            shutdown: Shutdown(Arc::new(watch::channel(false).0)),
+        })
+    }
+
+    /// The address it listens on (useful after binding port 0).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// A handle that starts a graceful shutdown.
+    #[must_use]
+    pub fn shutdown_handle(&self) -> Shutdown {
+        self.shutdown.clone()
+    }
+
+    /// Serves `handler` until shut down, then waits for the connections to finish (at most
+    /// `Config::shutdown_timeout`). A handler that fails or panics gives its client a 500.
+    pub async fn serve<H, F, B, E>(self, handler: H) -> io::Result<()>
+    where
+        H: Fn(http::Request<Incoming>) -> F + Send + Sync + 'static,
+        F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError> + Send,
+        E: Into<BoxError> + Send + 'static,
+    {
+        let handler = Arc::new(handler);
+        let limit = Arc::new(Semaphore::new(self.config.max_connections.max(1)));
+        let mut rx = self.shutdown.0.subscribe();
+        let mut tasks = JoinSet::new();
+        loop {
+            // At the limit, no accept: further clients wait in the listen backlog.
+            let permit = tokio::select! {
+                p = limit.clone().acquire_owned() => p.map_err(io::Error::other)?,
+                () = shutting_down(&mut rx) => break,
+            };
+            let stream = tokio::select! {
+                r = self.listener.accept() => match r {
+                    Ok((s, _)) => s,
+                    // Out of descriptors and the like: wait a moment, keep serving.
+                    Err(_) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = shutting_down(&mut rx) => break,
+            };
+            let (handler, config, rx) = (handler.clone(), self.config.clone(), rx.clone());
+            tasks.spawn(async move {
+                serve_connection(stream, &*handler, &config, rx).await;
+                drop(permit);
+            });
+            while tasks.try_join_next().is_some() {}
+        }
+        drop(self.listener);
+        let grace = tokio::time::timeout(self.config.shutdown_timeout, async {
+            while tasks.join_next().await.is_some() {}
+        });
+        if grace.await.is_err() {
+            tasks.abort_all();
+        }
+        Ok(())
+    }
+}
+
+/// One connection, from its first byte to its close.
+async fn serve_connection<H, F, B, E>(
+    stream: TcpStream,
+    handler: &H,
+    config: &Config,
+    mut shutdown: watch::Receiver<bool>,
+) where
+    H: Fn(http::Request<Incoming>) -> F,
+    F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError> + Send,
+    E: Into<BoxError> + Send + 'static,
+{
+    let mut io = Io::new(stream, config);
+    let mut conn = Connection::server(config.engine, io.now());
+    let mut told = false;
+    loop {
+        if !told && *shutdown.borrow() {
+            conn.close_after_exchange();
+            told = true;
+        }
+        match conn.poll_event() {
+            Ok(Polled::Event(Event::Request(head))) => {
+                match exchange(&mut io, &mut conn, head, handler).await {
+                    Ok(None) => continue,
+                    Ok(Some(upgrade)) => {
+                        let leftover = conn.take_leftover().unwrap_or_default();
+                        let _ = upgrade.send(Upgraded {
+                            io: io.stream,
+                            leftover,
+                        });
+                        return;
+                    }
+                    Err(_) => break,
+                }
+            }
+            Ok(Polled::Event(Event::Closed)) => break,
+            // The rest of a body nobody reads: the engine discards it.
+            Ok(Polled::Event(_)) => continue,
+            Ok(Polled::NeedData | Polled::Paused) => {}
+            Err(_) => {
+                // The peer's error: answered with the status the engine suggests, then closed.
+                let _ = conn.send_error_response();
+                break;
+            }
+        }
+        if io.flush(&mut conn).await.is_err() {
+            return;
+        }
+        if conn.should_close() {
+            break;
+        }
+        let interrupt = async {
+            if told {
+                pending::<()>().await;
+            }
+            shutting_down(&mut shutdown).await;
+        };
+        match io.wait(&mut conn, interrupt).await {
+            Ok(Woken::Engine | Woken::Interrupted) => {}
+            Err(_) => return,
+        }
+    }
+    io.close(&mut conn).await;
+}
+
+/// A response with no content, for a handler that failed.
+fn status_only(status: u16) -> ResponseHead {
+    let mut head = ResponseHead::new(status);
+    head.headers.append("Content-Length", "0");
+    head
+}
+
+/// One request and its response: the handler runs in a task of its own (a panic is caught
+/// there) while this moves the request body to it and its response body to the peer.
+/// Returns the upgrade to complete if the response switched protocols.
+async fn exchange<H, F, B, E>(
+    io: &mut Io,
+    conn: &mut Connection,
+    head: RequestHead,
+    handler: &H,
+) -> Result<Option<oneshot::Sender<Upgraded>>, Error>
+where
+    H: Fn(http::Request<Incoming>) -> F,
+    F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError> + Send,
+    E: Into<BoxError> + Send + 'static,
+{
+    // RFC 9110 §10.1.1 is the engine's; the driver only says when the body is first read.
+    let (wanted, mut want) = if conn.expects_continue() {
+        let (tx, rx) = oneshot::channel();
+        (Some(tx), Some(rx))
+    } else {
+        (None, None)
+    };
+    let (tx, body) = Incoming::channel(wanted);
+    // Dropped at the body's end, which the reader then sees.
+    let mut tx = Some(tx);
+    let (upgrade, pending_upgrade) = Pending::new();
+    let raw = head.clone();
+    let mut task = match head.into_http(body) {
+        Ok(mut req) => {
+            req.extensions_mut().insert(raw);
+            req.extensions_mut().insert(pending_upgrade);
+            Some(tokio::spawn(handler(req)))
+        }
+        Err(_) => {
+            // A head the `http` types cannot hold never reaches the handler.
+            let mut head = status_only(400);
+            head.headers.append("Connection", "close");
+            conn.send_response(head)?;
+            conn.send_end(Headers::new())?;
+            return Ok(None);
+        }
+    };
+    let mut response: Option<Pin<Box<B>>> = None;
+    let mut trailers = Headers::new();
+    let mut need_bytes = false;
+    let mut scratch = vec![0u8; 0];
+    let mut body_over = false;
+    while task.is_some() || response.is_some() {
+        if body_over {
+            tx = None;
+        }
+        let wake = conn.poll_timeout().map(|d| io.instant(d.at));
+        tokio::select! {
+            joined = async { task.as_mut().expect("guarded").await }, if task.is_some() => {
+                task = None;
+                let res = match joined {
+                    Ok(Ok(res)) => Some(res),
+                    Ok(Err(_)) | Err(_) => None,
+                };
+                // A head the engine refuses (a bad byte, framing it cannot honour) is never
+                // sent: the client gets a 500 instead, as for a failed handler.
+                let body = res.and_then(|res| {
+                    let (parts, body) = res.into_parts();
+                    let head = ResponseHead::from_http(&parts).ok()?;
+                    conn.send_response(head).ok()?;
+                    Some(body)
+                });
+                match body {
+                    Some(body) => response = Some(Box::pin(body)),
+                    None => {
+                        conn.send_response(status_only(500))?;
+                        conn.send_end(Headers::new())?;
+                    }
+                }
+                io.flush(conn).await?;
+                if conn.our_state() == HalfState::SwitchedProtocol {
+                    return Ok(Some(upgrade));
+                }
+            }
+            frame = poll_fn(|cx| response.as_mut().expect("guarded").as_mut().poll_frame(cx)),
+                if response.is_some() => {
+                match frame {
+                    None => {
+                        response = None;
+                        conn.send_end(std::mem::take(&mut trailers))?;
+                        io.flush(conn).await?;
+                    }
+                    Some(Err(e)) => return Err(Error::Body(e.into())),
+                    Some(Ok(frame)) => match frame.into_data() {
+                        Ok(data) => {
+                            conn.send_data(data)?;
+                            io.flush(conn).await?;
+                        }
+                        Err(frame) => {
+                            if let Ok(t) = frame.into_trailers() {
+                                trailers = Headers::from_http(&t);
+                            }
+                        }
+                    },
+                }
+            }
+            w = async { want.as_mut().expect("guarded").await }, if want.is_some() => {
+                want = None;
+                if w.is_ok() && conn.expects_continue() {
+                    conn.send_continue()?;
+                    io.flush(conn).await?;
+                }
+            }
+            permit = async { tx.as_ref().expect("guarded").reserve().await },
+                if tx.is_some() && !need_bytes && want.is_none() => {
+                let Ok(permit) = permit else {
+                    body_over = true;
+                    continue;
+                };
+                match conn.poll_event() {
+                    Ok(Polled::Event(Event::Data(d))) => permit.send(Ok(http_body::Frame::data(d))),
+                    Ok(Polled::Event(Event::End(t))) => {
+                        if !t.is_empty() {
+                            permit.send(t.to_http().map(http_body::Frame::trailers).map_err(Error::from));
+                        }
+                        body_over = true;
+                    }
+                    Ok(Polled::Event(_)) => {}
+                    Ok(Polled::NeedData | Polled::Paused) => need_bytes = true,
+                    Err(e) => {
+                        permit.send(Err(Error::Remote(e)));
+                        body_over = true;
+                    }
+                }
+            }
+            n = read_into(io, &mut scratch), if need_bytes => {
+                need_bytes = false;
+                match n? {
+                    0 => conn.feed_eof(),
+                    n => conn.feed(io.now(), &scratch[..n]),
+                }
+            }
+            () = sleep_until(wake), if need_bytes && wake.is_some() => {
+                need_bytes = false;
+                conn.handle_timeout(io.now());
+            }
+        }
+    }
+    Ok(None)
+}
+
+async fn read_into(io: &mut Io, buf: &mut Vec<u8>) -> io::Result<usize> {
+    use tokio::io::AsyncReadExt;
+    if buf.is_empty() {
+        buf.resize(16 * 1024, 0);
+    }
+    io.stream.read(buf).await
+}
+
+async fn sleep_until(wake: Option<tokio::time::Instant>) {
+    match wake {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => pending().await,
+    }
+}

@@ -1,0 +1,59 @@
+//! Taking over the connection after a protocol switch: a 101 (Switching Protocols) to an
+//! Upgrade request, or a 2xx to CONNECT.
+
+use crate::Error;
+use bytes::Bytes;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+
+/// The raw connection after a protocol switch, with the bytes the peer had already sent
+/// after the switching request (they belong to the new protocol).
+#[derive(Debug)]
+pub struct Upgraded {
+    /// The socket.
+    pub io: TcpStream,
+    /// Bytes received after the switching request, to be read before the socket's.
+    pub leftover: Bytes,
+}
+
+/// The driver's half, kept in the request's extensions until the handler takes it.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending(Arc<Mutex<Option<oneshot::Receiver<Upgraded>>>>);
+
+impl Pending {
+    pub(crate) fn new() -> (oneshot::Sender<Upgraded>, Self) {
+        let (tx, rx) = oneshot::channel();
+        (tx, Self(Arc::new(Mutex::new(Some(rx)))))
+    }
+}
+
+/// Resolves to the [`Upgraded`] connection once the handler's switching response has been
+/// written; fails with [`Error::Closed`] if the response did not switch protocols.
+#[derive(Debug)]
+pub struct OnUpgrade(Option<oneshot::Receiver<Upgraded>>);
+
+impl Future for OnUpgrade {
+    type Output = Result<Upgraded, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match &mut self.0 {
+            None => Poll::Ready(Err(Error::Closed)),
+            Some(rx) => Pin::new(rx).poll(cx).map(|r| r.map_err(|_| Error::Closed)),
+        }
+    }
+}
+
+/// The upgrade of `req`'s connection: answer `req` with a 101 (or a 2xx to CONNECT), then
+/// await this (in a task of its own: the connection is handed over after the handler
+/// returned its response).
+pub fn on<B>(req: &mut http::Request<B>) -> OnUpgrade {
+    let rx = req
+        .extensions_mut()
+        .remove::<Pending>()
+        .and_then(|p| p.0.lock().ok().and_then(|mut g| g.take()));
+    OnUpgrade(rx)
+}
