@@ -143,7 +143,7 @@ async fn serve_connection<H, F, B, E>(
         }
         match conn.poll_event() {
             Ok(Polled::Event(Event::Request(head))) => {
-                match exchange(&mut io, &mut conn, head, handler).await {
+                match exchange(&mut io, &mut conn, head, handler, &mut shutdown, &mut told).await {
                     Ok(None) => continue,
                     Ok(Some(upgrade)) => {
                         let leftover = conn.take_leftover().unwrap_or_default();
@@ -201,6 +201,8 @@ async fn exchange<H, F, B, E>(
     conn: &mut Connection,
     head: RequestHead,
     handler: &H,
+    shutdown: &mut watch::Receiver<bool>,
+    told: &mut bool,
 ) -> Result<Option<oneshot::Sender<Upgraded>>, Error>
 where
     H: Fn(http::Request<Incoming>) -> F,
@@ -330,6 +332,11 @@ where
                     0 => conn.feed_eof(),
                     n => conn.feed(io.now(), &scratch[..n]),
                 }
+            }
+            // A shutdown during the exchange: its response says the connection closes.
+            () = shutting_down(shutdown), if !*told => {
+                *told = true;
+                conn.close_after_exchange();
             }
             () = sleep_until(wake), if need_bytes && wake.is_some() => {
                 need_bytes = false;

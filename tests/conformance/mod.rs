@@ -1,0 +1,686 @@
+//! The driver conformance suite: every check once, run against each driver over loopback.
+//!
+//! A check talks to a server through a raw `std::net::TcpStream` ([`wire::Wire`]), writing
+//! exact bytes and reading responses with a reader of its own, so it is the same for every
+//! driver. A driver takes part through a [`Mount`]: it starts one of the test applications
+//! ([`App`]) with its own handler types under a [`TestConfig`] and hands back a [`Running`]
+//! server. Each `tests/conformance-<driver>.rs` lists the checks through `suite!`, which
+//! expands one `#[test]` per check (and a test that the list is complete).
+
+#![allow(dead_code)]
+
+pub(crate) mod async_apps;
+pub(crate) mod echo;
+mod harness;
+
+pub(crate) mod mount_tokio;
+pub(crate) mod real_clients;
+pub(crate) mod wire;
+
+pub(crate) use harness::*;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use wire::{ReadError, SAFETY, Wire};
+
+// ----- helpers of the checks -----
+
+/// A short timeout for the checks that test timeouts.
+const SHORT: Duration = Duration::from_millis(300);
+
+/// The most bytes a streamed body may have in flight between the peer and the application:
+/// socket buffers on both sides plus the driver's bounded queue, far below the 64 MiB body.
+const IN_FLIGHT_BOUND: u64 = 16 << 20;
+
+/// The size of the large bodies.
+const LARGE: u64 = 64 << 20;
+
+fn start<M: Mount>(app: App) -> Running {
+    M::start(app, TestConfig::default())
+}
+
+fn get(target: &str) -> String {
+    format!("GET {target} HTTP/1.1\r\nHost: test\r\n\r\n")
+}
+
+fn post(target: &str, body: &str) -> String {
+    format!(
+        "POST {target} HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[track_caller]
+fn assert_echo(res: &wire::Response, method: &str, uri: &str, body: &[u8]) -> echo::Echo {
+    let e = res.echo();
+    assert_eq!(
+        (
+            String::from_utf8_lossy(&e.method),
+            String::from_utf8_lossy(&e.uri)
+        ),
+        (method.into(), uri.into()),
+        "{e:?}"
+    );
+    assert!(e.body == body, "echoed body differs: {e:?}");
+    e
+}
+
+/// Waits until `value` stops growing (no change for 300 ms), and returns it.
+fn settled(value: impl Fn() -> u64) -> u64 {
+    let deadline = Instant::now() + SAFETY;
+    let mut last = value();
+    let mut still = 0;
+    while still < 6 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        let now = value();
+        if now == last {
+            still += 1;
+        } else {
+            still = 0;
+            last = now;
+        }
+    }
+    last
+}
+
+// ----- the checks -----
+
+/// The echo application reports the request exactly as sent: method, raw target, version,
+/// header names in their case and order with duplicates, values trimmed.
+pub(crate) fn echo_reports_the_request<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "GET /a?b=1 HTTP/1.1\r\nHost: example\r\nX-Dup: 1\r\nX-Dup: 2\r\n\
+         X-MiXeD-Case:  v w \r\n\r\n",
+    );
+    let res = w.read("GET");
+    assert_eq!(res.status, 200, "{res:?}");
+    assert_eq!(res.header("content-type"), Some("application/json"));
+    assert!(
+        res.header("content-length").is_some() && !res.chunked,
+        "the echo has a Content-Length: {res:?}"
+    );
+    let e = assert_echo(&res, "GET", "/a?b=1", b"");
+    assert_eq!(e.version, b"1.1");
+    let want = [
+        ("Host", "example"),
+        ("X-Dup", "1"),
+        ("X-Dup", "2"),
+        ("X-MiXeD-Case", "v w"),
+    ]
+    .map(|(n, v)| (n.to_owned(), v.to_owned()));
+    assert_eq!(e.header_pairs(), want);
+    drop(w);
+    server.stop();
+}
+
+/// Several requests, one after another, on one connection.
+pub(crate) fn keep_alive<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    for i in 0..4 {
+        let uri = format!("/ka/{i}");
+        if i % 2 == 0 {
+            w.send(get(&uri));
+            let res = w.read("GET");
+            assert_echo(&res, "GET", &uri, b"");
+            assert!(!res.says_close(), "{res:?}");
+        } else {
+            let body = format!("body number {i}");
+            w.send(post(&uri, &body));
+            let res = w.read("POST");
+            assert_echo(&res, "POST", &uri, body.as_bytes());
+            assert!(!res.says_close(), "{res:?}");
+        }
+    }
+    drop(w);
+    server.stop();
+}
+
+/// Many requests in one write (GET, Content-Length and chunked bodies, HEAD): every one is
+/// answered, in order.
+pub(crate) fn pipelining<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    let mut all = String::new();
+    let mut want = Vec::new();
+    for i in 0..12 {
+        let uri = format!("/p/{i}");
+        match i % 4 {
+            0 => {
+                all += &get(&uri);
+                want.push(("GET", uri, String::new()));
+            }
+            1 => {
+                let body = format!("pipelined {i}");
+                all += &post(&uri, &body);
+                want.push(("POST", uri, body));
+            }
+            2 => {
+                all += &format!(
+                    "PUT {uri} HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n\
+                     3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                );
+                want.push(("PUT", uri, "abcde".into()));
+            }
+            _ => {
+                all += &format!("HEAD {uri} HTTP/1.1\r\nHost: test\r\n\r\n");
+                want.push(("HEAD", uri, String::new()));
+            }
+        }
+    }
+    w.send(all);
+    for (method, uri, body) in want {
+        let res = w.read(method);
+        assert_eq!(res.status, 200, "{method} {uri}: {res:?}");
+        if method == "HEAD" {
+            assert!(res.body.is_empty());
+            continue;
+        }
+        assert_echo(&res, method, &uri, body.as_bytes());
+    }
+    // The connection is still good, and nothing extra was sent.
+    w.send(get("/after"));
+    assert_echo(&w.read("GET"), "GET", "/after", b"");
+    drop(w);
+    server.stop();
+}
+
+/// A response to HEAD has no body (the driver must not write one), and the connection goes on.
+pub(crate) fn head_has_no_body<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    w.send("HEAD /h HTTP/1.1\r\nHost: test\r\n\r\n");
+    let res = w.read("HEAD");
+    assert_eq!(res.status, 200, "{res:?}");
+    w.send(get("/g"));
+    assert_echo(&w.read("GET"), "GET", "/g", b"");
+    drop(w);
+    server.stop();
+}
+
+/// An HTTP/1.0 request without keep-alive is answered, then the server closes.
+pub(crate) fn http10_closes<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    w.send("GET /old HTTP/1.0\r\n\r\n");
+    let res = w.read("GET");
+    let e = assert_echo(&res, "GET", "/old", b"");
+    assert_eq!(e.version, b"1.0");
+    w.expect_closed();
+    server.stop();
+}
+
+/// A chunked request body, arriving in pieces that split the chunk framing, reaches the
+/// application de-chunked.
+pub(crate) fn chunked_request_body<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    let pieces = [
+        "POST /chunked HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "5\r\nhel",
+        "lo\r\n6;ext=1\r\n wor",
+        "ld\r\n0\r",
+        "\n\r\n",
+    ];
+    for p in pieces {
+        w.send(p);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let e = assert_echo(&w.read("POST"), "POST", "/chunked", b"hello world");
+    assert_eq!(e.header("transfer-encoding").as_deref(), Some("chunked"));
+    drop(w);
+    server.stop();
+}
+
+/// A streamed response with no Content-Length goes out chunked, whole and in order.
+pub(crate) fn chunked_response<M: Mount>() {
+    let len = 3 * PIECE as u64 + 1234;
+    let meter = Meter::new();
+    let server = start::<M>(App::Source {
+        len,
+        meter: meter.clone(),
+    });
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/source"));
+    let res = w.read("GET");
+    assert_eq!(res.status, 200, "{res:?}");
+    assert!(res.chunked, "a body of unknown length is chunked: {res:?}");
+    assert!(res.header("content-length").is_none());
+    assert_eq!(res.body.len() as u64, len);
+    assert!(res.body == pattern_vec(len as usize), "body bytes differ");
+    assert_eq!(meter.bytes(), len);
+    // The connection is reusable after a chunked response.
+    w.send(get("/again"));
+    assert_eq!(w.read("GET").body.len() as u64, len);
+    drop(w);
+    server.stop();
+}
+
+/// Request trailers reach the application apart from the headers; response trailers reach
+/// the client after a chunked body.
+pub(crate) fn trailers<M: Mount>() {
+    let server = start::<M>(App::Trailers);
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "POST /t HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\nTrailer: X-Req-Trailer\r\n\r\n\
+         4\r\nbody\r\n0\r\nX-Req-Trailer: one\r\n\r\n",
+    );
+    let res = w.read("POST");
+    assert_eq!(res.status, 200, "{res:?}");
+    assert!(res.chunked, "{res:?}");
+    assert_eq!(res.text(), "body");
+    assert_eq!(res.trailer("x-req-trailer"), Some("one"), "{res:?}");
+    assert_eq!(res.trailer("x-served"), Some("trailers"), "{res:?}");
+    assert!(
+        res.header("x-req-trailer").is_none(),
+        "trailers are not headers: {res:?}"
+    );
+    // Without request trailers, the response still ends with its own.
+    w.send("POST /t HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+    let res = w.read("POST");
+    assert_eq!(res.trailer("x-served"), Some("trailers"), "{res:?}");
+    assert!(res.body.is_empty());
+    drop(w);
+    server.stop();
+}
+
+/// `Expect: 100-continue` with a handler that reads the body: 100 first, then (after the
+/// body) the final response.
+pub(crate) fn continue_when_the_body_is_read<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    w.send("POST /c HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+    let interim = w.read("POST");
+    assert_eq!(interim.status, 100, "{interim:?}");
+    w.send("hello");
+    assert_echo(&w.read("POST"), "POST", "/c", b"hello");
+    drop(w);
+    server.stop();
+}
+
+/// `Expect: 100-continue` with a handler that answers without reading: no 100, the final
+/// response comes although the body was never sent.
+pub(crate) fn no_continue_without_reading<M: Mount>() {
+    let server = start::<M>(App::NoRead);
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "POST /n HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n",
+    );
+    let res = w.read("POST");
+    assert_eq!(res.status, 200, "the final response, no 100 first: {res:?}");
+    assert_eq!(res.text(), "not read");
+    drop(w);
+    server.stop();
+}
+
+/// An upgrade: 101, then raw bytes both ways, the bytes sent right after the head included.
+pub(crate) fn upgrade<M: Mount>() {
+    let server = start::<M>(App::Upgrade);
+    let mut w = Wire::connect(server.addr);
+    w.send("GET /up HTTP/1.1\r\nHost: test\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\nearly");
+    let res = w.read("GET");
+    assert_eq!(res.status, 101, "{res:?}");
+    assert_eq!(
+        w.read_raw(5),
+        b"early",
+        "the leftover bytes are echoed first"
+    );
+    for round in 0..3 {
+        let msg = format!("raw bytes, round {round}, not HTTP\r\n\r\n");
+        w.send(&msg);
+        assert_eq!(w.read_raw(msg.len()), msg.as_bytes());
+    }
+    w.shutdown_write();
+    w.expect_closed();
+    server.stop();
+}
+
+/// A client that sends its head too slowly gets 408 after the header-read timeout, then the
+/// close.
+pub(crate) fn header_timeout_408<M: Mount>() {
+    let cfg = TestConfig {
+        header_read: SHORT,
+        ..TestConfig::default()
+    };
+    let server = M::start(App::Echo, cfg);
+    let mut w = Wire::connect(server.addr);
+    w.send("GET /slow HTTP/1.1\r\nHost: te");
+    let res = w.read("GET");
+    assert_eq!(res.status, 408, "{res:?}");
+    w.expect_closed();
+    // A client that sends nothing at all is cut off too (408 or a quiet close).
+    let mut w = Wire::connect(server.addr);
+    match w.try_read("GET") {
+        Ok(r) => assert_eq!(r.status, 408, "{r:?}"),
+        Err(ReadError::Closed { partial }) => assert!(partial.is_empty()),
+        Err(e) => panic!("expected 408 or the close, got {e:?}"),
+    }
+    server.stop();
+}
+
+/// A client that stops sending its body is cut off after the body-read timeout: an error
+/// status (408, or the echo application's 400 for a body that failed), then the close.
+pub(crate) fn body_timeout<M: Mount>() {
+    let cfg = TestConfig {
+        body_read: SHORT,
+        ..TestConfig::default()
+    };
+    let server = M::start(App::Echo, cfg);
+    let mut w = Wire::connect(server.addr);
+    w.send("POST /b HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc");
+    match w.try_read("POST") {
+        Ok(res) => assert!(matches!(res.status, 400 | 408), "{res:?}"),
+        Err(e) => panic!("expected 408 (or 400), got {e:?}"),
+    }
+    w.expect_closed();
+    server.stop();
+}
+
+/// An idle kept-alive connection is closed after the idle timeout, quietly.
+pub(crate) fn idle_timeout<M: Mount>() {
+    let cfg = TestConfig {
+        idle: SHORT,
+        header_read: Duration::from_secs(30),
+        ..TestConfig::default()
+    };
+    let server = M::start(App::Echo, cfg);
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/once"));
+    let res = w.read("GET");
+    assert!(!res.says_close(), "{res:?}");
+    // The safety timeout (10 s) is far above the idle (0.3 s) and below the header read (30 s).
+    w.expect_closed();
+    server.stop();
+}
+
+/// With `max_connections = 2`, a third client waits in the backlog (not refused) and is
+/// served once one of the first two closes.
+pub(crate) fn connection_limit<M: Mount>() {
+    let cfg = TestConfig {
+        max_connections: 2,
+        ..TestConfig::default()
+    };
+    let server = M::start(App::Echo, cfg);
+    let mut a = Wire::connect(server.addr);
+    let mut b = Wire::connect(server.addr);
+    for (w, name) in [(&mut a, "/a"), (&mut b, "/b")] {
+        w.send(get(name));
+        assert_echo(&w.read("GET"), "GET", name, b"");
+    }
+    let mut c = Wire::connect(server.addr);
+    c.send(get("/c"));
+    assert!(
+        c.quiet_for(Duration::from_millis(300)),
+        "a third connection was served while two were open"
+    );
+    drop(a);
+    assert_echo(&c.read("GET"), "GET", "/c", b"");
+    b.send(get("/b2"));
+    assert_echo(&b.read("GET"), "GET", "/b2", b"");
+    drop((b, c));
+    server.stop();
+}
+
+/// Graceful shutdown: a request in flight is answered (with `Connection: close`), an idle
+/// connection is closed at once, `serve` returns, and the port no longer accepts.
+pub(crate) fn graceful_shutdown<M: Mount>() {
+    let probe = Probe::new();
+    let server = start::<M>(App::Slow {
+        delay: Duration::from_millis(400),
+        probe: probe.clone(),
+    });
+    let mut idle = Wire::connect(server.addr);
+    idle.send(get("/quick"));
+    assert_eq!(idle.read("GET").text(), "quick");
+    let mut busy = Wire::connect(server.addr);
+    busy.send(get("/slow"));
+    probe.wait(1);
+    server.shutdown();
+    idle.expect_closed();
+    let res = busy.read("GET");
+    assert_eq!((res.status, res.text().as_str()), (200, "slept"), "{res:?}");
+    assert!(
+        res.says_close(),
+        "a response during shutdown says close: {res:?}"
+    );
+    busy.expect_closed();
+    let addr = server.addr;
+    if let Err(e) = server.join(SAFETY) {
+        panic!("serve returned an error: {e}");
+    }
+    // The listener is gone: a connection is refused (or at least never answered).
+    if let Ok(mut w) = Wire::try_connect(addr) {
+        let _ = w.try_send(get("/late"));
+        assert!(
+            w.try_read("GET").is_err(),
+            "served a request after shutdown"
+        );
+    }
+}
+
+/// A handler that panics: 500 with Content-Length 0, and the server goes on serving.
+pub(crate) fn panic_is_500<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/panic"));
+    let res = w.read("GET");
+    assert_eq!(res.status, 500, "{res:?}");
+    assert_eq!(res.header("content-length"), Some("0"), "{res:?}");
+    if !res.says_close() {
+        w.send(get("/ok"));
+        let res = w.read("GET");
+        assert_eq!((res.status, res.text().as_str()), (200, "ok"), "{res:?}");
+    }
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/ok"));
+    assert_eq!(w.read("GET").text(), "ok");
+    drop(w);
+    server.stop();
+}
+
+/// A handler that returns an error: 500 with Content-Length 0, and the server goes on.
+pub(crate) fn error_is_500<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/error"));
+    let res = w.read("GET");
+    assert_eq!(res.status, 500, "{res:?}");
+    assert_eq!(res.header("content-length"), Some("0"), "{res:?}");
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/ok"));
+    assert_eq!(w.read("GET").text(), "ok");
+    drop(w);
+    server.stop();
+}
+
+/// A response body that fails after the head was sent: the connection closes mid-body, so
+/// the client sees an incomplete message (never a clean end).
+pub(crate) fn body_error_cuts_the_response<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/error-mid"));
+    match w.try_read("GET") {
+        Err(ReadError::Closed { partial }) => {
+            assert!(
+                partial.starts_with(b"HTTP/1.1 200"),
+                "{:?}",
+                String::from_utf8_lossy(&partial)
+            );
+        }
+        Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::ConnectionReset => {}
+        other => panic!("expected an incomplete response, got {other:?}"),
+    }
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/ok"));
+    assert_eq!(w.read("GET").text(), "ok");
+    drop(w);
+    server.stop();
+}
+
+/// A malformed request: 400, then the close.
+pub(crate) fn bad_request_400<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    w.send("GET / HTTP/1.1\r\nHost: test\r\nBad Header\r\n\r\n");
+    let res = w.read("GET");
+    assert_eq!(res.status, 400, "{res:?}");
+    w.expect_closed();
+    server.stop();
+}
+
+/// Content-Length with Transfer-Encoding (the classic smuggling vector): 400 and the close,
+/// and the request hidden in the body is never answered.
+pub(crate) fn smuggling_is_refused<M: Mount>() {
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 43\r\nTransfer-Encoding: chunked\r\n\r\n\
+         0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: test\r\n\r\n",
+    );
+    let res = w.read("POST");
+    assert_eq!(res.status, 400, "{res:?}");
+    w.expect_closed();
+    server.stop();
+}
+
+/// A 64 MiB request body streams through the application piece by piece: while the
+/// application holds still, the client can get at most a bounded amount ahead of it (the
+/// driver never buffers the body whole), and every byte arrives.
+pub(crate) fn large_request_body_streams<M: Mount>() {
+    let meter = Meter::gated();
+    let server = start::<M>(App::Sink {
+        meter: meter.clone(),
+    });
+    let mut w = Wire::connect(server.addr);
+    w.send(format!(
+        "POST /sink HTTP/1.1\r\nHost: test\r\nContent-Length: {LARGE}\r\n\r\n"
+    ));
+    let written = Arc::new(AtomicU64::new(0));
+    let mut out = w.stream().try_clone().expect("clone");
+    out.set_write_timeout(None).expect("write timeout");
+    let writer = {
+        let written = written.clone();
+        std::thread::spawn(move || -> io::Result<()> {
+            let mut sent = 0u64;
+            while sent < LARGE {
+                let n = (LARGE - sent).min(PIECE as u64) as usize;
+                out.write_all(pattern_at(sent, n))?;
+                sent += n as u64;
+                written.store(sent, Ordering::SeqCst);
+            }
+            Ok(())
+        })
+    };
+    let ahead = settled(|| written.load(Ordering::SeqCst));
+    let consumed = meter.bytes();
+    meter.open();
+    assert!(
+        ahead <= IN_FLIGHT_BOUND,
+        "the client got {ahead} bytes ahead of an application that had consumed {consumed}: \
+         the body is buffered, not streamed"
+    );
+    writer.join().expect("writer").expect("writing the body");
+    let res = w.read("POST");
+    assert_eq!(
+        (res.status, res.text()),
+        (200, LARGE.to_string()),
+        "{res:?}"
+    );
+    assert!(
+        meter.max_piece() <= 1 << 20,
+        "the application got a piece of {} bytes",
+        meter.max_piece()
+    );
+    drop(w);
+    server.stop();
+}
+
+/// A 64 MiB response body streams: while the client does not read, the application can
+/// produce at most a bounded amount ahead of it; then every byte arrives, in order.
+pub(crate) fn large_response_body_streams<M: Mount>() {
+    let meter = Meter::new();
+    let server = start::<M>(App::Source {
+        len: LARGE,
+        meter: meter.clone(),
+    });
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/source"));
+    let produced = settled(|| meter.bytes());
+    assert!(
+        produced <= IN_FLIGHT_BOUND,
+        "the application produced {produced} bytes for a client that read none: the body is \
+         buffered, not streamed"
+    );
+    let mut got = 0u64;
+    let mut same = true;
+    let res = w
+        .try_read_with("GET", &mut |piece| {
+            let mut at = 0;
+            while at < piece.len() {
+                let n = (piece.len() - at).min(PIECE);
+                same &= piece[at..at + n] == *pattern_at(got, n);
+                got += n as u64;
+                at += n;
+            }
+        })
+        .unwrap_or_else(|e| panic!("reading the large body after {got} bytes: {e:?}"));
+    assert_eq!(res.status, 200, "{res:?}");
+    assert_eq!(got, LARGE);
+    assert!(same, "the body's bytes differ from the pattern");
+    drop(w);
+    server.stop();
+}
+
+/// Every check, by name, in the order `suite!` lists them.
+pub(crate) const CHECKS: &[&str] = &[
+    "echo_reports_the_request",
+    "keep_alive",
+    "pipelining",
+    "head_has_no_body",
+    "http10_closes",
+    "chunked_request_body",
+    "chunked_response",
+    "trailers",
+    "continue_when_the_body_is_read",
+    "no_continue_without_reading",
+    "upgrade",
+    "header_timeout_408",
+    "body_timeout",
+    "idle_timeout",
+    "connection_limit",
+    "graceful_shutdown",
+    "panic_is_500",
+    "error_is_500",
+    "body_error_cuts_the_response",
+    "bad_request_400",
+    "smuggling_is_refused",
+    "large_request_body_streams",
+    "large_response_body_streams",
+];
+
+/// Expands one `#[test]` per check for a mount: `suite!(Mount; check, check, ...)`, each
+/// check optionally preceded by attributes (`#[ignore = "why"]`). The list must name every
+/// check in [`CHECKS`], which a generated test asserts.
+#[allow(unused_macros)]
+macro_rules! suite {
+    ($mount:ty; $($(#[$attr:meta])* $check:ident),* $(,)?) => {
+        $(
+            $(#[$attr])*
+            #[test]
+            fn $check() {
+                $crate::conformance::$check::<$mount>();
+            }
+        )*
+
+        #[test]
+        fn every_check_is_mounted() {
+            let listed: &[&str] = &[$(stringify!($check)),*];
+            assert_eq!(listed, $crate::conformance::CHECKS);
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use suite;

@@ -1,0 +1,18 @@
+//! Real clients (`curl`, Python's `http.client`) against the echo application of each driver that has landed
+//! (`conformance/real_clients.rs`); a client that is not installed is skipped with a notice.
+
+#[path = "conformance/mod.rs"]
+mod conformance;
+
+use conformance::mount_tokio::Tokio;
+use conformance::real_clients::{curl, python};
+
+#[test]
+fn curl_tokio() {
+    curl::<Tokio>();
+}
+
+#[test]
+fn python_tokio() {
+    python::<Tokio>();
+}
