@@ -1,0 +1,111 @@
+//! A static file server on driver-tokio: point it at a folder and open a browser.
+//!
+//! `cargo run --release -p driver-tokio --example static_files -- [DIR] [--port N] [--bind ADDR]`
+//!
+//! GET and HEAD; `index.html` or a listing for directories; ETag and Last-Modified with
+//! conditional requests; byte ranges (one, or several as multipart/byteranges); small files
+//! cached in memory, large ones streamed; never a path outside the root. One access-log line
+//! per request on stderr. Ctrl-C shuts down gracefully.
+
+mod dates;
+mod ranges;
+mod serve;
+mod site;
+
+use driver_tokio::{BoxError, Config, Incoming, Server};
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+struct Args {
+    dir: PathBuf,
+    port: u16,
+    bind: IpAddr,
+}
+
+fn args() -> Result<Args, String> {
+    let mut a = Args {
+        dir: PathBuf::from("."),
+        port: 8080,
+        bind: IpAddr::from([127, 0, 0, 1]),
+    };
+    let mut it = std::env::args().skip(1);
+    let mut dir_seen = false;
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--port" => {
+                let v = it.next().ok_or("--port needs a value")?;
+                a.port = v
+                    .parse()
+                    .map_err(|_| format!("--port: {v:?} is not a port"))?;
+            }
+            "--bind" => {
+                let v = it.next().ok_or("--bind needs an address")?;
+                a.bind = v
+                    .parse()
+                    .map_err(|_| format!("--bind: {v:?} is not an IP address"))?;
+            }
+            "-h" | "--help" => {
+                return Err("usage: static_files [DIR] [--port N] [--bind ADDR]".into());
+            }
+            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
+            s if !dir_seen => {
+                a.dir = PathBuf::from(s);
+                dir_seen = true;
+            }
+            s => return Err(format!("unexpected argument {s}")),
+        }
+    }
+    Ok(a)
+}
+
+fn main() -> Result<(), BoxError> {
+    let a = args()?;
+    let site = Arc::new(site::Site::new(&a.dir).map_err(|e| format!("{}: {e}", a.dir.display()))?);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(async move {
+            let server = Server::bind((a.bind, a.port), Config::default()).await?;
+            println!(
+                "serving {} on http://{}/",
+                site.root().display(),
+                server.local_addr()?
+            );
+            std::io::stdout().flush()?;
+            let shutdown = server.shutdown_handle();
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    eprintln!("shutting down");
+                    shutdown.shutdown();
+                }
+            });
+            server
+                .serve(move |req: http::Request<Incoming>| {
+                    let site = site.clone();
+                    async move {
+                        let start = Instant::now();
+                        let res =
+                            serve::respond(&site, req.method(), req.uri().path(), req.headers());
+                        let bytes = res
+                            .headers()
+                            .get(http::header::CONTENT_LENGTH)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        eprintln!(
+                            "{} {} {} {} {:?}",
+                            req.method(),
+                            req.uri().path(),
+                            res.status().as_u16(),
+                            bytes,
+                            start.elapsed()
+                        );
+                        Ok::<_, BoxError>(res)
+                    }
+                })
+                .await?;
+            Ok(())
+        })
+}

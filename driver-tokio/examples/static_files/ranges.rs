@@ -1,0 +1,73 @@
+//! Byte ranges (RFC 9110 §14): reading a `Range` field against a representation's length.
+
+/// Most ranges served as one multipart response; more are answered with the whole file.
+pub(crate) const MAX_RANGES: usize = 16;
+
+/// What a `Range` field asks of a representation of `len` bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Ranges {
+    /// No usable range: the whole representation, 200 (the field is ignored when its syntax
+    /// is wrong or it asks for too many pieces, RFC 9110 §14.2).
+    Whole,
+    /// These inclusive (first, last) ranges, in the order asked.
+    Some(Vec<(u64, u64)>),
+    /// Well-formed, but no range overlaps the representation: 416.
+    Unsatisfiable,
+}
+
+/// `Range: bytes=0-499, 500-, -200` against `len` bytes.
+pub(crate) fn parse(value: &str, len: u64) -> Ranges {
+    let Some(set) = value.trim().strip_prefix("bytes=") else {
+        return Ranges::Whole;
+    };
+    let mut out = Vec::new();
+    let mut any = false;
+    for spec in set.split(',') {
+        let spec = spec.trim();
+        if spec.is_empty() {
+            continue;
+        }
+        let Some((first, last)) = spec.split_once('-') else {
+            return Ranges::Whole;
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        any = true;
+        let range = if first.is_empty() {
+            // suffix-range: the last n bytes.
+            if !digits(last) {
+                return Ranges::Whole;
+            }
+            let Ok(n) = last.parse::<u64>() else {
+                return Ranges::Whole;
+            };
+            (n > 0 && len > 0).then(|| (len.saturating_sub(n), len - 1))
+        } else {
+            if !digits(first) || !(last.is_empty() || digits(last)) {
+                return Ranges::Whole;
+            }
+            let Ok(a) = first.parse::<u64>() else {
+                return Ranges::Whole;
+            };
+            let b = if last.is_empty() {
+                u64::MAX
+            } else {
+                match last.parse::<u64>() {
+                    Ok(b) if b >= a => b,
+                    _ => return Ranges::Whole,
+                }
+            };
+            (a < len).then(|| (a, b.min(len - 1)))
+        };
+        out.extend(range);
+        if out.len() > MAX_RANGES {
+            return Ranges::Whole;
+        }
+    }
+    if !any {
+        Ranges::Whole
+    } else if out.is_empty() {
+        Ranges::Unsatisfiable
+    } else {
+        Ranges::Some(out)
+    }
+}

@@ -1,0 +1,312 @@
+//! Answering one request: methods, validators and conditional requests (RFC 9110 §13),
+//! ranges (§14), and the body: from the cache, or streamed from the file.
+
+use crate::dates;
+use crate::ranges::{self, Ranges};
+use crate::site::{Refusal, Site, Target, content_type, etag};
+use bytes::Bytes;
+use http::{HeaderMap, Method, Response, StatusCode, header};
+use http_body::{Body, Frame, SizeHint};
+use std::io::SeekFrom;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use tokio::sync::mpsc;
+
+/// Bytes read from a file at a time when streaming.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// A response body: bytes in memory, or pieces streamed by a task that reads the file only as
+/// fast as the client takes them (a queue of two chunks).
+#[derive(Debug)]
+pub(crate) enum FileBody {
+    /// Whole, in memory (small files, listings, errors).
+    Full(Option<Bytes>),
+    /// Streamed.
+    Stream(mpsc::Receiver<std::io::Result<Bytes>>, u64),
+}
+
+impl Body for FileBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        match self.get_mut() {
+            Self::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            Self::Stream(rx, _) => rx.poll_recv(cx).map(|o| o.map(|r| r.map(Frame::data))),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Self::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            Self::Stream(_, n) => SizeHint::with_exact(*n),
+        }
+    }
+}
+
+/// One piece of a body to stream: bytes, or a range of a file.
+#[derive(Debug)]
+enum Piece {
+    Bytes(Bytes),
+    File { offset: u64, len: u64 },
+}
+
+/// Streams `pieces` of `path` from a task of its own.
+fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
+    let total = pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Bytes(b) => b.len() as u64,
+            Piece::File { len, .. } => *len,
+        })
+        .sum();
+    let (tx, rx) = mpsc::channel(2);
+    tokio::spawn(async move {
+        let mut file = match tokio::fs::File::open(&path).await {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = tx.send(Err(e)).await;
+                return;
+            }
+        };
+        for piece in pieces {
+            match piece {
+                Piece::Bytes(b) => {
+                    if tx.send(Ok(b)).await.is_err() {
+                        return;
+                    }
+                }
+                Piece::File { offset, mut len } => {
+                    if let Err(e) = file.seek(SeekFrom::Start(offset)).await {
+                        let _ = tx.send(Err(e)).await;
+                        return;
+                    }
+                    while len > 0 {
+                        let mut buf = vec![0; READ_CHUNK.min(len as usize)];
+                        match file.read(&mut buf).await {
+                            Ok(0) => {
+                                let e = std::io::Error::other("the file shrank while sent");
+                                let _ = tx.send(Err(e)).await;
+                                return;
+                            }
+                            Ok(n) => {
+                                buf.truncate(n);
+                                len -= n as u64;
+                                if tx.send(Ok(Bytes::from(buf))).await.is_err() {
+                                    return;
+                                }
+                            }
+                            Err(e) => {
+                                let _ = tx.send(Err(e)).await;
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
+    FileBody::Stream(rx, total)
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<FileBody> {
+    let body = Bytes::from(format!("{text}\n"));
+    let mut res = Response::new(FileBody::Full(Some(body.clone())));
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        "text/plain; charset=utf-8".parse().expect("static"),
+    );
+    h.insert(header::CONTENT_LENGTH, body.len().into());
+    res
+}
+
+/// Whether an `If-None-Match` list matches `tag`, by weak comparison (RFC 9110 §13.1.2).
+fn none_match(list: &str, tag: &str) -> bool {
+    let weak = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    list.trim() == "*" || list.split(',').any(|t| weak(t) == weak(tag))
+}
+
+/// The answer to `method path` with `headers`, from `site`.
+pub(crate) fn respond(
+    site: &Site,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Response<FileBody> {
+    if method != Method::GET && method != Method::HEAD {
+        let mut res = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
+        res.headers_mut()
+            .insert(header::ALLOW, "GET, HEAD".parse().expect("static"));
+        return res;
+    }
+    let head = method == Method::HEAD;
+    let mut res = match site.resolve(path) {
+        Err(Refusal::BadRequest) => plain(StatusCode::BAD_REQUEST, "bad path"),
+        Err(Refusal::NotFound) => plain(StatusCode::NOT_FOUND, "not found"),
+        Err(Refusal::Forbidden) => plain(StatusCode::FORBIDDEN, "forbidden"),
+        Ok(Target::AddSlash) => {
+            let mut res = plain(StatusCode::MOVED_PERMANENTLY, "moved");
+            if let Ok(loc) = format!("{path}/").parse() {
+                res.headers_mut().insert(header::LOCATION, loc);
+            }
+            res
+        }
+        Ok(Target::Dir(dir)) => {
+            let index = dir.join("index.html");
+            match std::fs::metadata(&index) {
+                Ok(meta) if meta.is_file() => file(site, index, &meta, headers),
+                _ => match site.listing(&dir, path) {
+                    Ok(html) => {
+                        let mut res = plain(StatusCode::OK, "");
+                        let body = Bytes::from(html);
+                        res.headers_mut().insert(
+                            header::CONTENT_TYPE,
+                            "text/html; charset=utf-8".parse().expect("static"),
+                        );
+                        res.headers_mut()
+                            .insert(header::CONTENT_LENGTH, body.len().into());
+                        *res.body_mut() = FileBody::Full(Some(body));
+                        res
+                    }
+                    Err(_) => plain(StatusCode::FORBIDDEN, "forbidden"),
+                },
+            }
+        }
+        Ok(Target::File(path, meta)) => file(site, path, &meta, headers),
+    };
+    if head {
+        // The engine sends no body to HEAD; the fields stay those of GET.
+        *res.body_mut() = FileBody::Full(None);
+    }
+    res
+}
+
+/// A regular file: validators, conditionals, ranges, then the bytes.
+fn file(
+    site: &Site,
+    path: PathBuf,
+    meta: &std::fs::Metadata,
+    headers: &HeaderMap,
+) -> Response<FileBody> {
+    let len = meta.len();
+    let tag = etag(meta);
+    let modified = meta.modified().ok();
+    let last_modified = modified.map(dates::format);
+    let mut res = Response::new(FileBody::Full(None));
+    let h = res.headers_mut();
+    if let Ok(v) = tag.parse() {
+        h.insert(header::ETAG, v);
+    }
+    if let Some(lm) = &last_modified
+        && let Ok(v) = lm.parse()
+    {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    h.insert(header::ACCEPT_RANGES, "bytes".parse().expect("static"));
+    let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+
+    // RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only without it.
+    let not_modified = match get(header::IF_NONE_MATCH) {
+        Some(list) => none_match(list, &tag),
+        None => match (
+            get(header::IF_MODIFIED_SINCE).and_then(dates::parse),
+            modified,
+        ) {
+            // Compared at the second: the precision of HTTP dates.
+            (Some(since), Some(m)) => dates::parse(&dates::format(m)).is_some_and(|m| m <= since),
+            _ => false,
+        },
+    };
+    if not_modified {
+        *res.status_mut() = StatusCode::NOT_MODIFIED;
+        return res;
+    }
+
+    let ct = content_type(&path);
+    // RFC 9110 §13.1.5: a Range whose If-Range does not match the current version (strong
+    // comparison for tags, equality for dates) is ignored.
+    let range_valid = match get(header::IF_RANGE) {
+        None => true,
+        Some(v) if v.starts_with('"') => v == tag,
+        Some(v) => last_modified.as_deref() == Some(v.trim()),
+    };
+    let ranges = match get(header::RANGE) {
+        Some(r) if range_valid => ranges::parse(r, len),
+        _ => Ranges::Whole,
+    };
+    let h = res.headers_mut();
+    match ranges {
+        Ranges::Unsatisfiable => {
+            let mut r = plain(StatusCode::RANGE_NOT_SATISFIABLE, "range not satisfiable");
+            if let Ok(v) = format!("bytes */{len}").parse() {
+                r.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            r
+        }
+        Ranges::Some(list) if list.len() == 1 => {
+            let (a, b) = list[0];
+            *res.status_mut() = StatusCode::PARTIAL_CONTENT;
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, ct.parse().expect("static"));
+            if let Ok(v) = format!("bytes {a}-{b}/{len}").parse() {
+                h.insert(header::CONTENT_RANGE, v);
+            }
+            h.insert(header::CONTENT_LENGTH, (b - a + 1).into());
+            *res.body_mut() = stream(
+                path,
+                vec![Piece::File {
+                    offset: a,
+                    len: b - a + 1,
+                }],
+            );
+            res
+        }
+        Ranges::Some(list) => {
+            // RFC 9110 §14.6: multipart/byteranges, each part with its own type and range.
+            let boundary = format!(
+                "{:016x}",
+                len ^ 0x5bd1_e995_u64.wrapping_mul(list.len() as u64 + 1)
+            );
+            let mut pieces = Vec::new();
+            for (a, b) in &list {
+                let part = format!(
+                    "\r\n--{boundary}\r\nContent-Type: {ct}\r\nContent-Range: bytes {a}-{b}/{len}\r\n\r\n"
+                );
+                pieces.push(Piece::Bytes(Bytes::from(part)));
+                pieces.push(Piece::File {
+                    offset: *a,
+                    len: b - a + 1,
+                });
+            }
+            pieces.push(Piece::Bytes(Bytes::from(format!("\r\n--{boundary}--\r\n"))));
+            *res.status_mut() = StatusCode::PARTIAL_CONTENT;
+            let body = stream(path, pieces);
+            let h = res.headers_mut();
+            if let Ok(v) = format!("multipart/byteranges; boundary={boundary}").parse() {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.insert(
+                header::CONTENT_LENGTH,
+                body.size_hint().exact().unwrap_or(0).into(),
+            );
+            *res.body_mut() = body;
+            res
+        }
+        Ranges::Whole => {
+            h.insert(header::CONTENT_TYPE, ct.parse().expect("static"));
+            h.insert(header::CONTENT_LENGTH, len.into());
+            *res.body_mut() = match site.cached(&path, meta) {
+                Ok(Some(bytes)) if bytes.len() as u64 == len => FileBody::Full(Some(bytes)),
+                _ => stream(path, vec![Piece::File { offset: 0, len }]),
+            };
+            res
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! The served directory: mapping a request path to a file under the root and never outside
+//! it, content types, directory listings, and the cache of small files.
+
+use bytes::Bytes;
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+/// Files up to this size are kept in memory.
+pub(crate) const CACHE_FILE_MAX: u64 = 64 * 1024;
+/// The most bytes the cache holds in all.
+pub(crate) const CACHE_TOTAL_MAX: u64 = 16 * 1024 * 1024;
+
+/// Why a path is not served.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Not a well-formed path (a bad percent-escape): 400.
+    BadRequest,
+    /// Nothing to serve there, or a path that tries to leave the root: 404.
+    NotFound,
+    /// It exists but leads out of the root (a symlink): 403.
+    Forbidden,
+}
+
+/// What a path names.
+#[derive(Debug)]
+pub(crate) enum Target {
+    /// A regular file.
+    File(PathBuf, std::fs::Metadata),
+    /// A directory whose request path ends in `/`: its `index.html`, or a listing.
+    Dir(PathBuf),
+    /// A directory asked for without the final `/`: redirect there.
+    AddSlash,
+}
+
+/// Percent-decoding (RFC 3986 §2.1) of one path segment. An invalid escape is an error.
+pub(crate) fn percent_decode(s: &str) -> Result<Vec<u8>, Refusal> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = |c: u8| (c as char).to_digit(16);
+            match (
+                b.get(i + 1).and_then(|&c| hex(c)),
+                b.get(i + 2).and_then(|&c| hex(c)),
+            ) {
+                (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+                _ => return Err(Refusal::BadRequest),
+            }
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Percent-encoding of a name for an `href`: everything but unreserved characters.
+pub(crate) fn percent_encode(name: &str) -> String {
+    let mut out = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// HTML escaping of text.
+pub(crate) fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Content-Type for a file name, from its extension.
+pub(crate) fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "txt" | "md" | "rs" | "toml" => "text/plain; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "wasm" => "application/wasm",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "gz" => "application/gzip",
+        "woff" => "font/woff",
+        "woff2" => "font/woff2",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "mp3" => "audio/mpeg",
+        "ogg" => "audio/ogg",
+        "wav" => "audio/wav",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The ETag of a file's version: its length and modification time.
+pub(crate) fn etag(meta: &std::fs::Metadata) -> String {
+    let nanos = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("\"{:x}-{:x}\"", meta.len(), nanos)
+}
+
+#[derive(Debug)]
+struct Cached {
+    len: u64,
+    modified: Option<SystemTime>,
+    bytes: Bytes,
+}
+
+/// A directory served over HTTP.
+#[derive(Debug)]
+pub(crate) struct Site {
+    root: PathBuf,
+    cache: Mutex<(HashMap<PathBuf, Cached>, u64)>,
+}
+
+impl Site {
+    /// Serves `root` (which must exist).
+    pub(crate) fn new(root: &Path) -> std::io::Result<Self> {
+        Ok(Self {
+            root: root.canonicalize()?,
+            cache: Mutex::new((HashMap::new(), 0)),
+        })
+    }
+
+    /// The canonical root.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Maps a request path (`/a/b%20c`, query removed) to what it names under the root.
+    pub(crate) fn resolve(&self, path: &str) -> Result<Target, Refusal> {
+        if !path.starts_with('/') {
+            return Err(Refusal::NotFound);
+        }
+        let mut rel = PathBuf::new();
+        for raw in path[1..].split('/') {
+            let seg = percent_decode(raw)?;
+            // An encoded slash or backslash, or a NUL, never names a file.
+            if seg.iter().any(|&b| b == b'/' || b == b'\\' || b == 0) {
+                return Err(Refusal::NotFound);
+            }
+            let seg = String::from_utf8(seg).map_err(|_| Refusal::NotFound)?;
+            match seg.as_str() {
+                "" | "." => {}
+                ".." => return Err(Refusal::NotFound),
+                s => {
+                    // Only plain names: no drive prefixes or roots smuggled in a segment.
+                    let mut c = Path::new(s).components();
+                    if !matches!((c.next(), c.next()), (Some(Component::Normal(_)), None)) {
+                        return Err(Refusal::NotFound);
+                    }
+                    rel.push(s);
+                }
+            }
+        }
+        let full = self.root.join(&rel);
+        let real = full.canonicalize().map_err(|_| Refusal::NotFound)?;
+        if !real.starts_with(&self.root) {
+            // A symbolic link leading out of the root.
+            return Err(Refusal::Forbidden);
+        }
+        let meta = std::fs::metadata(&real).map_err(|_| Refusal::NotFound)?;
+        if meta.is_dir() {
+            if path.ends_with('/') {
+                Ok(Target::Dir(real))
+            } else {
+                Ok(Target::AddSlash)
+            }
+        } else if meta.is_file() {
+            Ok(Target::File(real, meta))
+        } else {
+            Err(Refusal::NotFound)
+        }
+    }
+
+    /// The contents of a small file from the cache, read (again) when its length or
+    /// modification time changed; `None` for a file too large to cache.
+    pub(crate) fn cached(
+        &self,
+        path: &Path,
+        meta: &std::fs::Metadata,
+    ) -> std::io::Result<Option<Bytes>> {
+        if meta.len() > CACHE_FILE_MAX {
+            return Ok(None);
+        }
+        let modified = meta.modified().ok();
+        if let Ok(guard) = self.cache.lock()
+            && let Some(c) = guard.0.get(path)
+            && c.len == meta.len()
+            && c.modified == modified
+        {
+            return Ok(Some(c.bytes.clone()));
+        }
+        let bytes = Bytes::from(std::fs::read(path)?);
+        if let Ok(mut guard) = self.cache.lock() {
+            let (map, total) = &mut *guard;
+            if let Some(old) = map.remove(path) {
+                *total -= old.len;
+            }
+            if *total + bytes.len() as u64 <= CACHE_TOTAL_MAX {
+                *total += bytes.len() as u64;
+                map.insert(
+                    path.to_path_buf(),
+                    Cached {
+                        len: bytes.len() as u64,
+                        modified,
+                        bytes: bytes.clone(),
+                    },
+                );
+            }
+        }
+        Ok(Some(bytes))
+    }
+
+    /// An HTML listing of `dir`, whose request path is `path`.
+    pub(crate) fn listing(&self, dir: &Path, path: &str) -> std::io::Result<String> {
+        let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .map(|e| {
+                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+                (e.file_name().to_string_lossy().into_owned(), is_dir)
+            })
+            .collect();
+        names.sort();
+        let title = html_escape(path);
+        let mut out = format!(
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of {title}</title></head>\n<body><h1>Index of {title}</h1>\n<ul>\n"
+        );
+        if path != "/" {
+            out.push_str("<li><a href=\"../\">../</a></li>\n");
+        }
+        for (name, is_dir) in names {
+            let slash = if is_dir { "/" } else { "" };
+            out.push_str(&format!(
+                "<li><a href=\"{}{slash}\">{}{slash}</a></li>\n",
+                percent_encode(&name),
+                html_escape(&name)
+            ));
+        }
+        out.push_str("</ul></body></html>\n");
+        Ok(out)
+    }
+}

@@ -1,0 +1,432 @@
+//! The static file server example over loopback: methods, listings, validators and
+//! conditional requests, ranges, the cache, large files, and every way out of the root.
+
+#![allow(unreachable_pub, dead_code)]
+
+#[path = "../examples/static_files/dates.rs"]
+mod dates;
+#[path = "../examples/static_files/ranges.rs"]
+mod ranges;
+#[path = "../examples/static_files/serve.rs"]
+mod serve;
+#[path = "../examples/static_files/site.rs"]
+mod site;
+
+use driver_tokio::{BoxError, Config, Incoming, Server};
+use ranges::Ranges;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// A fresh directory with a few files, removed on drop.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("static-files-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(p.join("root/sub")).expect("mkdir");
+        std::fs::create_dir_all(p.join("root/list")).expect("mkdir");
+        std::fs::write(p.join("secret.txt"), "outside").expect("write");
+        std::fs::write(p.join("root/index.html"), "<h1>home</h1>").expect("write");
+        std::fs::write(p.join("root/style.css"), "body{}").expect("write");
+        std::fs::write(p.join("root/sub/digits.txt"), "0123456789").expect("write");
+        std::fs::write(p.join("root/list/a <b>&\".txt"), "x").expect("write");
+        std::fs::write(p.join("root/list/plain.txt"), "y").expect("write");
+        Self(p)
+    }
+
+    fn root(&self) -> PathBuf {
+        self.0.join("root")
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Serves `root` on a thread of its own; the server lives as long as the test process.
+fn serve(root: &Path) -> SocketAddr {
+    let site = Arc::new(site::Site::new(root).expect("site"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let server = Server::bind("127.0.0.1:0", Config::default())
+                .await
+                .expect("bind");
+            tx.send(server.local_addr().expect("addr"))
+                .expect("send addr");
+            server
+                .serve(move |req: http::Request<Incoming>| {
+                    let site = site.clone();
+                    async move {
+                        Ok::<_, BoxError>(serve::respond(
+                            &site,
+                            req.method(),
+                            req.uri().path(),
+                            req.headers(),
+                        ))
+                    }
+                })
+                .await
+                .expect("serve");
+        });
+    });
+    rx.recv().expect("server address")
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `method target` with `fields` and `Connection: close`, reads the whole reply.
+fn request(addr: SocketAddr, method: &str, target: &str, fields: &[(&str, &str)]) -> Reply {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut req = format!("{method} {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n");
+    for (n, v) in fields {
+        req.push_str(&format!("{n}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).expect("write");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head");
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let status = lines.next().expect("status line")[9..12]
+        .parse()
+        .expect("status");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.to_owned(), v.trim().to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: raw[end + 4..].to_vec(),
+    }
+}
+
+fn get(addr: SocketAddr, target: &str) -> Reply {
+    request(addr, "GET", target, &[])
+}
+
+#[test]
+fn files_directories_and_types() {
+    let d = Dir::new("basic");
+    let addr = serve(&d.root());
+    let r = get(addr, "/");
+    assert_eq!((r.status, &r.body[..]), (200, &b"<h1>home</h1>"[..]));
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+    let r = get(addr, "/style.css");
+    assert_eq!(r.header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(r.header("content-length"), Some("6"));
+    let r = get(addr, "/sub");
+    assert_eq!((r.status, r.header("location")), (301, Some("/sub/")));
+    assert_eq!(get(addr, "/missing").status, 404);
+    // A query is not part of the path.
+    assert_eq!(get(addr, "/sub/digits.txt?x=1").body, b"0123456789");
+}
+
+#[test]
+fn listings_escape_names() {
+    let d = Dir::new("listing");
+    let addr = serve(&d.root());
+    let r = get(addr, "/list/");
+    assert_eq!(r.status, 200);
+    let html = String::from_utf8(r.body).expect("utf-8");
+    assert!(html.contains("a &lt;b&gt;&amp;&quot;.txt</a>"), "{html}");
+    assert!(html.contains("href=\"a%20%3Cb%3E%26%22.txt\""), "{html}");
+    assert!(html.contains("href=\"plain.txt\""), "{html}");
+    assert!(!html.contains("<b>"), "{html}");
+}
+
+#[test]
+fn methods_other_than_get_and_head_are_405() {
+    let d = Dir::new("methods");
+    let addr = serve(&d.root());
+    for m in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let r = request(addr, m, "/", &[("Content-Length", "0")]);
+        assert_eq!(
+            (r.status, r.header("allow")),
+            (405, Some("GET, HEAD")),
+            "{m}"
+        );
+    }
+    let r = request(addr, "HEAD", "/sub/digits.txt", &[]);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-length"), Some("10"));
+    assert!(r.body.is_empty(), "HEAD has no body");
+}
+
+#[test]
+fn validators_and_conditional_requests() {
+    let d = Dir::new("conditional");
+    let addr = serve(&d.root());
+    let r = get(addr, "/sub/digits.txt");
+    let tag = r.header("etag").expect("etag").to_owned();
+    let lm = r.header("last-modified").expect("last-modified").to_owned();
+    let status = |fields: &[(&str, &str)]| request(addr, "GET", "/sub/digits.txt", fields).status;
+    assert_eq!(status(&[("If-None-Match", &tag)]), 304);
+    assert_eq!(
+        status(&[("If-None-Match", &format!("W/{tag}"))]),
+        304,
+        "weak comparison"
+    );
+    assert_eq!(
+        status(&[("If-None-Match", &format!("\"other\", {tag}"))]),
+        304
+    );
+    assert_eq!(status(&[("If-None-Match", "*")]), 304);
+    assert_eq!(status(&[("If-None-Match", "\"other\"")]), 200);
+    assert_eq!(status(&[("If-Modified-Since", &lm)]), 304);
+    let later = dates::format(SystemTime::now() + Duration::from_secs(3600));
+    assert_eq!(status(&[("If-Modified-Since", &later)]), 304);
+    let earlier = "Sun, 06 Nov 1994 08:49:37 GMT";
+    assert_eq!(status(&[("If-Modified-Since", earlier)]), 200);
+    // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2).
+    assert_eq!(
+        status(&[("If-None-Match", "\"other\""), ("If-Modified-Since", &lm)]),
+        200
+    );
+    let r = request(addr, "GET", "/sub/digits.txt", &[("If-None-Match", &tag)]);
+    assert!(r.body.is_empty());
+    assert_eq!(r.header("etag"), Some(tag.as_str()));
+}
+
+#[test]
+fn byte_ranges() {
+    let d = Dir::new("ranges");
+    let addr = serve(&d.root());
+    let range = |spec: &str| request(addr, "GET", "/sub/digits.txt", &[("Range", spec)]);
+    let r = range("bytes=2-4");
+    assert_eq!((r.status, &r.body[..]), (206, &b"234"[..]));
+    assert_eq!(r.header("content-range"), Some("bytes 2-4/10"));
+    assert_eq!(range("bytes=7-").body, b"789");
+    assert_eq!(range("bytes=-3").body, b"789");
+    assert_eq!(range("bytes=8-100").body, b"89");
+    let r = range("bytes=10-");
+    assert_eq!(
+        (r.status, r.header("content-range")),
+        (416, Some("bytes */10"))
+    );
+    // Invalid syntax is ignored: the whole file.
+    for bad in ["bytes=5-2", "bytes=a-b", "lines=1-2", "bytes=1-2-3"] {
+        let r = range(bad);
+        assert_eq!((r.status, &r.body[..]), (200, &b"0123456789"[..]), "{bad}");
+    }
+    let r = range("bytes=0-1, 8-9");
+    assert_eq!(r.status, 206);
+    let ct = r.header("content-type").expect("type").to_owned();
+    let boundary = ct
+        .strip_prefix("multipart/byteranges; boundary=")
+        .expect("multipart");
+    let body = String::from_utf8(r.body.clone()).expect("utf-8");
+    assert_eq!(
+        r.header("content-length"),
+        Some(body.len().to_string().as_str())
+    );
+    assert!(
+        body.contains("Content-Range: bytes 0-1/10\r\n\r\n01\r\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("Content-Range: bytes 8-9/10\r\n\r\n89\r\n"),
+        "{body}"
+    );
+    assert!(body.ends_with(&format!("--{boundary}--\r\n")), "{body}");
+    // If-Range with another version: the whole file.
+    let r = request(
+        addr,
+        "GET",
+        "/sub/digits.txt",
+        &[("Range", "bytes=0-1"), ("If-Range", "\"old\"")],
+    );
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn range_parsing_bounds() {
+    assert_eq!(ranges::parse("bytes=0-0", 1), Ranges::Some(vec![(0, 0)]));
+    assert_eq!(ranges::parse("bytes=-5", 3), Ranges::Some(vec![(0, 2)]));
+    assert_eq!(ranges::parse("bytes=-0", 3), Ranges::Unsatisfiable);
+    assert_eq!(ranges::parse("bytes=0-", 0), Ranges::Unsatisfiable);
+    let many = (0..=ranges::MAX_RANGES)
+        .map(|i| format!("{i}-{i}"))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        ranges::parse(&format!("bytes={}", many.join(",")), 100),
+        Ranges::Whole
+    );
+    assert_eq!(
+        ranges::parse("bytes=99999999999999999999-", 3),
+        Ranges::Whole
+    );
+}
+
+#[test]
+fn http_dates_in_all_three_forms() {
+    let t = dates::parse("Sun, 06 Nov 1994 08:49:37 GMT").expect("IMF-fixdate");
+    assert_eq!(dates::parse("Sunday, 06-Nov-94 08:49:37 GMT"), Some(t));
+    assert_eq!(dates::parse("Sun Nov  6 08:49:37 1994"), Some(t));
+    assert_eq!(dates::format(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+    assert_eq!(dates::parse("Sun, 06 Nov 1994 25:49:37 GMT"), None);
+    assert_eq!(dates::parse("yesterday"), None);
+    let leap = dates::parse("Thu, 29 Feb 2024 00:00:00 GMT").expect("leap day");
+    assert_eq!(dates::format(leap), "Thu, 29 Feb 2024 00:00:00 GMT");
+}
+
+#[test]
+fn no_path_leads_out_of_the_root() {
+    let d = Dir::new("traversal");
+    let root = d.root();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.0.join("secret.txt"), root.join("link.txt")).expect("symlink");
+        std::os::unix::fs::symlink(&d.0, root.join("up")).expect("symlink");
+    }
+    let addr = serve(&root);
+    for target in [
+        "/../secret.txt",
+        "/sub/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/sub%2f..%2f..%2fsecret.txt",
+        "/%00",
+        "/index.html%00.txt",
+        "/%5c..%5csecret.txt",
+        "//secret.txt",
+        "/link.txt",
+        "/up/secret.txt",
+    ] {
+        let r = get(addr, target);
+        assert!(
+            matches!(r.status, 400 | 403 | 404),
+            "{target}: {} {:?}",
+            r.status,
+            String::from_utf8_lossy(&r.body)
+        );
+        assert!(
+            !r.body.starts_with(b"outside"),
+            "{target} served the secret"
+        );
+    }
+    // Bad escapes are a bad request.
+    assert_eq!(get(addr, "/%zz").status, 400);
+    assert_eq!(
+        get(addr, "/sub/%2e/digits.txt").status,
+        200,
+        "a decoded '.' is harmless"
+    );
+}
+
+#[test]
+fn the_cache_follows_changes() {
+    let d = Dir::new("cache");
+    let addr = serve(&d.root());
+    let path = d.root().join("sub/digits.txt");
+    assert_eq!(get(addr, "/sub/digits.txt").body, b"0123456789");
+    std::fs::write(&path, "changed, and longer").expect("write");
+    assert_eq!(get(addr, "/sub/digits.txt").body, b"changed, and longer");
+}
+
+#[test]
+fn a_large_file_streams_intact() {
+    let d = Dir::new("large");
+    let data: Vec<u8> = (0..8u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(d.root().join("large.bin"), &data).expect("write");
+    let addr = serve(&d.root());
+    let r = get(addr, "/large.bin");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.header("content-length"),
+        Some(data.len().to_string().as_str())
+    );
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+    assert!(r.body == data, "the large file came back changed");
+    let r = request(
+        addr,
+        "GET",
+        "/large.bin",
+        &[("Range", "bytes=5000000-5000009")],
+    );
+    assert_eq!(r.body, &data[5_000_000..5_000_010]);
+}
+
+/// curl against the server: ranges, conditionals, HEAD. Skipped when curl is missing.
+#[test]
+fn curl_agrees() {
+    if std::process::Command::new("curl")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("curl is not installed: skipped");
+        return;
+    }
+    let d = Dir::new("curl");
+    let addr = serve(&d.root());
+    let url = format!("http://{addr}/sub/digits.txt");
+    let curl = |args: &[&str]| {
+        let out = std::process::Command::new("curl")
+            .args(["-sS", "--max-time", "10"])
+            .args(args)
+            .output()
+            .expect("curl");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(curl(&["-r", "3-5", &url]), "345");
+    assert_eq!(
+        curl(&["-o", "/dev/null", "-w", "%{http_code}", "-I", &url]),
+        "200"
+    );
+    let head = curl(&["-I", &url]);
+    let tag = head
+        .lines()
+        .find_map(|l| l.strip_prefix("etag: ").map(|t| t.trim().to_owned()))
+        .expect("etag");
+    let code = curl(&[
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "-H",
+        &format!("If-None-Match: {tag}"),
+        &url,
+    ]);
+    assert_eq!(code, "304");
+    assert_eq!(
+        curl(&["-z", "Sun, 06 Nov 1994 08:49:37 GMT", &url]),
+        "0123456789"
+    );
+}
