@@ -130,6 +130,21 @@ impl ResponseHead {
     }
 }
 
+impl Headers {
+    /// The fields as an `http::HeaderMap` (names lowercased, values shared), as for trailers.
+    pub fn to_http(&self) -> Result<http::HeaderMap, ConvertError> {
+        let mut map = http::HeaderMap::new();
+        to_header_map(self, &mut map)?;
+        Ok(map)
+    }
+
+    /// The fields of an `http::HeaderMap`, in its iteration order.
+    #[must_use]
+    pub fn from_http(map: &http::HeaderMap) -> Self {
+        from_header_map(map)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,20 +202,5 @@ mod tests {
         let mut bad = RequestHead::new("GET", "/");
         bad.headers.append("X", "\n");
         assert_eq!(bad.into_http(()).unwrap_err(), ConvertError::FieldValue);
-    }
-}
-
-impl Headers {
-    /// The fields as an `http::HeaderMap` (names lowercased, values shared), as for trailers.
-    pub fn to_http(&self) -> Result<http::HeaderMap, ConvertError> {
-        let mut map = http::HeaderMap::new();
-        to_header_map(self, &mut map)?;
-        Ok(map)
-    }
-
-    /// The fields of an `http::HeaderMap`, in its iteration order.
-    #[must_use]
-    pub fn from_http(map: &http::HeaderMap) -> Self {
-        from_header_map(map)
     }
 }

@@ -1,0 +1,112 @@
+//! driver-tokio's client against its server over loopback: requests with and without bodies,
+//! bodies streamed both ways, trailers, and reuse of the connection.
+
+use bytes::Bytes;
+use driver_tokio::{BoxError, Client, Config, Error, Incoming, Server};
+use http_body::Frame;
+use http_body_util::{BodyExt, Full};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+/// A server answering each request with its method, path and body, and a trailer counting
+/// the body's bytes.
+async fn server() -> SocketAddr {
+    let server = Server::bind("127.0.0.1:0", Config::default())
+        .await
+        .expect("bind");
+    let addr = server.local_addr().expect("addr");
+    tokio::spawn(server.serve(|req: http::Request<Incoming>| async move {
+        let head = format!("{} {} ", req.method(), req.uri().path());
+        let body = req.into_body().collect().await?.to_bytes();
+        let mut trailers = http::HeaderMap::new();
+        trailers.insert("x-length", body.len().into());
+        let frames = [
+            Frame::data(Bytes::from(head)),
+            Frame::data(body),
+            Frame::trailers(trailers),
+        ];
+        Ok::<_, BoxError>(http::Response::new(Frames(frames.into())))
+    }));
+    addr
+}
+
+/// A body of the given frames, handed out one per poll.
+struct Frames(std::collections::VecDeque<Frame<Bytes>>);
+
+impl http_body::Body for Frames {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        std::task::Poll::Ready(self.0.pop_front().map(Ok))
+    }
+}
+
+#[tokio::test]
+async fn requests_reuse_one_connection_and_bodies_stream_both_ways() {
+    let addr = server().await;
+    let mut client = Client::connect(addr, Config::default())
+        .await
+        .expect("connect");
+    let uri = format!("http://{addr}/first");
+    let res = client
+        .send(
+            http::Request::get(uri)
+                .body(Full::new(Bytes::new()))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(res.status(), 200);
+    let collected = res.into_body().collect().await.expect("body");
+    assert_eq!(
+        collected.trailers().and_then(|t| t.get("x-length")),
+        Some(&http::HeaderValue::from_static("0"))
+    );
+    assert_eq!(collected.to_bytes(), "GET /first ");
+    assert!(client.is_reusable());
+
+    // A body of unknown length goes out chunked, in pieces.
+    let body = Frames(
+        (0..100)
+            .map(|i| Frame::data(Bytes::from(format!("{i:03}"))))
+            .collect(),
+    );
+    let res = client
+        .send(
+            http::Request::post(format!("http://{addr}/upload"))
+                .body(body)
+                .expect("request"),
+        )
+        .await
+        .expect("response on the same connection");
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(bytes.len(), "POST /upload ".len() + 300);
+    assert!(bytes.ends_with(b"098099"));
+
+    // Asking to close: the response still comes, then the connection is done.
+    let res = client
+        .send(
+            http::Request::get(format!("http://{addr}/last"))
+                .header("connection", "close")
+                .body(Full::new(Bytes::new()))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(
+        res.into_body().collect().await.expect("body").to_bytes(),
+        "GET /last "
+    );
+    let again = client
+        .send(
+            http::Request::get(format!("http://{addr}/again"))
+                .body(Full::new(Bytes::new()))
+                .expect("request"),
+        )
+        .await;
+    assert!(matches!(again, Err(Error::Closed)), "{again:?}");
+}
