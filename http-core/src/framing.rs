@@ -40,20 +40,28 @@ pub(crate) struct RequestFraming {
 pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming, RemoteError> {
     let h = &head.headers;
     let http11 = head.version == Version::Http11;
+    // One pass learns which framing fields are present; only those are looked at again.
+    let seen = Present::of(h);
 
     // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request that lacks Host, and to
     // any request with more than one Host field or an invalid one.
-    let mut hosts = h.get_all("host");
-    match (hosts.next(), hosts.next()) {
-        (None, _) if http11 => return Err(RemoteError::InvalidHost),
-        (Some(v), None) if !is_host_field(v) => return Err(RemoteError::InvalidHost),
-        (Some(_), Some(_)) => return Err(RemoteError::InvalidHost),
-        _ => {}
+    match seen.host {
+        0 if http11 => return Err(RemoteError::InvalidHost),
+        0 => {}
+        1 => {
+            if !h.get("host").is_some_and(is_host_field) {
+                return Err(RemoteError::InvalidHost);
+            }
+        }
+        _ => return Err(RemoteError::InvalidHost),
     }
 
-    let mut keep_alive = persistent(head.version, h);
-    let has_te = h.contains("transfer-encoding");
-    let has_cl = h.contains("content-length");
+    let mut keep_alive = if seen.connection {
+        persistent(head.version, h)
+    } else {
+        http11
+    };
+    let (has_te, has_cl) = (seen.transfer_encoding, seen.content_length);
     let body = if has_te {
         // Step 4: chunked must be the final coding, or the length is unknown: 400.
         match transfer_codings_checked(head.version, h, cfg, &mut keep_alive)? {
@@ -82,7 +90,7 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
     // RFC 9110 §10.1.1: 100-continue is the only expectation; any other gets 417. An
     // HTTP/1.0 request's expectation MUST be ignored.
     let mut expect_continue = false;
-    if http11 {
+    if http11 && seen.expect {
         for e in h.list("expect") {
             if !e.eq_ignore_ascii_case(b"100-continue") {
                 return Err(RemoteError::UnsupportedExpectation);
@@ -99,7 +107,7 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
 
     // RFC 9110 §7.8: Upgrade counts only if Connection lists it, and a server MUST ignore it
     // in an HTTP/1.0 request.
-    let upgrade = http11 && h.contains("upgrade") && h.has_token("connection", "upgrade");
+    let upgrade = http11 && seen.upgrade && h.has_token("connection", "upgrade");
 
     Ok(RequestFraming {
         body,
@@ -107,6 +115,38 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
         expect_continue,
         upgrade,
     })
+}
+
+/// Which of the fields that decide a request's framing and handling are present, learnt in one
+/// pass over the field names (their lengths all differ, so each name is compared at most once).
+#[derive(Clone, Copy, Debug, Default)]
+struct Present {
+    /// How many Host fields, counted up to 2.
+    host: u8,
+    connection: bool,
+    transfer_encoding: bool,
+    content_length: bool,
+    expect: bool,
+    upgrade: bool,
+}
+
+impl Present {
+    fn of(h: &Headers) -> Self {
+        let mut p = Self::default();
+        for (name, _) in h.iter() {
+            let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+            match name.len() {
+                4 if is("host") => p.host = p.host.saturating_add(1).min(2),
+                6 if is("expect") => p.expect = true,
+                7 if is("upgrade") => p.upgrade = true,
+                10 if is("connection") => p.connection = true,
+                14 if is("content-length") => p.content_length = true,
+                17 if is("transfer-encoding") => p.transfer_encoding = true,
+                _ => {}
+            }
+        }
+        p
+    }
 }
 
 /// The checks on a received message with Transfer-Encoding, requests and responses alike,

@@ -273,6 +273,10 @@ impl HeadParser {
         let lead = leading_ows(raw);
         let v0 = ls + colon + 1 + lead;
         let value = &raw[lead..trimmed_end(raw).max(lead)];
+        if self.entries.capacity() == 0 {
+            // One allocation for a typical head instead of a doubling series.
+            self.entries.reserve(16);
+        }
         self.entries
             .push(Entry::new(ls..ls + name.len(), v0..v0 + value.len()));
         Ok(())
