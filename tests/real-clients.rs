@@ -4,6 +4,7 @@
 #[path = "conformance/mod.rs"]
 mod conformance;
 
+use conformance::mount_blocking::Blocking;
 use conformance::mount_tokio::Tokio;
 use conformance::real_clients::{curl, python};
 
@@ -15,4 +16,14 @@ fn curl_tokio() {
 #[test]
 fn python_tokio() {
     python::<Tokio>();
+}
+
+#[test]
+fn curl_blocking() {
+    curl::<Blocking>();
+}
+
+#[test]
+fn python_blocking() {
+    python::<Blocking>();
 }

@@ -1,0 +1,20 @@
+//! 200 "Hello, World!" to every request, for benchmarks.
+//! `cargo run --release -p driver-blocking --example hello -- --port 8080`
+
+use driver_blocking::{Body, BoxError, Config, Incoming, Server};
+use example_support::{HELLO, listening_line, port_arg};
+use std::io::Write;
+
+fn main() -> Result<(), BoxError> {
+    let port = port_arg(std::env::args().skip(1), 8080)?;
+    let server = Server::bind(("127.0.0.1", port), Config::default())?;
+    println!("{}", listening_line(server.local_addr()?));
+    std::io::stdout().flush()?;
+    server.serve(|_req: http::Request<Incoming>| {
+        http::Response::builder()
+            .header("Content-Type", "text/plain")
+            .header("Content-Length", HELLO.len())
+            .body(Body::from(HELLO))
+    })?;
+    Ok(())
+}

@@ -1,0 +1,55 @@
+//! Taking over the connection after a protocol switch: a 101 (Switching Protocols) to an
+//! Upgrade request, or a 2xx to CONNECT.
+
+use crate::Error;
+use bytes::Bytes;
+use std::net::TcpStream;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+/// The raw connection after a protocol switch, with the bytes the peer had already sent
+/// after the switching request.
+#[derive(Debug)]
+pub struct Upgraded {
+    /// The socket.
+    pub io: TcpStream,
+    /// Bytes received after the switching request, to be read before the socket's.
+    pub leftover: Bytes,
+}
+
+/// The driver's half, kept in the request's extensions until the handler takes it.
+#[derive(Clone, Debug)]
+pub(crate) struct Pending(Arc<Mutex<Option<mpsc::Receiver<Upgraded>>>>);
+
+impl Pending {
+    pub(crate) fn new() -> (mpsc::SyncSender<Upgraded>, Self) {
+        let (tx, rx) = mpsc::sync_channel(1);
+        (tx, Self(Arc::new(Mutex::new(Some(rx)))))
+    }
+}
+
+/// The upgrade to come; [`wait`](Self::wait) on another thread than the handler's, since the
+/// connection is handed over after the handler returned its switching response.
+#[derive(Debug)]
+pub struct OnUpgrade(Option<mpsc::Receiver<Upgraded>>);
+
+impl OnUpgrade {
+    /// Blocks until the switching response has been written; fails with [`Error::Closed`] if
+    /// the response did not switch protocols.
+    pub fn wait(self) -> Result<Upgraded, Error> {
+        self.0
+            .ok_or(Error::Closed)?
+            .recv()
+            .map_err(|_| Error::Closed)
+    }
+}
+
+/// The upgrade of `req`'s connection: answer `req` with a 101 (or a 2xx to CONNECT), and
+/// [`OnUpgrade::wait`] elsewhere.
+pub fn on<B>(req: &mut http::Request<B>) -> OnUpgrade {
+    let rx = req
+        .extensions_mut()
+        .remove::<Pending>()
+        .and_then(|p| p.0.lock().ok().and_then(|mut g| g.take()));
+    OnUpgrade(rx)
+}

@@ -1,0 +1,216 @@
+//! Each driver's `Client` against every driver's server (for the drivers that have landed: tokio and blocking, 2×2), on the echo application: a GET,
+//! a POST whose body streams in pieces (so it goes out chunked), and several requests reusing
+//! one client connection.
+
+#[path = "conformance/mod.rs"]
+mod conformance;
+
+use bytes::Bytes;
+use conformance::echo::Echo;
+use conformance::{App, Meter, Mount, PIECE, TestConfig, pattern_vec};
+use http::{Request, Response};
+use std::net::SocketAddr;
+
+/// The streamed POST body's length: several pieces and a ragged end.
+const POSTED: u64 = 4 * PIECE as u64 + 7;
+
+/// A driver's client, as the checks use it.
+trait ClientUnderTest {
+    /// Sends `n` requests on one connection: even ones are GETs of `/get/<i>?q=<i>`, odd ones
+    /// POST a streamed body of [`POSTED`] bytes to `/post/<i>`. Returns each response's status,
+    /// body, and whether the client said it was reusable once the body was read.
+    fn exchange(addr: SocketAddr, n: usize) -> Vec<(Response<()>, Vec<u8>, bool)>;
+}
+
+fn target(i: usize) -> String {
+    if i.is_multiple_of(2) {
+        format!("/get/{i}?q={i}")
+    } else {
+        format!("/post/{i}")
+    }
+}
+
+struct TokioClient;
+
+impl ClientUnderTest for TokioClient {
+    fn exchange(addr: SocketAddr, n: usize) -> Vec<(Response<()>, Vec<u8>, bool)> {
+        use conformance::async_apps::{Out, Source};
+        use http_body_util::{BodyExt, Empty};
+        conformance::mount_tokio::runtime().block_on(async move {
+            let mut client = driver_tokio::Client::connect(addr, driver_tokio::Config::default())
+                .await
+                .expect("connect");
+            let mut out = Vec::new();
+            for i in 0..n {
+                let uri = format!("http://{addr}{}", target(i));
+                let req = if i.is_multiple_of(2) {
+                    let body: Out = Empty::<Bytes>::new().map_err(|e| match e {}).boxed();
+                    Request::get(uri).header("x-client", "tokio").body(body)
+                } else {
+                    let body: Out = Source {
+                        sent: 0,
+                        len: POSTED,
+                        meter: Meter::new(),
+                    }
+                    .boxed();
+                    Request::post(uri).body(body)
+                }
+                .expect("request");
+                let res = client
+                    .send(req)
+                    .await
+                    .unwrap_or_else(|e| panic!("request {i}: {e}"));
+                let (parts, body) = res.into_parts();
+                let body = body
+                    .collect()
+                    .await
+                    .unwrap_or_else(|e| panic!("body {i}: {e}"))
+                    .to_bytes()
+                    .to_vec();
+                out.push((Response::from_parts(parts, ()), body, client.is_reusable()));
+            }
+            out
+        })
+    }
+}
+
+struct BlockingClient;
+
+impl ClientUnderTest for BlockingClient {
+    fn exchange(addr: SocketAddr, n: usize) -> Vec<(Response<()>, Vec<u8>, bool)> {
+        use conformance::mount_blocking::SourceReader;
+        use driver_blocking::Body;
+        use std::io::Read;
+        let mut client = driver_blocking::Client::connect(addr, driver_blocking::Config::default())
+            .expect("connect");
+        let mut out = Vec::new();
+        for i in 0..n {
+            let uri = format!("http://{addr}{}", target(i));
+            let req = if i.is_multiple_of(2) {
+                Request::get(uri)
+                    .header("x-client", "blocking")
+                    .body(Body::empty())
+            } else {
+                Request::post(uri).body(Body::from_reader(SourceReader {
+                    sent: 0,
+                    len: POSTED,
+                    meter: Meter::new(),
+                }))
+            }
+            .expect("request");
+            let res = client
+                .send(req)
+                .unwrap_or_else(|e| panic!("request {i}: {e}"));
+            let (parts, mut body) = res.into_parts();
+            let mut bytes = Vec::new();
+            body.read_to_end(&mut bytes)
+                .unwrap_or_else(|e| panic!("body {i}: {e}"));
+            out.push((Response::from_parts(parts, ()), bytes, client.is_reusable()));
+        }
+        out
+    }
+}
+
+#[track_caller]
+fn check_echo(i: usize, addr: SocketAddr, res: &Response<()>, body: &[u8]) -> Echo {
+    assert_eq!(res.status(), 200, "request {i}: {res:?}");
+    let e = Echo::parse(body);
+    let method = if i.is_multiple_of(2) { "GET" } else { "POST" };
+    assert_eq!(
+        (
+            String::from_utf8_lossy(&e.method).into_owned(),
+            String::from_utf8_lossy(&e.uri).into_owned()
+        ),
+        (method.to_owned(), target(i)),
+        "request {i}: {e:?}"
+    );
+    assert_eq!(
+        e.header("host"),
+        Some(addr.to_string()),
+        "the Host comes from the URI"
+    );
+    e
+}
+
+/// One GET.
+fn get<C: ClientUnderTest, S: Mount>() {
+    let server = S::start(App::Echo, TestConfig::default());
+    let got = C::exchange(server.addr, 1);
+    let (res, body, _) = &got[0];
+    let e = check_echo(0, server.addr, res, body);
+    assert!(e.body.is_empty(), "{e:?}");
+    assert!(e.header("x-client").is_some(), "{e:?}");
+    server.stop();
+}
+
+/// A GET, then a POST whose body streams in pieces.
+fn post_streamed<C: ClientUnderTest, S: Mount>() {
+    let server = S::start(App::Echo, TestConfig::default());
+    let got = C::exchange(server.addr, 2);
+    let (res, body, _) = &got[1];
+    let e = check_echo(1, server.addr, res, body);
+    assert_eq!(
+        e.header("transfer-encoding").as_deref(),
+        Some("chunked"),
+        "a body of unknown length goes out chunked: {e:?}"
+    );
+    assert_eq!(e.body.len() as u64, POSTED);
+    assert!(
+        e.body == pattern_vec(POSTED as usize),
+        "the body's bytes differ"
+    );
+    server.stop();
+}
+
+/// Six requests on one client connection, reusable after each.
+fn keep_alive_reuse<C: ClientUnderTest, S: Mount>() {
+    let server = S::start(
+        App::Echo,
+        TestConfig {
+            // A reconnecting client could not get a second connection.
+            max_connections: 1,
+            ..TestConfig::default()
+        },
+    );
+    let got = C::exchange(server.addr, 6);
+    for (i, (res, body, reusable)) in got.iter().enumerate() {
+        let e = check_echo(i, server.addr, res, body);
+        if i % 2 == 1 {
+            assert!(e.body == pattern_vec(POSTED as usize), "request {i}'s body");
+        }
+        assert!(*reusable, "request {i}: the client is not reusable");
+    }
+    server.stop();
+}
+
+macro_rules! cross {
+    ($($pair:ident: $client:ty, $server:ty;)*) => {
+        $(
+            mod $pair {
+                use super::*;
+
+                #[test]
+                fn get() {
+                    super::get::<$client, $server>();
+                }
+
+                #[test]
+                fn post_streamed() {
+                    super::post_streamed::<$client, $server>();
+                }
+
+                #[test]
+                fn keep_alive_reuse() {
+                    super::keep_alive_reuse::<$client, $server>();
+                }
+            }
+        )*
+    };
+}
+
+cross! {
+    tokio_client_tokio_server: TokioClient, conformance::mount_tokio::Tokio;
+    tokio_client_blocking_server: TokioClient, conformance::mount_blocking::Blocking;
+    blocking_client_tokio_server: BlockingClient, conformance::mount_tokio::Tokio;
+    blocking_client_blocking_server: BlockingClient, conformance::mount_blocking::Blocking;
+}
