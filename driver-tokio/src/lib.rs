@@ -1,7 +1,9 @@
 //! The [`http_core`] engine driven by tokio: HTTP/1.1 servers and clients over tokio sockets.
 //!
 //! The driver does I/O, timers, spawning and shutdown, and nothing else: every HTTP rule
-//! (parsing, framing, keep-alive, 100-continue, error answers, deadlines) is the engine's.
+//! (parsing, framing, keep-alive, 100-continue, error answers, deadlines) is the engine's, and
+//! the connection loops are `driver-async`'s, shared with the smol driver. This crate is
+//! tokio's sockets, tasks and timer plugged into them.
 //!
 //! ```no_run
 //! use bytes::Bytes;
@@ -18,47 +20,164 @@
 //! # }
 //! ```
 
-mod body;
-mod client;
-mod error;
-mod io;
-mod server;
-pub mod upgrade;
+pub use driver_async::{BoxError, Config, Error, Incoming, Shutdown};
 
-pub use body::Incoming;
-pub use client::Client;
-pub use error::Error;
-pub use server::{Server, Shutdown};
+use bytes::Bytes;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Instant;
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 
-use std::time::Duration;
+/// The socket type the shared loops see.
+type Stream = Compat<TcpStream>;
 
-/// The error type handlers and bodies may return.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// tokio's part: sockets, tasks, timer.
+#[derive(Debug)]
+pub struct Tokio;
 
-/// What a server or client may tune: the engine's limits, leniencies and timeouts, and the
-/// driver's own bounds.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct Config {
-    /// The engine's limits, leniencies and timeouts (header read, idle keep-alive, body read,
-    /// 100-continue wait).
-    pub engine: http_core::Config,
-    /// Most connections served at once; at the limit the server stops accepting, and further
-    /// clients wait in the listen backlog (none is refused). Default 1024.
-    pub max_connections: usize,
-    /// How long a graceful shutdown lets requests in flight finish. Default 10 s.
-    pub shutdown_timeout: Duration,
-    /// How long a write may wait for a peer that does not read. Default 30 s.
-    pub write_timeout: Duration,
+impl driver_async::Runtime for Tokio {
+    type Stream = Compat<TcpStream>;
+
+    fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+        tokio::spawn(task);
+    }
+
+    fn sleep_until(at: Instant) -> impl Future<Output = ()> + Send {
+        tokio::time::sleep_until(at.into())
+    }
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            engine: http_core::Config::default(),
-            max_connections: 1024,
-            shutdown_timeout: Duration::from_secs(10),
-            write_timeout: Duration::from_secs(30),
+/// tokio's listener, as the shared loops see it.
+#[derive(Debug)]
+pub struct Listen(TcpListener);
+
+impl driver_async::Listener<Tokio> for Listen {
+    async fn accept(&self) -> io::Result<Stream> {
+        let (s, _) = self.0.accept().await?;
+        let _ = s.set_nodelay(true);
+        Ok(s.compat())
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
+/// An HTTP/1.1 server on a tokio listener.
+#[derive(Debug)]
+pub struct Server(driver_async::Server<Tokio, Listen>);
+
+impl Server {
+    /// Listens on `addr`.
+    pub async fn bind(addr: impl ToSocketAddrs, config: Config) -> io::Result<Self> {
+        Self::from_listener(TcpListener::bind(addr).await?, config)
+    }
+
+    /// Serves on a listener bound elsewhere.
+    pub fn from_listener(listener: TcpListener, config: Config) -> io::Result<Self> {
+        Ok(Self(driver_async::Server::new(Listen(listener), config)))
+    }
+
+    /// The address it listens on (useful after binding port 0).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+
+    /// A handle that starts a graceful shutdown.
+    #[must_use]
+    pub fn shutdown_handle(&self) -> Shutdown {
+        self.0.shutdown_handle()
+    }
+
+    /// Serves `handler` until shut down, then waits for the connections to finish (at most
+    /// `Config::shutdown_timeout`). A handler that fails or panics gives its client a 500.
+    pub async fn serve<H, F, B, E>(self, handler: H) -> io::Result<()>
+    where
+        H: Fn(http::Request<Incoming>) -> F + Send + Sync + 'static,
+        F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError> + Send,
+        E: Into<BoxError> + Send + 'static,
+    {
+        self.0.serve(handler).await
+    }
+}
+
+/// An HTTP/1.1 client on one tokio connection.
+#[derive(Debug)]
+pub struct Client(driver_async::Client<Tokio>);
+
+impl Client {
+    /// Connects to `addr`.
+    pub async fn connect(addr: impl ToSocketAddrs, config: Config) -> io::Result<Self> {
+        let stream = TcpStream::connect(addr).await?;
+        let _ = stream.set_nodelay(true);
+        Ok(Self(driver_async::Client::new(stream.compat(), &config)))
+    }
+
+    /// Whether the next [`send`](Self::send) may go out on this connection.
+    #[must_use]
+    pub fn is_reusable(&self) -> bool {
+        self.0.is_reusable()
+    }
+
+    /// Sends `req` and reads the response's head; its body streams as the caller reads it.
+    pub async fn send<B>(
+        &mut self,
+        req: http::Request<B>,
+    ) -> Result<http::Response<Incoming>, Error>
+    where
+        B: http_body::Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
+        self.0.send(req).await
+    }
+}
+
+pub mod upgrade {
+    //! Taking over the connection after a protocol switch: a 101 (Switching Protocols) to an
+    //! Upgrade request, or a 2xx to CONNECT.
+
+    use super::{Error, Stream};
+    use bytes::Bytes;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+    use tokio::net::TcpStream;
+
+    /// The raw connection after a protocol switch, with the bytes the peer had already sent
+    /// after the switching request.
+    #[derive(Debug)]
+    pub struct Upgraded {
+        /// The socket.
+        pub io: TcpStream,
+        /// Bytes received after the switching request, to be read before the socket's.
+        pub leftover: Bytes,
+    }
+
+    /// Resolves to the [`Upgraded`] connection once the handler's switching response has been
+    /// written; fails with [`Error::Closed`] if the response did not switch protocols.
+    #[derive(Debug)]
+    pub struct OnUpgrade(driver_async::upgrade::OnUpgrade<Stream>);
+
+    impl Future for OnUpgrade {
+        type Output = Result<Upgraded, Error>;
+
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+            Pin::new(&mut self.0).poll(cx).map(|r| {
+                r.map(|u| Upgraded {
+                    io: u.io.into_inner(),
+                    leftover: u.leftover,
+                })
+            })
         }
+    }
+
+    /// The upgrade of `req`'s connection: answer `req` with a 101 (or a 2xx to CONNECT), then
+    /// await this in a task of its own.
+    pub fn on<B>(req: &mut http::Request<B>) -> OnUpgrade {
+        OnUpgrade(driver_async::upgrade::on(req))
     }
 }

@@ -7,25 +7,30 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
-use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 
 /// The raw connection after a protocol switch, with the bytes the peer had already sent
 /// after the switching request (they belong to the new protocol).
 #[derive(Debug)]
-pub struct Upgraded {
+pub struct Upgraded<S> {
     /// The socket.
-    pub io: TcpStream,
+    pub io: S,
     /// Bytes received after the switching request, to be read before the socket's.
     pub leftover: Bytes,
 }
 
 /// The driver's half, kept in the request's extensions until the handler takes it.
-#[derive(Clone, Debug)]
-pub(crate) struct Pending(Arc<Mutex<Option<oneshot::Receiver<Upgraded>>>>);
+#[derive(Debug)]
+pub(crate) struct Pending<S>(Arc<Mutex<Option<oneshot::Receiver<Upgraded<S>>>>>);
 
-impl Pending {
-    pub(crate) fn new() -> (oneshot::Sender<Upgraded>, Self) {
+impl<S> Clone for Pending<S> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<S> Pending<S> {
+    pub(crate) fn new() -> (oneshot::Sender<Upgraded<S>>, Self) {
         let (tx, rx) = oneshot::channel();
         (tx, Self(Arc::new(Mutex::new(Some(rx)))))
     }
@@ -34,10 +39,10 @@ impl Pending {
 /// Resolves to the [`Upgraded`] connection once the handler's switching response has been
 /// written; fails with [`Error::Closed`] if the response did not switch protocols.
 #[derive(Debug)]
-pub struct OnUpgrade(Option<oneshot::Receiver<Upgraded>>);
+pub struct OnUpgrade<S>(Option<oneshot::Receiver<Upgraded<S>>>);
 
-impl Future for OnUpgrade {
-    type Output = Result<Upgraded, Error>;
+impl<S> Future for OnUpgrade<S> {
+    type Output = Result<Upgraded<S>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match &mut self.0 {
@@ -50,10 +55,10 @@ impl Future for OnUpgrade {
 /// The upgrade of `req`'s connection: answer `req` with a 101 (or a 2xx to CONNECT), then
 /// await this (in a task of its own: the connection is handed over after the handler
 /// returned its response).
-pub fn on<B>(req: &mut http::Request<B>) -> OnUpgrade {
+pub fn on<S: Send + 'static, B>(req: &mut http::Request<B>) -> OnUpgrade<S> {
     let rx = req
         .extensions_mut()
-        .remove::<Pending>()
+        .remove::<Pending<S>>()
         .and_then(|p| p.0.lock().ok().and_then(|mut g| g.take()));
     OnUpgrade(rx)
 }

@@ -4,25 +4,35 @@
 use crate::body::Incoming;
 use crate::io::{Io, Woken};
 use crate::upgrade::{Pending, Upgraded};
-use crate::{BoxError, Config, Error};
+use crate::{BoxError, Config, Error, Listener, Runtime};
 use bytes::Bytes;
+use futures_util::FutureExt;
 use http_body::Body;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
 use std::future::{Future, pending, poll_fn};
 use std::io;
+use std::marker::PhantomData;
 use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
-use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, oneshot, watch};
-use tokio::task::JoinSet;
 
-/// An HTTP/1.1 server on a listening socket.
-#[derive(Debug)]
-pub struct Server {
-    listener: TcpListener,
+/// An HTTP/1.1 server on a listening socket of runtime `R`.
+pub struct Server<R, L> {
+    listener: L,
     config: Config,
     shutdown: Shutdown,
+    runtime: PhantomData<fn() -> R>,
+}
+
+impl<R, L> std::fmt::Debug for Server<R, L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Starts a graceful shutdown of the server it came from: no new connection is accepted, idle
@@ -45,19 +55,15 @@ async fn shutting_down(rx: &mut watch::Receiver<bool>) {
     }
 }
 
-impl Server {
-    /// Listens on `addr`.
-    pub async fn bind(addr: impl ToSocketAddrs, config: Config) -> io::Result<Self> {
-        Self::from_listener(TcpListener::bind(addr).await?, config)
-    }
-
-    /// Serves on a listener bound elsewhere.
-    pub fn from_listener(listener: TcpListener, config: Config) -> io::Result<Self> {
-        Ok(Self {
+impl<R: Runtime, L: Listener<R>> Server<R, L> {
+    /// Serves on `listener`.
+    pub fn new(listener: L, config: Config) -> Self {
+        Self {
             listener,
             config,
             shutdown: Shutdown(Arc::new(watch::channel(false).0)),
-        })
+            runtime: PhantomData,
+        }
     }
 
     /// The address it listens on (useful after binding port 0).
@@ -82,9 +88,11 @@ impl Server {
         E: Into<BoxError> + Send + 'static,
     {
         let handler = Arc::new(handler);
-        let limit = Arc::new(Semaphore::new(self.config.max_connections.max(1)));
+        let most = self.config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+        let limit = Arc::new(Semaphore::new(most));
         let mut rx = self.shutdown.0.subscribe();
-        let mut tasks = JoinSet::new();
+        // Told when the grace period is over: the connections left are dropped.
+        let (kill, killed) = watch::channel(false);
         loop {
             // At the limit, no accept: further clients wait in the listen backlog.
             let permit = tokio::select! {
@@ -93,36 +101,41 @@ impl Server {
             };
             let stream = tokio::select! {
                 r = self.listener.accept() => match r {
-                    Ok((s, _)) => s,
+                    Ok(s) => s,
                     // Out of descriptors and the like: wait a moment, keep serving.
                     Err(_) => {
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        R::sleep_until(Instant::now() + Duration::from_millis(50)).await;
                         continue;
                     }
                 },
                 () = shutting_down(&mut rx) => break,
             };
             let (handler, config, rx) = (handler.clone(), self.config.clone(), rx.clone());
-            tasks.spawn(async move {
-                serve_connection(stream, &*handler, &config, rx).await;
+            let mut killed = killed.clone();
+            R::spawn(async move {
+                tokio::select! {
+                    () = serve_connection::<R, _, _, _, _>(stream, &*handler, &config, rx) => {}
+                    () = shutting_down(&mut killed) => {}
+                }
                 drop(permit);
             });
-            while tasks.try_join_next().is_some() {}
         }
         drop(self.listener);
-        let grace = tokio::time::timeout(self.config.shutdown_timeout, async {
-            while tasks.join_next().await.is_some() {}
-        });
-        if grace.await.is_err() {
-            tasks.abort_all();
+        // Every permit back means every connection finished.
+        let all = u32::try_from(most).unwrap_or(u32::MAX);
+        tokio::select! {
+            _ = limit.acquire_many(all) => {}
+            () = R::sleep_until(Instant::now() + self.config.shutdown_timeout) => {
+                kill.send_replace(true);
+            }
         }
         Ok(())
     }
 }
 
 /// One connection, from its first byte to its close.
-async fn serve_connection<H, F, B, E>(
-    stream: TcpStream,
+async fn serve_connection<R: Runtime, H, F, B, E>(
+    stream: R::Stream,
     handler: &H,
     config: &Config,
     mut shutdown: watch::Receiver<bool>,
@@ -133,7 +146,7 @@ async fn serve_connection<H, F, B, E>(
     B::Error: Into<BoxError> + Send,
     E: Into<BoxError> + Send + 'static,
 {
-    let mut io = Io::new(stream, config);
+    let mut io = Io::<R>::new(stream, config);
     let mut conn = Connection::server(config.engine, io.now());
     let mut told = false;
     loop {
@@ -196,14 +209,14 @@ fn status_only(status: u16) -> ResponseHead {
 /// One request and its response: the handler runs in a task of its own (a panic is caught
 /// there) while this moves the request body to it and its response body to the peer.
 /// Returns the upgrade to complete if the response switched protocols.
-async fn exchange<H, F, B, E>(
-    io: &mut Io,
+async fn exchange<R: Runtime, H, F, B, E>(
+    io: &mut Io<R>,
     conn: &mut Connection,
     head: RequestHead,
     handler: &H,
     shutdown: &mut watch::Receiver<bool>,
     told: &mut bool,
-) -> Result<Option<oneshot::Sender<Upgraded>>, Error>
+) -> Result<Option<oneshot::Sender<Upgraded<R::Stream>>>, Error>
 where
     H: Fn(http::Request<Incoming>) -> F,
     F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
@@ -221,13 +234,14 @@ where
     let (tx, body) = Incoming::channel(wanted);
     // Dropped at the body's end, which the reader then sees.
     let mut tx = Some(tx);
-    let (upgrade, pending_upgrade) = Pending::new();
+    let (upgrade, pending_upgrade) = Pending::<R::Stream>::new();
     let raw = head.clone();
     let mut task = match head.into_http(body) {
         Ok(mut req) => {
             req.extensions_mut().insert(raw);
             req.extensions_mut().insert(pending_upgrade);
-            Some(tokio::spawn(handler(req)))
+            // A panic in the handler is caught and answered with a 500.
+            Some(Box::pin(AssertUnwindSafe(handler(req)).catch_unwind()))
         }
         Err(_) => {
             // A head the `http` types cannot hold never reaches the handler.
@@ -338,7 +352,7 @@ where
                 *told = true;
                 conn.close_after_exchange();
             }
-            () = sleep_until(wake), if need_bytes && wake.is_some() => {
+            () = sleep_until::<R>(wake), if need_bytes && wake.is_some() => {
                 need_bytes = false;
                 conn.handle_timeout(io.now());
             }
@@ -347,17 +361,17 @@ where
     Ok(None)
 }
 
-async fn read_into(io: &mut Io, buf: &mut Vec<u8>) -> io::Result<usize> {
-    use tokio::io::AsyncReadExt;
+async fn read_into<R: Runtime>(io: &mut Io<R>, buf: &mut Vec<u8>) -> io::Result<usize> {
+    use futures_util::io::AsyncReadExt;
     if buf.is_empty() {
         buf.resize(16 * 1024, 0);
     }
     io.stream.read(buf).await
 }
 
-async fn sleep_until(wake: Option<tokio::time::Instant>) {
+async fn sleep_until<R: Runtime>(wake: Option<Instant>) {
     match wake {
-        Some(at) => tokio::time::sleep_until(at).await,
+        Some(at) => R::sleep_until(at).await,
         None => pending().await,
     }
 }

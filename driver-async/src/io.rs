@@ -2,16 +2,14 @@
 //! sleeping until its deadlines, and moving bodies between it and the application.
 
 use crate::body::Sender;
-use crate::{BoxError, Config, Error};
+use crate::{BoxError, Config, Error, Runtime};
 use bytes::Bytes;
+use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use http_body::{Body, Frame};
 use http_core::{Connection, Event, Headers, Polled};
 use std::io::IoSlice;
 use std::pin::pin;
-use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Bytes read from the socket at a time.
 const READ_SIZE: usize = 16 * 1024;
@@ -31,17 +29,23 @@ pub(crate) enum Woken {
 }
 
 /// A socket with the engine's clock.
-#[derive(Debug)]
-pub(crate) struct Io {
-    pub(crate) stream: TcpStream,
+pub(crate) struct Io<R: Runtime> {
+    pub(crate) stream: R::Stream,
     origin: Instant,
     buf: Vec<u8>,
     write_timeout: Duration,
 }
 
-impl Io {
-    pub(crate) fn new(stream: TcpStream, cfg: &Config) -> Self {
-        let _ = stream.set_nodelay(true);
+impl<R: Runtime> std::fmt::Debug for Io<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Io")
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Runtime> Io<R> {
+    pub(crate) fn new(stream: R::Stream, cfg: &Config) -> Self {
         Self {
             stream,
             origin: Instant::now(),
@@ -94,9 +98,11 @@ impl Io {
             }
             Ok(())
         };
-        tokio::time::timeout(self.write_timeout, write)
-            .await
-            .map_err(|_| Error::Timeout)?
+        let timeout = R::sleep_until(Instant::now() + self.write_timeout);
+        tokio::select! {
+            r = write => r,
+            () = timeout => Err(Error::Timeout),
+        }
     }
 
     /// Waits for bytes from the peer or the engine's next deadline, whichever comes first, and
@@ -109,7 +115,7 @@ impl Io {
         let deadline = self.deadline(conn);
         let sleep = async {
             match deadline {
-                Some(at) => tokio::time::sleep_until(at).await,
+                Some(at) => R::sleep_until(at).await,
                 None => std::future::pending().await,
             }
         };
@@ -219,7 +225,7 @@ impl Io {
     /// the peer still sends for a short while.
     pub(crate) async fn close(mut self, conn: &mut Connection) {
         let _ = self.flush(conn).await;
-        let _ = self.stream.shutdown().await;
+        let _ = self.stream.close().await;
         let mut sink = [0u8; 4096];
         let drain = async {
             while let Ok(n) = self.stream.read(&mut sink).await {
@@ -228,6 +234,9 @@ impl Io {
                 }
             }
         };
-        let _ = tokio::time::timeout(LINGER, drain).await;
+        tokio::select! {
+            () = drain => {}
+            () = R::sleep_until(Instant::now() + LINGER) => {}
+        }
     }
 }

@@ -3,45 +3,43 @@
 
 use crate::body::Incoming;
 use crate::io::Io;
-use crate::{BoxError, Config, Error};
+use crate::{BoxError, Config, Error, Runtime};
 use bytes::Bytes;
 use http_body::Body;
 use http_core::{Connection, Event, Polled, RequestHead};
 use std::future::pending;
-use tokio::net::{TcpStream, ToSocketAddrs};
 use tokio::sync::oneshot;
 
 /// The connection and its socket, between exchanges.
 #[derive(Debug)]
-struct Idle {
-    io: Io,
+struct Idle<R: Runtime> {
+    io: Io<R>,
     conn: Connection,
 }
 
 /// Where the connection is: here, or reading a response body for its reader.
 #[derive(Debug)]
-enum State {
-    Ready(Box<Idle>),
+enum State<R: Runtime> {
+    Ready(Box<Idle<R>>),
     /// A task streams the previous response's body and gives the connection back at its end.
-    Busy(oneshot::Receiver<Option<Box<Idle>>>),
+    Busy(oneshot::Receiver<Option<Box<Idle<R>>>>),
     Gone,
 }
 
-/// An HTTP/1.1 client on one connection.
+/// An HTTP/1.1 client on one connection of runtime `R`.
 #[derive(Debug)]
-pub struct Client {
-    state: State,
+pub struct Client<R: Runtime> {
+    state: State<R>,
 }
 
-impl Client {
-    /// Connects to `addr`.
-    pub async fn connect(addr: impl ToSocketAddrs, config: Config) -> std::io::Result<Self> {
-        let stream = TcpStream::connect(addr).await?;
-        let io = Io::new(stream, &config);
+impl<R: Runtime> Client<R> {
+    /// A client on a connected socket.
+    pub fn new(stream: R::Stream, config: &Config) -> Self {
+        let io = Io::new(stream, config);
         let conn = Connection::client(config.engine, io.now());
-        Ok(Self {
+        Self {
             state: State::Ready(Box::new(Idle { io, conn })),
-        })
+        }
     }
 
     /// Whether the next [`send`](Self::send) may go out on this connection: the previous
@@ -112,7 +110,7 @@ impl Client {
         let response = head.into_http(body)?;
         let (back, rx) = oneshot::channel();
         self.state = State::Busy(rx);
-        tokio::spawn(async move {
+        R::spawn(async move {
             let Idle { io, conn } = &mut *idle;
             io.pump_body(conn, &tx).await;
             // The connection comes back only if the body was read to its end.

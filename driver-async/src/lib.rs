@@ -1,0 +1,72 @@
+//! What the async drivers of [`http_core`] share, whatever their runtime: the connection loops
+//! of the server and the client, the streamed bodies, and upgrades. A driver supplies its
+//! runtime's sockets, spawning and timer through [`Runtime`] and [`Listener`], and nothing
+//! else; `driver-tokio` and `driver-smol` are that and a few lines of glue each.
+
+mod body;
+mod client;
+mod error;
+mod io;
+mod server;
+pub mod upgrade;
+
+pub use body::Incoming;
+pub use client::Client;
+pub use error::Error;
+pub use server::{Server, Shutdown};
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+/// The error type handlers and bodies may return.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What a server or client may tune: the engine's limits, leniencies and timeouts, and the
+/// driver's own bounds.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// The engine's limits, leniencies and timeouts (header read, idle keep-alive, body read,
+    /// 100-continue wait).
+    pub engine: http_core::Config,
+    /// Most connections served at once; at the limit the server stops accepting, and further
+    /// clients wait in the listen backlog (none is refused). Default 1024.
+    pub max_connections: usize,
+    /// How long a graceful shutdown lets requests in flight finish. Default 10 s.
+    pub shutdown_timeout: Duration,
+    /// How long a write may wait for a peer that does not read. Default 30 s.
+    pub write_timeout: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            engine: http_core::Config::default(),
+            max_connections: 1024,
+            shutdown_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A runtime's part: its sockets, its tasks and its timer.
+pub trait Runtime: Send + Sync + 'static {
+    /// A connected socket, as `futures-io` sees it.
+    type Stream: futures_io::AsyncRead + futures_io::AsyncWrite + Unpin + Send + 'static;
+
+    /// Runs `task` to its end in the background.
+    fn spawn(task: impl Future<Output = ()> + Send + 'static);
+
+    /// Completes at `at`.
+    fn sleep_until(at: Instant) -> impl Future<Output = ()> + Send;
+}
+
+/// A listening socket of runtime `R`.
+pub trait Listener<R: Runtime>: Send + Sync + 'static {
+    /// The next connection.
+    fn accept(&self) -> impl Future<Output = std::io::Result<R::Stream>> + Send;
+
+    /// The address it listens on.
+    fn local_addr(&self) -> std::io::Result<SocketAddr>;
+}
