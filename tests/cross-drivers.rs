@@ -1,4 +1,4 @@
-//! Each driver's `Client` against every driver's server (for the drivers that have landed: tokio and blocking, 2×2), on the echo application: a GET,
+//! Each driver's `Client` against every driver's server (3×3), on the echo application: a GET,
 //! a POST whose body streams in pieces (so it goes out chunked), and several requests reusing
 //! one client connection.
 
@@ -46,6 +46,50 @@ impl ClientUnderTest for TokioClient {
                 let req = if i.is_multiple_of(2) {
                     let body: Out = Empty::<Bytes>::new().map_err(|e| match e {}).boxed();
                     Request::get(uri).header("x-client", "tokio").body(body)
+                } else {
+                    let body: Out = Source {
+                        sent: 0,
+                        len: POSTED,
+                        meter: Meter::new(),
+                    }
+                    .boxed();
+                    Request::post(uri).body(body)
+                }
+                .expect("request");
+                let res = client
+                    .send(req)
+                    .await
+                    .unwrap_or_else(|e| panic!("request {i}: {e}"));
+                let (parts, body) = res.into_parts();
+                let body = body
+                    .collect()
+                    .await
+                    .unwrap_or_else(|e| panic!("body {i}: {e}"))
+                    .to_bytes()
+                    .to_vec();
+                out.push((Response::from_parts(parts, ()), body, client.is_reusable()));
+            }
+            out
+        })
+    }
+}
+
+struct SmolClient;
+
+impl ClientUnderTest for SmolClient {
+    fn exchange(addr: SocketAddr, n: usize) -> Vec<(Response<()>, Vec<u8>, bool)> {
+        use conformance::async_apps::{Out, Source};
+        use http_body_util::{BodyExt, Empty};
+        smol::block_on(async move {
+            let mut client = driver_smol::Client::connect(addr, driver_smol::Config::default())
+                .await
+                .expect("connect");
+            let mut out = Vec::new();
+            for i in 0..n {
+                let uri = format!("http://{addr}{}", target(i));
+                let req = if i.is_multiple_of(2) {
+                    let body: Out = Empty::<Bytes>::new().map_err(|e| match e {}).boxed();
+                    Request::get(uri).header("x-client", "smol").body(body)
                 } else {
                     let body: Out = Source {
                         sent: 0,
@@ -210,7 +254,12 @@ macro_rules! cross {
 
 cross! {
     tokio_client_tokio_server: TokioClient, conformance::mount_tokio::Tokio;
+    tokio_client_smol_server: TokioClient, conformance::mount_smol::Smol;
     tokio_client_blocking_server: TokioClient, conformance::mount_blocking::Blocking;
+    smol_client_tokio_server: SmolClient, conformance::mount_tokio::Tokio;
+    smol_client_smol_server: SmolClient, conformance::mount_smol::Smol;
+    smol_client_blocking_server: SmolClient, conformance::mount_blocking::Blocking;
     blocking_client_tokio_server: BlockingClient, conformance::mount_tokio::Tokio;
+    blocking_client_smol_server: BlockingClient, conformance::mount_smol::Smol;
     blocking_client_blocking_server: BlockingClient, conformance::mount_blocking::Blocking;
 }

@@ -1,1 +1,150 @@
-//! Placeholder until the driver lands: the `http-core` engine driven by smol.
+//! The [`http_core`] engine driven by smol: HTTP/1.1 servers and clients over smol sockets.
+//!
+//! The driver does I/O, timers, spawning and shutdown, and nothing else: every HTTP rule
+//! (parsing, framing, keep-alive, 100-continue, error answers, deadlines) is the engine's, and
+//! the connection loops are `driver-async`'s, shared with the tokio driver. This crate is
+//! smol's sockets, tasks and timer plugged into them. Connections run on smol's global
+//! executor (`SMOL_THREADS` threads, 1 by default).
+//!
+//! ```no_run
+//! use bytes::Bytes;
+//! use driver_smol::{BoxError, Config, Incoming, Server};
+//! use http_body_util::Full;
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let server = Server::bind("127.0.0.1:8080", Config::default()).await?;
+//! server
+//!     .serve(|_req: http::Request<Incoming>| async {
+//!         Ok::<_, BoxError>(http::Response::new(Full::new(Bytes::from("hello\n"))))
+//!     })
+//!     .await
+//! # }
+//! ```
+
+pub use driver_async::{BoxError, Config, Error, Incoming, Shutdown};
+
+use bytes::Bytes;
+use smol::net::{AsyncToSocketAddrs, TcpListener, TcpStream};
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// smol's part: sockets, tasks, timer.
+#[derive(Debug)]
+pub struct Smol;
+
+impl driver_async::Runtime for Smol {
+    type Stream = TcpStream;
+
+    fn spawn(task: impl Future<Output = ()> + Send + 'static) {
+        smol::spawn(task).detach();
+    }
+
+    fn sleep_until(at: Instant) -> impl Future<Output = ()> + Send {
+        async move {
+            smol::Timer::at(at).await;
+        }
+    }
+}
+
+/// smol's listener, as the shared loops see it.
+#[derive(Debug)]
+pub struct Listen(TcpListener);
+
+impl driver_async::Listener<Smol> for Listen {
+    async fn accept(&self) -> io::Result<TcpStream> {
+        let (s, _) = self.0.accept().await?;
+        let _ = s.set_nodelay(true);
+        Ok(s)
+    }
+
+    fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+}
+
+/// An HTTP/1.1 server on a smol listener.
+#[derive(Debug)]
+pub struct Server(driver_async::Server<Smol, Listen>);
+
+impl Server {
+    /// Listens on `addr`.
+    pub async fn bind(addr: impl AsyncToSocketAddrs, config: Config) -> io::Result<Self> {
+        Self::from_listener(TcpListener::bind(addr).await?, config)
+    }
+
+    /// Serves on a listener bound elsewhere.
+    pub fn from_listener(listener: TcpListener, config: Config) -> io::Result<Self> {
+        Ok(Self(driver_async::Server::new(Listen(listener), config)))
+    }
+
+    /// The address it listens on (useful after binding port 0).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+
+    /// A handle that starts a graceful shutdown.
+    #[must_use]
+    pub fn shutdown_handle(&self) -> Shutdown {
+        self.0.shutdown_handle()
+    }
+
+    /// Serves `handler` until shut down, then waits for the connections to finish (at most
+    /// `Config::shutdown_timeout`). A handler that fails or panics gives its client a 500.
+    pub async fn serve<H, F, B, E>(self, handler: H) -> io::Result<()>
+    where
+        H: Fn(http::Request<Incoming>) -> F + Send + Sync + 'static,
+        F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError> + Send,
+        E: Into<BoxError> + Send + 'static,
+    {
+        self.0.serve(handler).await
+    }
+}
+
+/// An HTTP/1.1 client on one smol connection.
+#[derive(Debug)]
+pub struct Client(driver_async::Client<Smol>);
+
+impl Client {
+    /// Connects to `addr`.
+    pub async fn connect(addr: impl AsyncToSocketAddrs, config: Config) -> io::Result<Self> {
+        let stream = TcpStream::connect(addr).await?;
+        let _ = stream.set_nodelay(true);
+        Ok(Self(driver_async::Client::new(stream, &config)))
+    }
+
+    /// Whether the next [`send`](Self::send) may go out on this connection.
+    #[must_use]
+    pub fn is_reusable(&self) -> bool {
+        self.0.is_reusable()
+    }
+
+    /// Sends `req` and reads the response's head; its body streams as the caller reads it.
+    pub async fn send<B>(
+        &mut self,
+        req: http::Request<B>,
+    ) -> Result<http::Response<Incoming>, Error>
+    where
+        B: http_body::Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
+        self.0.send(req).await
+    }
+}
+
+pub mod upgrade {
+    //! Taking over the connection after a protocol switch: a 101 (Switching Protocols) to an
+    //! Upgrade request, or a 2xx to CONNECT: [`on`] gives a future of the raw socket and the
+    //! bytes already received, once the switching response has been written.
+
+    pub use driver_async::upgrade::{OnUpgrade, Upgraded};
+
+    /// The upgrade of `req`'s connection: answer `req` with a 101 (or a 2xx to CONNECT), then
+    /// await this in a task of its own.
+    pub fn on<B>(req: &mut http::Request<B>) -> OnUpgrade<smol::net::TcpStream> {
+        driver_async::upgrade::on(req)
+    }
+}

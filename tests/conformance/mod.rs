@@ -14,6 +14,7 @@ pub(crate) mod echo;
 mod harness;
 
 pub(crate) mod mount_blocking;
+pub(crate) mod mount_smol;
 pub(crate) mod mount_tokio;
 pub(crate) mod real_clients;
 pub(crate) mod wire;

@@ -1,0 +1,52 @@
+//! Answers every request with a JSON description of how it was parsed, in the echo format
+//! (`ECHO_FORMAT.md`), so that differential testers can drive the engine beside other servers.
+//! `cargo run -p driver-smol --example echo -- --port 0`
+
+use bytes::Bytes;
+use driver_smol::{BoxError, Config, Incoming, Server};
+use example_support::{Echo, listening_line, port_arg};
+use http_body_util::{BodyExt, Full};
+use std::io::Write;
+
+async fn echo(req: http::Request<Incoming>) -> Result<http::Response<Full<Bytes>>, BoxError> {
+    let raw = req
+        .extensions()
+        .get::<http_core::RequestHead>()
+        .cloned()
+        .ok_or("the driver did not keep the raw head")?;
+    let body = match req.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        // A body the engine refused (a bad chunk, a limit): the request is rejected.
+        Err(_) => {
+            return Ok(http::Response::builder()
+                .status(400)
+                .body(Full::new(Bytes::new()))?);
+        }
+    };
+    let version = match raw.version {
+        http_core::Version::Http10 => "1.0",
+        http_core::Version::Http11 => "1.1",
+    };
+    let json = Echo {
+        method: &raw.method,
+        uri: &raw.target,
+        version: version.as_bytes(),
+        body: &body,
+    }
+    .to_json(raw.headers.iter());
+    Ok(http::Response::builder()
+        .header("Content-Type", "application/json")
+        .header("Content-Length", json.len())
+        .body(Full::new(Bytes::from(json)))?)
+}
+
+fn main() -> Result<(), BoxError> {
+    let port = port_arg(std::env::args().skip(1), 8080)?;
+    smol::block_on(async {
+        let server = Server::bind(("127.0.0.1", port), Config::default()).await?;
+        println!("{}", listening_line(server.local_addr()?));
+        std::io::stdout().flush()?;
+        server.serve(echo).await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,28 @@
+//! 200 "Hello, World!" to every request, for benchmarks; smol's global executor, one thread
+//! unless `SMOL_THREADS` says otherwise.
+//! `cargo run --release -p driver-smol --example hello -- --port 8080`
+
+use bytes::Bytes;
+use driver_smol::{BoxError, Config, Incoming, Server};
+use example_support::{HELLO, listening_line, port_arg};
+use http_body_util::Full;
+use std::io::Write;
+
+fn main() -> Result<(), BoxError> {
+    let port = port_arg(std::env::args().skip(1), 8080)?;
+    smol::block_on(async {
+        let server = Server::bind(("127.0.0.1", port), Config::default()).await?;
+        println!("{}", listening_line(server.local_addr()?));
+        std::io::stdout().flush()?;
+        server
+            .serve(|_req: http::Request<Incoming>| async {
+                let res = http::Response::builder()
+                    .header("Content-Type", "text/plain")
+                    .header("Content-Length", HELLO.len())
+                    .body(Full::new(Bytes::from_static(HELLO)))?;
+                Ok::<_, BoxError>(res)
+            })
+            .await?;
+        Ok(())
+    })
+}

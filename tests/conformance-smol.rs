@@ -1,0 +1,31 @@
+//! The driver conformance suite (`conformance/mod.rs`) against driver-smol.
+
+#[path = "conformance/mod.rs"]
+mod conformance;
+
+conformance::suite!(
+    conformance::mount_smol::Smol;
+    echo_reports_the_request,
+    keep_alive,
+    pipelining,
+    head_has_no_body,
+    http10_closes,
+    chunked_request_body,
+    chunked_response,
+    trailers,
+    continue_when_the_body_is_read,
+    no_continue_without_reading,
+    upgrade,
+    header_timeout_408,
+    body_timeout,
+    idle_timeout,
+    connection_limit,
+    graceful_shutdown,
+    panic_is_500,
+    error_is_500,
+    body_error_cuts_the_response,
+    bad_request_400,
+    smuggling_is_refused,
+    large_request_body_streams,
+    large_response_body_streams,
+);
