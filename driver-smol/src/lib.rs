@@ -1,4 +1,4 @@
-//! The [`http_core`] engine driven by smol: HTTP/1.1 servers and clients over smol sockets.
+//! The `http-core` engine driven by smol: HTTP/1.1 servers and clients over smol sockets.
 //!
 //! The driver does I/O, timers, spawning and shutdown, and nothing else: every HTTP rule
 //! (parsing, framing, keep-alive, 100-continue, error answers, deadlines) is the engine's, and
@@ -41,10 +41,8 @@ impl driver_async::Runtime for Smol {
         smol::spawn(task).detach();
     }
 
-    fn sleep_until(at: Instant) -> impl Future<Output = ()> + Send {
-        async move {
-            smol::Timer::at(at).await;
-        }
+    async fn sleep_until(at: Instant) {
+        smol::Timer::at(at).await;
     }
 }
 

@@ -1,4 +1,4 @@
-//! The [`http_core`] engine driven by tokio: HTTP/1.1 servers and clients over tokio sockets.
+//! The `http-core` engine driven by tokio: HTTP/1.1 servers and clients over tokio sockets.
 //!
 //! The driver does I/O, timers, spawning and shutdown, and nothing else: every HTTP rule
 //! (parsing, framing, keep-alive, 100-continue, error answers, deadlines) is the engine's, and
