@@ -7,8 +7,10 @@ use bytes::Bytes;
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use http_body::{Body, Frame};
 use http_core::{Connection, Event, Headers, Polled};
+use std::future::Future;
 use std::io::IoSlice;
-use std::pin::pin;
+use std::pin::{Pin, pin};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 /// Bytes read from the socket at a time.
@@ -28,11 +30,42 @@ pub(crate) enum Woken {
     Interrupted,
 }
 
+/// One read from `stream` straight into `conn`'s receive buffer: the engine lends its buffer
+/// only for the duration of a poll, so a pending read holds no memory.
+async fn read_once<S: futures_io::AsyncRead + Unpin>(
+    stream: &mut S,
+    conn: &mut Connection,
+    origin: Instant,
+) -> std::io::Result<usize> {
+    let n = std::future::poll_fn(|cx| {
+        let mut out = Poll::Pending;
+        let now = http_core::Instant::from_duration(origin.elapsed());
+        let _ = conn.receive(now, READ_SIZE, |buf| {
+            match Pin::new(&mut *stream).poll_read(cx, buf) {
+                Poll::Ready(Ok(n)) => {
+                    out = Poll::Ready(Ok(n));
+                    Ok(n)
+                }
+                Poll::Ready(Err(e)) => {
+                    out = Poll::Ready(Err(e));
+                    Err(())
+                }
+                Poll::Pending => Err(()),
+            }
+        });
+        out
+    })
+    .await?;
+    if n == 0 {
+        conn.feed_eof();
+    }
+    Ok(n)
+}
+
 /// A socket with the engine's clock.
 pub(crate) struct Io<R: Runtime> {
     pub(crate) stream: R::Stream,
     origin: Instant,
-    buf: Vec<u8>,
     write_timeout: Duration,
 }
 
@@ -49,7 +82,6 @@ impl<R: Runtime> Io<R> {
         Self {
             stream,
             origin: Instant::now(),
-            buf: Vec::new(),
             write_timeout: cfg.write_timeout,
         }
     }
@@ -119,35 +151,32 @@ impl<R: Runtime> Io<R> {
                 None => std::future::pending().await,
             }
         };
-        if self.buf.len() < READ_SIZE {
-            self.buf.resize(READ_SIZE, 0);
-        }
         let wants_read = conn.wants_read();
+        let (stream, origin) = (&mut self.stream, self.origin);
         let read = async {
             if wants_read {
-                self.stream.read(&mut self.buf).await
+                read_once(stream, conn, origin).await
             } else {
                 std::future::pending().await
             }
         };
         tokio::select! {
             r = read => {
-                let n = r?;
-                let now = http_core::Instant::from_duration(self.origin.elapsed());
-                if n == 0 {
-                    conn.feed_eof();
-                } else {
-                    conn.feed(now, &self.buf[..n]);
-                }
+                r?;
             }
             () = sleep => conn.handle_timeout(self.now()),
             () = interrupt => return Ok(Woken::Interrupted),
         }
-        if !conn.wants_read() {
-            // No more bytes will be asked for a while: the buffer's memory goes back.
-            self.buf = Vec::new();
-        }
         Ok(Woken::Engine)
+    }
+
+    /// One read from the socket straight into the engine's buffer (the end of input told to
+    /// the engine too); returns how many bytes came.
+    pub(crate) fn read<'a>(
+        &'a mut self,
+        conn: &'a mut Connection,
+    ) -> impl Future<Output = std::io::Result<usize>> + 'a {
+        read_once(&mut self.stream, conn, self.origin)
     }
 
     /// Moves the received body into `tx` until its end, taking the next event only when the

@@ -255,7 +255,6 @@ where
     let mut response: Option<Pin<Box<B>>> = None;
     let mut trailers = Headers::new();
     let mut need_bytes = false;
-    let mut scratch = vec![0u8; 0];
     let mut body_over = false;
     while task.is_some() || response.is_some() {
         if body_over {
@@ -340,12 +339,9 @@ where
                     }
                 }
             }
-            n = read_into(io, &mut scratch), if need_bytes => {
+            n = io.read(conn), if need_bytes => {
                 need_bytes = false;
-                match n? {
-                    0 => conn.feed_eof(),
-                    n => conn.feed(io.now(), &scratch[..n]),
-                }
+                n?;
             }
             // A shutdown during the exchange: its response says the connection closes.
             () = shutting_down(shutdown), if !*told => {
@@ -359,14 +355,6 @@ where
         }
     }
     Ok(None)
-}
-
-async fn read_into<R: Runtime>(io: &mut Io<R>, buf: &mut Vec<u8>) -> io::Result<usize> {
-    use futures_util::io::AsyncReadExt;
-    if buf.is_empty() {
-        buf.resize(16 * 1024, 0);
-    }
-    io.stream.read(buf).await
 }
 
 async fn sleep_until<R: Runtime>(wake: Option<Instant>) {

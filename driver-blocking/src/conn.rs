@@ -23,7 +23,6 @@ pub(crate) struct Conn {
     pub(crate) engine: Connection,
     pub(crate) stream: TcpStream,
     origin: Instant,
-    buf: Vec<u8>,
     /// Set by a graceful shutdown.
     stop: Option<Arc<AtomicBool>>,
     told: bool,
@@ -52,7 +51,6 @@ impl Conn {
             engine: engine(http_core::Instant::ZERO),
             stream,
             origin: Instant::now(),
-            buf: Vec::new(),
             stop,
             told: false,
         }
@@ -125,26 +123,19 @@ impl Conn {
             self.engine.handle_timeout(self.now());
             return Ok(());
         }
-        if self.buf.len() < READ_SIZE {
-            self.buf.resize(READ_SIZE, 0);
-        }
         self.stream.set_read_timeout(Some(wait))?;
-        match self.stream.read(&mut self.buf) {
+        let now = self.now();
+        let stream = &mut self.stream;
+        // Straight into the engine's buffer, lent only for the read.
+        match self.engine.receive(now, READ_SIZE, |buf| stream.read(buf)) {
             Ok(0) => self.engine.feed_eof(),
-            Ok(n) => {
-                let now = self.now();
-                self.engine.feed(now, &self.buf[..n]);
-            }
+            Ok(_) => {}
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 let now = self.now();
                 self.engine.handle_timeout(now);
             }
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) => return Err(e.into()),
-        }
-        if !self.engine.wants_read() {
-            // Nothing more will be asked for a while: the buffer's memory goes back.
-            self.buf = Vec::new();
         }
         Ok(())
     }

@@ -248,11 +248,38 @@ impl Connection {
         if data.is_empty() {
             return;
         }
-        if self.recv.is_empty() && self.timing.head_started.is_none() {
+        let was_empty = self.recv.is_empty();
+        self.received(now, was_empty);
+        self.recv.feed(data);
+    }
+
+    /// Lets `read` write up to `max` received bytes straight into the engine's receive buffer
+    /// (no copy), at `now`; the engine keeps the `n` that `read` returns in `Ok(n)` and
+    /// nothing on `Err`. A driver passes its socket's read here; `Ok(0)` keeps nothing and,
+    /// as with any read, the end of input is told with [`feed_eof`](Self::feed_eof). While
+    /// nothing is buffered, the memory lent to `read` is given back when it returns, so an
+    /// idle connection holds no buffer.
+    pub fn receive<E>(
+        &mut self,
+        now: Instant,
+        max: usize,
+        read: impl FnOnce(&mut [u8]) -> Result<usize, E>,
+    ) -> Result<usize, E> {
+        self.advance_clock(now);
+        let was_empty = self.recv.is_empty();
+        let result = self.recv.receive(max, read);
+        if matches!(result, Ok(n) if n > 0) {
+            self.received(now, was_empty);
+        }
+        result
+    }
+
+    /// The timers' part of receiving bytes.
+    fn received(&mut self, now: Instant, was_empty: bool) {
+        if was_empty && self.timing.head_started.is_none() {
             self.timing.head_started = Some(now);
         }
         self.timing.body_wait = None;
-        self.recv.feed(data);
     }
 
     /// Tells the engine the peer will send nothing more (it shut down its side).

@@ -62,6 +62,26 @@ impl Receiver {
         self.buf.extend_from_slice(data);
     }
 
+    /// Lets `read` write up to `max` bytes straight into the buffer and keeps the `n` it
+    /// reports; nothing is kept on an error. Returns `read`'s result.
+    pub(crate) fn receive<E>(
+        &mut self,
+        max: usize,
+        read: impl FnOnce(&mut [u8]) -> Result<usize, E>,
+    ) -> Result<usize, E> {
+        let len = self.buf.len();
+        self.buf.resize(len + max, 0);
+        let result = read(&mut self.buf[len..]);
+        let kept = match &result {
+            Ok(n) if !self.stopped && !self.eof => (*n).min(max),
+            _ => 0,
+        };
+        self.buf.truncate(len + kept);
+        // Nothing came and nothing waits: no memory held while the connection is idle.
+        self.release_if_empty();
+        result
+    }
+
     pub(crate) fn feed_eof(&mut self) {
         self.eof = true;
     }

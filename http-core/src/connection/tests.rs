@@ -883,3 +883,37 @@ fn close_after_exchange_does_not_cut_a_client_off_its_response() {
     assert!(c.should_close());
     assert!(!c.is_reusable());
 }
+
+// ----- reading straight into the engine -----
+
+#[test]
+fn received_bytes_are_read_straight_into_the_engine_in_any_split() {
+    let mut conn = server();
+    let mut input = GET;
+    while !input.is_empty() {
+        let n = conn
+            .receive(at(0), 7, |buf| {
+                let n = buf.len().min(input.len()).min(5);
+                buf[..n].copy_from_slice(&input[..n]);
+                Ok::<_, ()>(n)
+            })
+            .unwrap();
+        input = &input[n..];
+    }
+    assert_eq!(request(&mut conn).target, "/");
+    // A failed or empty read keeps nothing, and an idle connection holds no buffer.
+    assert_eq!(event(&mut conn), Event::End(Headers::new()));
+    respond(&mut conn, 200, b"");
+    wire(&mut conn);
+    assert_eq!(
+        conn.receive(at(1), 4096, |_| Err::<usize, _>("would block")),
+        Err("would block")
+    );
+    assert_eq!(conn.receive(at(1), 4096, |_| Ok::<_, ()>(0)), Ok(0));
+    assert_eq!(conn.poll_event(), Ok(Polled::NeedData));
+    assert_eq!(
+        conn.recv.capacity(),
+        0,
+        "an idle connection holds no buffer"
+    );
+}
