@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, oneshot, watch};
 
@@ -254,6 +255,24 @@ where
     };
     let mut response: Option<Pin<Box<B>>> = None;
     let mut trailers = Headers::new();
+    if conn.has_transmit() {
+        // Earlier pipelined responses wait in the queue to go out with this one; if this
+        // handler cannot answer at once, they go now.
+        let ready = task.as_mut().and_then(|t| {
+            match t.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                Poll::Ready(joined) => Some(joined.ok().and_then(Result::ok)),
+                Poll::Pending => None,
+            }
+        });
+        if let Some(res) = ready {
+            task = None;
+            if start_response(io, conn, res, &mut response, &mut trailers).await? {
+                return Ok(Some(upgrade));
+            }
+        } else {
+            io.flush(conn).await?;
+        }
+    }
     let mut need_bytes = false;
     let mut body_over = false;
     while task.is_some() || response.is_some() {
@@ -264,50 +283,21 @@ where
         tokio::select! {
             joined = async { task.as_mut().expect("guarded").await }, if task.is_some() => {
                 task = None;
-                let res = match joined {
-                    Ok(Ok(res)) => Some(res),
-                    Ok(Err(_)) | Err(_) => None,
-                };
-                // A head the engine refuses (a bad byte, framing it cannot honour) is never
-                // sent: the client gets a 500 instead, as for a failed handler.
-                let body = res.and_then(|res| {
-                    let (parts, body) = res.into_parts();
-                    let head = ResponseHead::from_http(&parts).ok()?;
-                    conn.send_response(head).ok()?;
-                    Some(body)
-                });
-                match body {
-                    Some(body) => response = Some(Box::pin(body)),
-                    None => {
-                        conn.send_response(status_only(500))?;
-                        conn.send_end(Headers::new())?;
-                    }
-                }
-                io.flush(conn).await?;
-                if conn.our_state() == HalfState::SwitchedProtocol {
+                let res = joined.ok().and_then(Result::ok);
+                if start_response(io, conn, res, &mut response, &mut trailers).await? {
                     return Ok(Some(upgrade));
                 }
             }
             frame = poll_fn(|cx| response.as_mut().expect("guarded").as_mut().poll_frame(cx)),
                 if response.is_some() => {
-                match frame {
-                    None => {
-                        response = None;
-                        conn.send_end(std::mem::take(&mut trailers))?;
-                        io.flush(conn).await?;
-                    }
-                    Some(Err(e)) => return Err(Error::Body(e.into())),
-                    Some(Ok(frame)) => match frame.into_data() {
-                        Ok(data) => {
-                            conn.send_data(data)?;
-                            io.flush(conn).await?;
-                        }
-                        Err(frame) => {
-                            if let Ok(t) = frame.into_trailers() {
-                                trailers = Headers::from_http(&t);
-                            }
-                        }
-                    },
+                let body = response.as_mut().expect("guarded");
+                let ended = take_frame(conn, frame, &mut trailers)?
+                    || send_ready_frames(conn, body, &mut trailers)?;
+                if ended {
+                    // The end waits to go out with what follows (a pipelined response).
+                    response = None;
+                } else {
+                    io.flush(conn).await?;
                 }
             }
             w = async { want.as_mut().expect("guarded").await }, if want.is_some() => {
@@ -355,6 +345,107 @@ where
         }
     }
     Ok(None)
+}
+
+/// Starts the response the handler gave (a 500 if it failed, panicked, or gave a head the
+/// engine refuses) and sends as much of its body as is ready. Writes only what must go out
+/// before a wait: the head of a body still to come, or a protocol switch (then returns true).
+async fn start_response<R: Runtime, B>(
+    io: &mut Io<R>,
+    conn: &mut Connection,
+    res: Option<http::Response<B>>,
+    response: &mut Option<Pin<Box<B>>>,
+    trailers: &mut Headers,
+) -> Result<bool, Error>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
+    // client gets a 500 instead, as for a failed handler.
+    let body = res.and_then(|res| {
+        let (parts, body) = res.into_parts();
+        let head = ResponseHead::from_http(&parts).ok()?;
+        conn.send_response(head).ok()?;
+        Some(body)
+    });
+    let Some(body) = body else {
+        conn.send_response(status_only(500))?;
+        conn.send_end(Headers::new())?;
+        return Ok(false);
+    };
+    if conn.our_state() == HalfState::SwitchedProtocol {
+        io.flush(conn).await?;
+        return Ok(true);
+    }
+    let mut body = Box::pin(body);
+    if !send_ready_frames(conn, &mut body, trailers)? {
+        *response = Some(body);
+        io.flush(conn).await?;
+    }
+    Ok(false)
+}
+
+/// Hands one frame of the response body to the engine; returns whether the body ended.
+fn take_frame<D, E: Into<BoxError>>(
+    conn: &mut Connection,
+    frame: Option<Result<http_body::Frame<D>, E>>,
+    trailers: &mut Headers,
+) -> Result<bool, Error>
+where
+    D: Into<Bytes>,
+{
+    match frame {
+        None => {
+            conn.send_end(std::mem::take(trailers))?;
+            Ok(true)
+        }
+        Some(Err(e)) => Err(Error::Body(e.into())),
+        Some(Ok(frame)) => {
+            match frame.into_data() {
+                Ok(data) => conn.send_data(data.into())?,
+                Err(frame) => {
+                    if let Ok(t) = frame.into_trailers() {
+                        *trailers = Headers::from_http(&t);
+                    }
+                }
+            }
+            Ok(false)
+        }
+    }
+}
+
+/// Most body bytes queued before they are written: the bound on what a response holds in
+/// memory beyond the socket's buffer.
+const QUEUED_MAX: usize = 64 * 1024;
+
+/// Hands the engine the frames the body has ready now, without waiting, up to
+/// [`QUEUED_MAX`] bytes; returns whether the body ended.
+fn send_ready_frames<B>(
+    conn: &mut Connection,
+    body: &mut Pin<Box<B>>,
+    trailers: &mut Headers,
+) -> Result<bool, Error>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut queued = 0;
+    while queued < QUEUED_MAX {
+        let Poll::Ready(frame) = body.as_mut().poll_frame(&mut cx) else {
+            break;
+        };
+        if let Some(Ok(f)) = &frame
+            && let Some(d) = f.data_ref()
+        {
+            queued += d.len();
+        }
+        if take_frame(conn, frame, trailers)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 async fn sleep_until<R: Runtime>(wake: Option<Instant>) {

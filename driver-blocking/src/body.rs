@@ -140,6 +140,11 @@ impl Body {
         }
     }
 
+    /// Whether the content is read from a reader as it is sent.
+    pub(crate) fn is_streamed(&self) -> bool {
+        matches!(self.source, Source::Reader(_))
+    }
+
     pub(crate) fn trailers(&self) -> &http::HeaderMap {
         &self.trailers
     }

@@ -236,13 +236,18 @@ where
         c.flush()?;
         return Ok(None);
     };
-    c.flush()?;
     if c.engine.our_state() == HalfState::SwitchedProtocol {
+        c.flush()?;
         return Ok(Some(upgrade));
     }
+    // A body in memory goes out with its head in one write; a streamed one piece by piece,
+    // its head first, as a reader may keep the peer waiting.
+    let streamed = body.is_streamed();
     while let Some(piece) = body.next_piece(PIECE).map_err(|e| Error::Body(e.into()))? {
+        if streamed {
+            c.flush()?;
+        }
         c.engine.send_data(piece)?;
-        c.flush()?;
     }
     c.engine.send_end(Headers::from_http(body.trailers()))?;
     c.flush()?;

@@ -26,19 +26,61 @@ use bytes::Bytes;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
+use tokio::io::{AsyncRead as _, AsyncWrite as _, ReadBuf};
 use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
-use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 
-/// The socket type the shared loops see.
-type Stream = Compat<TcpStream>;
+/// A tokio socket as the shared loops see it (`futures-io`), vectored writes included.
+#[derive(Debug)]
+pub struct Stream(TcpStream);
+
+impl futures_io::AsyncRead for Stream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let mut rb = ReadBuf::new(buf);
+        Pin::new(&mut self.0)
+            .poll_read(cx, &mut rb)
+            .map_ok(|()| rb.filled().len())
+    }
+}
+
+impl futures_io::AsyncWrite for Stream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write_vectored(cx, bufs)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
 
 /// tokio's part: sockets, tasks, timer.
 #[derive(Debug)]
 pub struct Tokio;
 
 impl driver_async::Runtime for Tokio {
-    type Stream = Compat<TcpStream>;
+    type Stream = Stream;
 
     fn spawn(task: impl Future<Output = ()> + Send + 'static) {
         tokio::spawn(task);
@@ -57,7 +99,7 @@ impl driver_async::Listener<Tokio> for Listen {
     async fn accept(&self) -> io::Result<Stream> {
         let (s, _) = self.0.accept().await?;
         let _ = s.set_nodelay(true);
-        Ok(s.compat())
+        Ok(Stream(s))
     }
 
     fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -114,7 +156,7 @@ impl Client {
     pub async fn connect(addr: impl ToSocketAddrs, config: Config) -> io::Result<Self> {
         let stream = TcpStream::connect(addr).await?;
         let _ = stream.set_nodelay(true);
-        Ok(Self(driver_async::Client::new(stream.compat(), &config)))
+        Ok(Self(driver_async::Client::new(Stream(stream), &config)))
     }
 
     /// Whether the next [`send`](Self::send) may go out on this connection.
@@ -168,7 +210,7 @@ pub mod upgrade {
         fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
             Pin::new(&mut self.0).poll(cx).map(|r| {
                 r.map(|u| Upgraded {
-                    io: u.io.into_inner(),
+                    io: u.io.0,
                     leftover: u.leftover,
                 })
             })
