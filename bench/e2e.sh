@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# End to end: each driver's `hello` against a hyper 1.x hello server, interleaved, with wrk on
+# 127.0.0.1; server pinned to CPU 0 and wrk to CPU 1. Reports requests per second, latency
+# percentiles and the server's CPU time per request (utime + stime from /proc/PID/stat).
+# Usage: bench/e2e.sh [SECONDS]   (installs Debian's wrk if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build -q --release -p bench --bin hyper_hello
+bin=${CARGO_TARGET_DIR:-target}/release
+hellos=$(mktemp -d)
+# The three examples share a name, so each is copied out as soon as it is built.
+for d in tokio smol blocking; do
+    cargo build -q --release -p "driver-$d" --example hello
+    cp "$bin/examples/hello" "$hellos/$d"
+done
+tick=$(getconf CLK_TCK)
+pipeline=$(mktemp --suffix=.lua)
+cat >"$pipeline" <<'LUA'
+init = function(args)
+  local r = {}
+  for i = 1, 16 do r[i] = wrk.format(nil, "/") end
+  req = table.concat(r)
+end
+request = function() return req end
+LUA
+trap 'rm -rf "$pipeline" "$hellos"' EXIT
+
+run() { # name command... ; then scenario args in $scenario
+    local name=$1; shift
+    local out port pid before after reqs
+    out=$(mktemp)
+    taskset -c 0 "$@" --port 0 >"$out" &
+    pid=$!
+    for _ in $(seq 100); do grep -q http "$out" && break; sleep 0.05; done
+    port=$(grep -o '[0-9]*$' "$out")
+    before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    result=$(taskset -c 1 wrk $scenario -d "${secs}s" --latency "http://127.0.0.1:$port/" 2>&1)
+    after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    rm -f "$out"
+    reqs=$(echo "$result" | awk '/^Requests\/sec/ {print $2}')
+    total=$(echo "$result" | awk '/requests in/ {print $1}')
+    p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
+    p99=$(echo "$result" | awk '$1 == "99%" {print $2}')
+    cpu=$(echo "($after - $before) / $tick * 1000000 / $total" | bc -l)
+    printf '%-26s %-16s %12s %10s %10s %12.2f\n' "$label" "$name" "$reqs" "$p50" "$p99" "$cpu"
+}
+
+printf '%-26s %-16s %12s %10s %10s %12s\n' scenario server req/s p50 p99 "cpu µs/req"
+for label in "keep-alive, 64 conns" "pipelined 16, 64 conns" "1000 conns"; do
+    case $label in
+        keep*) scenario="-t1 -c64" ;;
+        pipe*) scenario="-t1 -c64 -s $pipeline" ;;
+        1000*) scenario="-t1 -c1000" ;;
+    esac
+    run hyper "$bin/hyper_hello"
+    [ "$label" = "pipelined 16, 64 conns" ] && run hyper-pipeflush "$bin/hyper_hello" --pipeline-flush
+    run driver-tokio "$hellos/tokio"
+    run driver-smol "$hellos/smol"
+    run driver-blocking "$hellos/blocking"
+done

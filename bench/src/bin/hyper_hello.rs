@@ -1,0 +1,49 @@
+//! The end-to-end peer: a hyper 1.x server answering 200 "Hello, World!" (text/plain,
+//! Content-Length 13) to every request, on a current-thread tokio runtime, as the drivers'
+//! `hello` examples do. `hyper_hello [--port N] [--pipeline-flush]`
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
+use std::io::Write;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut port = 8080u16;
+    let mut pipeline_flush = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--port" => port = args.next().ok_or("--port needs a value")?.parse()?,
+            "--pipeline-flush" => pipeline_flush = true,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(async move {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+            println!("listening on http://{}", listener.local_addr()?);
+            std::io::stdout().flush()?;
+            loop {
+                let (stream, _) = listener.accept().await?;
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(async move {
+                    let service = service_fn(|_req| async {
+                        let mut res =
+                            hyper::Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
+                        res.headers_mut()
+                            .insert("content-type", "text/plain".parse().expect("static"));
+                        Ok::<_, Infallible>(res)
+                    });
+                    let _ = http1::Builder::new()
+                        .pipeline_flush(pipeline_flush)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        })
+}
