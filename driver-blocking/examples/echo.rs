@@ -15,7 +15,10 @@ fn echo(mut req: http::Request<Incoming>) -> Result<http::Response<Body>, BoxErr
     let mut body = Vec::new();
     if req.body_mut().read_to_end(&mut body).is_err() {
         // A body the engine refused (a bad chunk, a limit): the request is rejected.
-        return Ok(http::Response::builder().status(400).body(Body::empty())?);
+        return Ok(http::Response::builder()
+            .status(400)
+            .header("Content-Length", 0)
+            .body(Body::empty())?);
     }
     let version = match raw.version {
         http_core::Version::Http10 => "1.0",

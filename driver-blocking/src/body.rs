@@ -1,14 +1,33 @@
-//! Bodies: a received one read from the connection on demand, and one to send.
+//! Bodies: a received one, read from the connection as its reader asks, and one to send.
 
+use crate::Error;
 use crate::conn::{BodyPart, Shared, lock};
-use bytes::{Buf, Bytes};
+use bytes::{Buf, Bytes, BytesMut};
 use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// A received body, read from the connection as the reader asks (nothing is read ahead).
-/// A server's first read sends the 100 (Continue) a client waits for.
+/// The connection a body comes from.
+#[derive(Debug)]
+struct Origin {
+    conn: Shared,
+    /// The connection's record of which message's body is being received.
+    reading: Arc<AtomicU64>,
+    /// This body's message.
+    message: u64,
+}
+
+/// A received body, read from the connection as the reader asks: nothing is read ahead, so
+/// a peer sending faster than the reader reads is held back by TCP.
+///
+/// In a server, the first read sends the 100 (Continue) a client waits for, if it waits for
+/// one. A read fails once the exchange the body belongs to is over (the handler returned
+/// without reading it to its end, or a client sent its next request).
 #[derive(Debug)]
 pub struct Incoming {
-    conn: Option<Shared>,
+    /// Where the rest comes from, while more may come.
+    conn: Option<Origin>,
+    /// Received and not yet read.
     pending: Bytes,
     trailers: Option<http::HeaderMap>,
 }
@@ -24,48 +43,80 @@ impl Incoming {
         }
     }
 
+    /// The body of the message whose head `conn` handed out last.
     pub(crate) fn new(conn: Shared) -> Self {
+        let (reading, message) = {
+            let c = lock(&conn);
+            (c.reading().clone(), c.message())
+        };
         Self {
-            conn: Some(conn),
+            conn: Some(Origin {
+                conn,
+                reading,
+                message,
+            }),
             pending: Bytes::new(),
             trailers: None,
         }
     }
 
-    /// The trailer fields, once the body has been read to its end (if it had any).
+    /// The trailer fields, once the body has been read to its end (`None` if it had none).
     #[must_use]
     pub fn trailers(&self) -> Option<&http::HeaderMap> {
         self.trailers.as_ref()
     }
 
-    /// Whether the body was read to its end.
+    /// Whether the body has been read to its end.
     #[must_use]
     pub fn is_end(&self) -> bool {
         self.conn.is_none() && self.pending.is_empty()
+    }
+
+    /// Takes the next piece from the connection into `pending`, or ends the body.
+    fn fill(&mut self) -> io::Result<()> {
+        let Some(from) = &self.conn else {
+            return Ok(());
+        };
+        let over = || {
+            io::Error::other("the exchange this body belongs to is over; its rest was discarded")
+        };
+        // Looked at before the lock, which the connection may hold while it waits for its
+        // next request, and again under it, as the message may have ended in between.
+        if from.reading.load(Ordering::SeqCst) != from.message {
+            self.conn = None;
+            return Err(over());
+        }
+        let mut c = lock(&from.conn);
+        if from.reading.load(Ordering::SeqCst) != from.message {
+            drop(c);
+            self.conn = None;
+            return Err(over());
+        }
+        if c.engine.expects_continue() {
+            // RFC 9110 §10.1.1 is the engine's; the driver only says when the body is wanted.
+            c.engine.send_continue().map_err(Error::from)?;
+        }
+        match c.next_body()? {
+            BodyPart::Data(d) => self.pending = d,
+            BodyPart::End(t) => {
+                drop(c);
+                self.conn = None;
+                if !t.is_empty() {
+                    self.trailers = Some(t.to_http().map_err(Error::from)?);
+                }
+            }
+        }
+        Ok(())
     }
 }
 
 impl Read for Incoming {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.pending.is_empty() {
-            let Some(shared) = &self.conn else {
-                return Ok(0);
-            };
-            let mut c = lock(shared);
-            if c.engine.expects_continue() {
-                // RFC 9110 §10.1.1 is the engine's; the driver says when the body is wanted.
-                c.engine.send_continue().map_err(io::Error::other)?;
-            }
-            match c.next_body().map_err(io::Error::other)? {
-                BodyPart::Data(d) => self.pending = d,
-                BodyPart::End(t) => {
-                    drop(c);
-                    self.conn = None;
-                    if !t.is_empty() {
-                        self.trailers = Some(t.to_http().map_err(io::Error::other)?);
-                    }
-                }
-            }
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        while self.pending.is_empty() && self.conn.is_some() {
+            self.fill()?;
         }
         let n = buf.len().min(self.pending.len());
         buf[..n].copy_from_slice(&self.pending[..n]);
@@ -77,25 +128,36 @@ impl Read for Incoming {
 /// Where a body's bytes come from.
 enum Source {
     Bytes(Bytes),
-    Reader(Box<dyn Read + Send>),
+    Reader {
+        reader: Box<dyn Read + Send>,
+        /// Memory for the pieces, reused once the last one is written.
+        buf: BytesMut,
+    },
 }
 
 impl std::fmt::Debug for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
-            Self::Reader(_) => f.write_str("Reader"),
+            Self::Reader { .. } => f.write_str("Reader"),
         }
     }
 }
 
 /// A body to send: bytes in memory, or a reader streamed in pieces as the peer takes them
-/// (Content-Length if the head declares one, else the engine chunks it); trailers optional.
+/// (each piece is written before the next is read); trailers optional.
+///
+/// The framing is the engine's: a response (or request) whose head has a Content-Length gets
+/// exactly that many bytes (else the connection is cut); without one, an HTTP/1.1 peer gets
+/// the body chunked.
 #[derive(Debug)]
 pub struct Body {
     source: Source,
     trailers: http::HeaderMap,
 }
+
+/// The largest piece read from a body's reader at once.
+const PIECE: usize = 64 * 1024;
 
 impl Body {
     /// No content.
@@ -104,33 +166,44 @@ impl Body {
         Bytes::new().into()
     }
 
-    /// A body read from `reader` as it is sent.
+    /// A body read from `reader` as it is sent, in pieces of at most 64 KiB.
     pub fn from_reader(reader: impl Read + Send + 'static) -> Self {
         Self {
-            source: Source::Reader(Box::new(reader)),
+            source: Source::Reader {
+                reader: Box::new(reader),
+                buf: BytesMut::new(),
+            },
             trailers: http::HeaderMap::new(),
         }
     }
 
-    /// Trailer fields sent after the content (they need a chunked body).
+    /// Trailer fields sent after the content (they need a chunked body; the engine drops them
+    /// otherwise).
     #[must_use]
     pub fn with_trailers(mut self, trailers: http::HeaderMap) -> Self {
         self.trailers = trailers;
         self
     }
 
+    /// Whether the content is read from a reader as it is sent.
+    pub(crate) fn is_streamed(&self) -> bool {
+        matches!(self.source, Source::Reader { .. })
+    }
+
     /// The next piece to send, `None` at the end.
-    pub(crate) fn next_piece(&mut self, buf_size: usize) -> io::Result<Option<Bytes>> {
+    pub(crate) fn next_piece(&mut self) -> io::Result<Option<Bytes>> {
         match &mut self.source {
             Source::Bytes(b) => Ok((!b.is_empty()).then(|| std::mem::take(b))),
-            Source::Reader(r) => {
-                let mut buf = vec![0u8; buf_size];
+            Source::Reader { reader, buf } => {
+                // Takes back the memory of the last piece if it was written and dropped.
+                buf.clear();
+                buf.resize(PIECE, 0);
                 loop {
-                    match r.read(&mut buf) {
+                    match reader.read(buf) {
                         Ok(0) => return Ok(None),
                         Ok(n) => {
-                            buf.truncate(n);
-                            return Ok(Some(Bytes::from(buf)));
+                            buf.truncate(n.min(PIECE));
+                            return Ok(Some(buf.split().freeze()));
                         }
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         Err(e) => return Err(e),
@@ -140,13 +213,9 @@ impl Body {
         }
     }
 
-    /// Whether the content is read from a reader as it is sent.
-    pub(crate) fn is_streamed(&self) -> bool {
-        matches!(self.source, Source::Reader(_))
-    }
-
-    pub(crate) fn trailers(&self) -> &http::HeaderMap {
-        &self.trailers
+    /// The trailer fields to send after the content.
+    pub(crate) fn take_trailers(&mut self) -> http::HeaderMap {
+        std::mem::take(&mut self.trailers)
     }
 }
 

@@ -5,12 +5,10 @@ use crate::body::{Body, Incoming};
 use crate::conn::{BodyPart, Conn, Shared, lock};
 use crate::{Config, Error};
 use bytes::Bytes;
-use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
+use http_core::TimerKind;
+use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
-
-/// Bytes read from a body's reader at a time.
-const PIECE: usize = 64 * 1024;
 
 /// An HTTP/1.1 client on one connection.
 #[derive(Debug)]
@@ -33,65 +31,145 @@ impl Client {
         })
     }
 
-    /// Whether the next [`send`](Self::send) may go out on this connection: both sides keep
-    /// it, and the previous response was read to its end (or can be, with what is left).
+    /// Whether the next [`send`](Self::send) can go out on this connection: the previous
+    /// response was read to its end and both sides keep the connection.
     #[must_use]
     pub fn is_reusable(&self) -> bool {
-        let c = lock(&self.conn);
-        c.engine.is_reusable()
-            || (c.engine.keep_alive() && c.engine.their_state() == HalfState::SendBody)
+        lock(&self.conn).engine.is_reusable()
     }
 
-    /// Sends `req` and reads the response's head; its body is read as the caller reads it. A
-    /// request without a Host field gets one from its URI's authority. What is left of the
-    /// previous response's body is read and dropped first.
-    pub fn send(&mut self, req: http::Request<Body>) -> Result<http::Response<Incoming>, Error> {
-        let mut c = lock(&self.conn);
-        while c.engine.their_state() == HalfState::SendBody {
-            if let BodyPart::End(_) = c.next_body()? {
-                break;
-            }
-        }
-        if !c.engine.is_reusable() {
-            return Err(Error::Closed);
-        }
-        let (mut parts, mut body) = req.into_parts();
-        if !parts.headers.contains_key(http::header::HOST)
-            && let Some(authority) = parts.uri.authority()
-            && let Ok(host) = http::HeaderValue::from_str(authority.as_str())
+    /// Sends `req` and reads the response's head (interim responses pass by); its body is
+    /// read as the caller reads it. What is left of the previous response's body is read and
+    /// dropped first; a connection that cannot carry another request fails with
+    /// [`Error::Closed`].
+    ///
+    /// A request without a Host field gets one from its URI's authority, and its target is
+    /// the URI's path and query. A streamed body is written as it is read; with
+    /// `Expect: 100-continue` it waits for the 100 (or the engine's
+    /// [`continue_wait`](http_core::Timeouts)), and a final response that comes first ends
+    /// the exchange without it.
+    pub fn send<B: Into<Body>>(
+        &mut self,
+        req: http::Request<B>,
+    ) -> Result<http::Response<Incoming>, Error> {
+        let (parts, body) = req.into_parts();
+        let head = request_head(parts)?;
         {
-            parts.headers.insert(http::header::HOST, host);
-        }
-        let mut head = RequestHead::from_http(&parts)?;
-        if let Some(pq) = parts.uri.path_and_query() {
-            // The origin-form target: a client sends the path, not the whole URI.
-            head.target = Bytes::copy_from_slice(pq.as_str().as_bytes());
-        }
-        c.engine.send_request(head)?;
-        while let Some(piece) = body.next_piece(PIECE).map_err(|e| Error::Body(e.into()))? {
-            c.engine.send_data(piece)?;
-            c.flush()?;
-        }
-        c.engine.send_end(Headers::from_http(body.trailers()))?;
-        c.flush()?;
-        // The response head; interim responses pass by.
-        let head = loop {
-            match c.engine.poll_event() {
-                Ok(Polled::Event(Event::Response(r)))
-                    if !r.is_informational() || r.status == 101 =>
-                {
-                    break r;
+            let mut c = lock(&self.conn);
+            while c.is_reading() {
+                if let BodyPart::End(_) = c.next_body()? {
+                    break;
                 }
-                Ok(Polled::Event(Event::Closed)) => return Err(Error::Closed),
-                Ok(Polled::Event(_)) => {}
-                Ok(Polled::NeedData | Polled::Paused) => {
-                    c.flush()?;
-                    c.wait()?;
-                }
-                Err(e) => return Err(e.into()),
             }
+            if !c.engine.is_reusable() {
+                return Err(Error::Closed);
+            }
+            c.engine.send_request(head)?;
+        }
+        let sent = self.send_body(body.into());
+        let mut c = lock(&self.conn);
+        let head = match sent {
+            Ok(Some(early)) => early,
+            Ok(None) => response_head(&mut c)?,
+            // The server stopped reading, maybe after it answered (a 413, say): the answer
+            // tells more than the failed write.
+            Err(e @ Error::Io(_)) => response_head(&mut c).map_err(|_| e)?,
+            Err(e) => return Err(e),
         };
         drop(c);
         Ok(head.into_http(Incoming::new(self.conn.clone()))?)
     }
+
+    /// Sends the request body; returns a final response that came before it was needed.
+    /// The connection is not locked while the body's reader runs.
+    fn send_body(&self, mut body: Body) -> Result<Option<ResponseHead>, Error> {
+        let streamed = body.is_streamed();
+        loop {
+            {
+                let mut c = lock(&self.conn);
+                if let Some(early) = await_continue(&mut c)? {
+                    return Ok(Some(early));
+                }
+                if streamed {
+                    c.flush()?;
+                }
+            }
+            let piece = body.next_piece().map_err(|e| Error::Body(e.into()))?;
+            let mut c = lock(&self.conn);
+            match piece {
+                Some(piece) => c.engine.send_data(piece)?,
+                None => {
+                    c.engine
+                        .send_end(Headers::from_http(&body.take_trailers()))?;
+                    c.flush()?;
+                    return Ok(None);
+                }
+            }
+        }
+    }
+}
+
+/// The head to send for a request: a Host field from the URI's authority if it has none, and
+/// the path and query as the target.
+fn request_head(mut parts: http::request::Parts) -> Result<RequestHead, Error> {
+    if !parts.headers.contains_key(http::header::HOST)
+        && let Some(authority) = parts.uri.authority()
+    {
+        let host = match authority.port() {
+            Some(port) => format!("{}:{port}", authority.host()),
+            None => authority.host().to_owned(),
+        };
+        if let Ok(host) = http::HeaderValue::from_str(&host) {
+            parts.headers.insert(http::header::HOST, host);
+        }
+    }
+    let mut head = RequestHead::from_http(&parts)?;
+    if let Some(pq) = parts.uri.path_and_query() {
+        head.target = Bytes::copy_from_slice(pq.as_str().as_bytes());
+    }
+    Ok(head)
+}
+
+/// While the engine holds the request body for a 100 (Continue): waits for the 100, for the
+/// end of that wait, or for a final response, which it returns (the engine then drops the
+/// body).
+fn await_continue(c: &mut Conn) -> Result<Option<ResponseHead>, Error> {
+    while c
+        .engine
+        .poll_timeout()
+        .is_some_and(|d| d.kind == TimerKind::Continue)
+    {
+        if let Some(head) = step_to_response(c)? {
+            return Ok(Some(head));
+        }
+    }
+    Ok(None)
+}
+
+/// Reads until the final response head (interim ones pass by).
+fn response_head(c: &mut Conn) -> Result<ResponseHead, Error> {
+    loop {
+        if let Some(head) = step_to_response(c)? {
+            return Ok(head);
+        }
+    }
+}
+
+/// One step towards the final response head: an event, or a wait for bytes or a deadline.
+fn step_to_response(c: &mut Conn) -> Result<Option<ResponseHead>, Error> {
+    match c.poll()? {
+        // An interim response leaves the server's half where it was.
+        Polled::Event(Event::Response(head))
+            if c.engine.their_state() != HalfState::SendResponse =>
+        {
+            return Ok(Some(head));
+        }
+        Polled::Event(Event::Closed) => return Err(Error::Closed),
+        Polled::Event(_) => {}
+        Polled::NeedData | Polled::Paused => {
+            c.flush()?;
+            c.wait()?;
+        }
+    }
+    Ok(None)
 }

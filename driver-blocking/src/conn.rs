@@ -1,44 +1,65 @@
 //! A connection shared by the thread that drives it and the bodies it hands out: the engine,
-//! the socket, and the waits bounded by the engine's deadlines.
+//! its socket and clock, and the waits bounded by the engine's deadlines.
 
 use crate::{Config, Error};
 use bytes::Bytes;
-use http_core::{Connection, Event, Polled};
+use http_core::{Connection, Event, Headers, Polled, RemoteError};
 use std::io::{ErrorKind, IoSlice, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Bytes read from the socket at a time.
 const READ_SIZE: usize = 16 * 1024;
-/// The longest a wait lasts before the shutdown flag is looked at again.
-const POLL: Duration = Duration::from_millis(50);
-/// How long a closing connection reads and discards what the peer still sends (RFC 9112 §9.6).
+/// The longest a server connection waits before it looks at the shutdown flag again.
+const POLL: Duration = Duration::from_millis(100);
+/// How long a closing connection reads and discards what the peer still sends, so that a
+/// reset does not destroy the response it has not read yet (RFC 9112 §9.6).
 const LINGER: Duration = Duration::from_secs(1);
 
 /// The engine and its socket.
 #[derive(Debug)]
 pub(crate) struct Conn {
     pub(crate) engine: Connection,
-    pub(crate) stream: TcpStream,
+    stream: TcpStream,
+    /// The engine's time is the time since this.
     origin: Instant,
-    /// Set by a graceful shutdown.
+    /// Set when a graceful shutdown begins (servers only).
     stop: Option<Arc<AtomicBool>>,
+    /// Whether the engine was told about the shutdown.
     told: bool,
+    /// Heads received so far: the number of the last message.
+    message: u64,
+    /// The number of the message whose body is being received, 0 for none. Outside the lock,
+    /// so that a body kept past its exchange fails at once, never waiting for the lock.
+    reading: Arc<AtomicU64>,
+    /// The read timeout the socket has now, to set it only when it changes.
+    read_timeout: Option<Duration>,
+    /// Pieces being written (kept to reuse its memory).
+    out: Vec<Bytes>,
 }
 
-/// A connection behind a lock, as bodies share it.
+/// A connection behind a lock, as the bodies it hands out share it.
 pub(crate) type Shared = Arc<Mutex<Conn>>;
 
-/// Locks a shared connection; a panic elsewhere does not make it unusable.
+/// Locks a shared connection; a panic elsewhere (a handler's, caught) does not make it
+/// unusable.
 pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, Conn> {
     shared
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// A piece of a body being received.
+#[derive(Debug)]
+pub(crate) enum BodyPart {
+    Data(Bytes),
+    End(Headers),
+}
+
 impl Conn {
+    /// Wraps `stream`; `engine` makes the engine, given the time the connection starts at.
     pub(crate) fn new(
         stream: TcpStream,
         cfg: &Config,
@@ -46,138 +67,266 @@ impl Conn {
         stop: Option<Arc<AtomicBool>>,
     ) -> Self {
         let _ = stream.set_nodelay(true);
-        let _ = stream.set_write_timeout(Some(cfg.write_timeout));
+        let _ = stream.set_write_timeout(Some(cfg.write_timeout).filter(|t| !t.is_zero()));
         Self {
             engine: engine(http_core::Instant::ZERO),
             stream,
             origin: Instant::now(),
             stop,
             told: false,
+            message: 0,
+            reading: Arc::new(AtomicU64::new(0)),
+            read_timeout: None,
+            out: Vec::new(),
         }
     }
 
+    /// The engine's time now.
     fn now(&self) -> http_core::Instant {
         http_core::Instant::from_duration(self.origin.elapsed())
     }
 
-    /// Starts closing after the exchange under way once a shutdown has begun.
+    /// The number of the message whose head came last.
+    pub(crate) fn message(&self) -> u64 {
+        self.message
+    }
+
+    /// Which message's body is being received (0: none): a body reader takes events only
+    /// while it is its own.
+    pub(crate) fn reading(&self) -> &Arc<AtomicU64> {
+        &self.reading
+    }
+
+    /// Ends the exchange for the body handed out last: its reader fails from now on (the
+    /// engine discards what is left of it). A server calls this as its response ends, under
+    /// the same lock, so that no reader can take an event past the request's end.
+    pub(crate) fn end_exchange(&mut self) {
+        self.reading.store(0, Ordering::SeqCst);
+    }
+
+    /// Whether the body of the last message is still being received.
+    pub(crate) fn is_reading(&self) -> bool {
+        self.reading.load(Ordering::SeqCst) != 0
+    }
+
+    /// The engine's next event; keeps count of messages, so that a body reader never takes
+    /// events past the end of its own message.
+    pub(crate) fn poll(&mut self) -> Result<Polled, RemoteError> {
+        let polled = self.engine.poll_event();
+        match &polled {
+            Ok(Polled::Event(Event::Request(_) | Event::Response(_))) => {
+                self.message += 1;
+                self.reading.store(self.message, Ordering::SeqCst);
+            }
+            Ok(Polled::Event(Event::End(_) | Event::Closed)) | Err(_) => {
+                self.reading.store(0, Ordering::SeqCst);
+            }
+            Ok(_) => {}
+        }
+        polled
+    }
+
+    /// Tells the engine about a graceful shutdown, once it has begun: the exchange under way
+    /// is the last.
     pub(crate) fn check_shutdown(&mut self) {
-        if !self.told
-            && self
-                .stop
-                .as_ref()
-                .is_some_and(|s| s.load(Ordering::Relaxed))
-        {
+        if !self.told && self.stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst)) {
             self.told = true;
             self.engine.close_after_exchange();
         }
     }
 
-    /// Writes everything the engine has queued, vectored.
+    /// Writes everything the engine has queued, in vectored writes over all of it, each
+    /// bounded by the write timeout.
     pub(crate) fn flush(&mut self) -> Result<(), Error> {
-        let mut pieces: Vec<Bytes> = Vec::new();
-        while let Some(p) = self.engine.poll_transmit() {
-            pieces.push(p);
-        }
-        let mut first = 0;
-        while first < pieces.len() {
-            let slices: Vec<IoSlice<'_>> =
-                pieces[first..].iter().map(|p| IoSlice::new(p)).collect();
-            let mut n = match self.stream.write_vectored(&slices) {
-                Ok(0) => return Err(Error::Closed),
-                Ok(n) => n,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                    return Err(Error::Timeout);
-                }
-                Err(e) => return Err(e.into()),
-            };
-            while n > 0 {
-                let len = pieces[first].len();
-                if n >= len {
-                    n -= len;
-                    first += 1;
-                } else {
-                    pieces[first] = pieces[first].slice(n..);
-                    n = 0;
-                }
+        let mut out = std::mem::take(&mut self.out);
+        while let Some(piece) = self.engine.poll_transmit() {
+            if !piece.is_empty() {
+                out.push(piece);
             }
         }
-        Ok(())
+        let written = write_all_vectored(&mut self.stream, &out);
+        out.clear();
+        self.out = out;
+        written
     }
 
-    /// Waits for bytes or the engine's next deadline (at most [`POLL`], to notice a
-    /// shutdown) and hands what came to the engine.
+    /// Waits for bytes or for the engine's next deadline, whichever comes first, and hands
+    /// the engine what came and the time. A server's wait is also bounded by [`POLL`], so
+    /// that it notices a shutdown.
     pub(crate) fn wait(&mut self) -> Result<(), Error> {
-        let until = self
+        self.check_shutdown();
+        let left = self
             .engine
             .poll_timeout()
             .map(|d| d.at.as_duration().saturating_sub(self.origin.elapsed()));
-        if until == Some(Duration::ZERO) {
-            self.engine.handle_timeout(self.now());
-            return Ok(());
+        let bound = match (left, self.stop.is_some()) {
+            (Some(left), true) => Some(left.min(POLL)),
+            (None, true) => Some(POLL),
+            (left, false) => left,
+        };
+        if bound != Some(Duration::ZERO) {
+            if self.engine.wants_read() {
+                self.read(bound)?;
+            } else if let Some(bound) = bound {
+                std::thread::sleep(bound);
+            } else {
+                // Nothing to read and nothing to wait for: the caller sees the state as is.
+                return Err(Error::Closed);
+            }
         }
-        let wait = until.map_or(POLL, |u| u.min(POLL));
-        if !self.engine.wants_read() {
-            std::thread::sleep(wait);
-            self.engine.handle_timeout(self.now());
-            return Ok(());
+        self.engine.handle_timeout(self.now());
+        Ok(())
+    }
+
+    /// One read from the socket straight into the engine's receive buffer, waiting at most
+    /// `bound` (`None`: as long as it takes).
+    fn read(&mut self, bound: Option<Duration>) -> Result<(), Error> {
+        if self.read_timeout != bound {
+            self.stream.set_read_timeout(bound)?;
+            self.read_timeout = bound;
         }
-        self.stream.set_read_timeout(Some(wait))?;
         let now = self.now();
         let stream = &mut self.stream;
-        // Straight into the engine's buffer, lent only for the read.
         match self.engine.receive(now, READ_SIZE, |buf| stream.read(buf)) {
             Ok(0) => self.engine.feed_eof(),
             Ok(_) => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                let now = self.now();
-                self.engine.handle_timeout(now);
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) => {}
             Err(e) => return Err(e.into()),
         }
         Ok(())
     }
 
-    /// The next body event of the message being read: `Ok(Some(data))`, `Ok(None)` at its
-    /// end (trailers, if any, returned beside), reading the socket as needed.
+    /// The next piece of the body being received, reading the socket as needed. Writes what
+    /// is queued before each wait (a 100 (Continue), an earlier response).
     pub(crate) fn next_body(&mut self) -> Result<BodyPart, Error> {
         loop {
-            match self.engine.poll_event() {
-                Ok(Polled::Event(Event::Data(d))) => return Ok(BodyPart::Data(d)),
-                Ok(Polled::Event(Event::End(t))) => return Ok(BodyPart::End(t)),
-                Ok(Polled::Event(Event::Closed)) => return Err(Error::Closed),
-                Ok(Polled::Event(_)) => {}
-                Ok(Polled::NeedData | Polled::Paused) => {
+            match self.poll()? {
+                Polled::Event(Event::Data(d)) => return Ok(BodyPart::Data(d)),
+                Polled::Event(Event::End(t)) => return Ok(BodyPart::End(t)),
+                Polled::Event(Event::Closed) => return Err(Error::Closed),
+                // The peer's message is complete (a switch of protocols): no more body.
+                Polled::Paused => {
+                    self.reading.store(0, Ordering::SeqCst);
+                    return Ok(BodyPart::End(Headers::new()));
+                }
+                // invariant: no head comes while a body is read (the engine reads the next
+                // head only after this message's end, which the caller stops at).
+                Polled::Event(_) => return Err(Error::Closed),
+                Polled::NeedData => {
                     self.flush()?;
                     self.wait()?;
                 }
-                Err(e) => return Err(Error::Remote(e)),
             }
         }
     }
 
+    /// The socket, ready to be handed over after a protocol switch: blocking again, without
+    /// the timeouts this driver set.
+    pub(crate) fn hand_over(&mut self) -> std::io::Result<TcpStream> {
+        self.stream.set_read_timeout(None)?;
+        self.stream.set_write_timeout(None)?;
+        self.read_timeout = None;
+        self.stream.try_clone()
+    }
+
     /// Closes after writing everything: the write side first, then reading and discarding
-    /// what the peer still sends for a short while.
+    /// what the peer still sends, for [`LINGER`] at most.
     pub(crate) fn close(&mut self) {
-        let _ = self.flush();
+        if self.flush().is_err() {
+            return;
+        }
         let _ = self.stream.shutdown(Shutdown::Write);
-        let _ = self.stream.set_read_timeout(Some(LINGER));
+        let end = Instant::now() + LINGER;
         let mut sink = [0u8; 4096];
-        let start = Instant::now();
-        while start.elapsed() < LINGER {
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.stream.set_read_timeout(Some(left)).is_err() {
+                return;
+            }
             match self.stream.read(&mut sink) {
-                Ok(n) if n > 0 => {}
-                _ => break,
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => return,
             }
         }
     }
 }
 
-/// A piece of a body being read.
-#[derive(Debug)]
-pub(crate) enum BodyPart {
-    Data(Bytes),
-    End(http_core::Headers),
+/// Writes all of `pieces`, in order, with as few vectored writes as the socket allows;
+/// a partial write resumes inside the piece where it stopped.
+fn write_all_vectored(stream: &mut impl Write, pieces: &[Bytes]) -> Result<(), Error> {
+    let mut slices: Vec<IoSlice<'_>> = pieces.iter().map(|p| IoSlice::new(p)).collect();
+    let mut rest = &mut slices[..];
+    while !rest.is_empty() {
+        match stream.write_vectored(rest) {
+            Ok(0) => return Err(Error::Closed),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return Err(Error::Timeout);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes at most `most` bytes per write, and counts the writes.
+    struct Trickle {
+        got: Vec<u8>,
+        most: usize,
+        writes: usize,
+    }
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.write_vectored(&[IoSlice::new(buf)])
+        }
+
+        fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> std::io::Result<usize> {
+            self.writes += 1;
+            let mut n = 0;
+            for b in bufs {
+                let take = b.len().min(self.most - n);
+                self.got.extend_from_slice(&b[..take]);
+                n += take;
+                if n == self.most {
+                    break;
+                }
+            }
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn partial_vectored_writes_resume_where_they_stopped() {
+        let pieces: Vec<Bytes> = ["HTTP/1.1 200 OK\r\n", "", "a", "bcdefgh", "\r\n"]
+            .into_iter()
+            .map(|s| Bytes::from_static(s.as_bytes()))
+            .collect();
+        let whole: Vec<u8> = pieces.concat();
+        for most in 1..=whole.len() {
+            let mut w = Trickle {
+                got: Vec::new(),
+                most,
+                writes: 0,
+            };
+            write_all_vectored(&mut w, &pieces).unwrap();
+            assert_eq!(w.got, whole, "at most {most} bytes a write");
+            assert_eq!(w.writes, whole.len().div_ceil(most));
+        }
+    }
 }

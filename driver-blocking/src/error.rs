@@ -16,7 +16,7 @@ pub enum Error {
     Convert(http_core::ConvertError),
     /// A body the application supplied failed.
     Body(crate::BoxError),
-    /// A read or write waited longer than its bound.
+    /// A write waited longer than `Config::write_timeout`.
     Timeout,
     /// The connection closed before the exchange was complete.
     Closed,
@@ -70,5 +70,28 @@ impl From<http_core::LocalError> for Error {
 impl From<http_core::ConvertError> for Error {
     fn from(e: http_core::ConvertError) -> Self {
         Self::Convert(e)
+    }
+}
+
+impl From<Error> for std::io::Error {
+    /// The error as a body reader reports it: a socket error as it was, a timeout as
+    /// [`TimedOut`](std::io::ErrorKind::TimedOut), a close as
+    /// [`UnexpectedEof`](std::io::ErrorKind::UnexpectedEof), the rest wrapped.
+    fn from(e: Error) -> Self {
+        use std::io::ErrorKind;
+        match e {
+            Error::Io(e) => e,
+            Error::Timeout => Self::new(ErrorKind::TimedOut, e),
+            Error::Closed => Self::new(ErrorKind::UnexpectedEof, e),
+            e => Self::other(e),
+        }
+    }
+}
+
+impl Error {
+    /// Whether the socket itself failed (nothing more can be written on it), as opposed to
+    /// the protocol or the application.
+    pub(crate) fn is_socket(&self) -> bool {
+        matches!(self, Self::Io(_) | Self::Timeout | Self::Closed)
     }
 }

@@ -1,15 +1,32 @@
 //! The [`http_core`] engine on blocking `std::net` sockets: a thread per connection, from a
 //! bounded set.
 //!
-//! The driver does I/O, timers (socket timeouts derived from the engine's deadlines), threads
-//! and shutdown, and nothing else: every HTTP rule is the engine's.
+//! The driver does I/O, timers, threads and shutdown, and nothing else: every HTTP rule
+//! (parsing, framing, keep-alive, 100-continue, error answers, deadlines) is the engine's.
+//!
+//! - [`Server`] accepts connections while fewer than [`Config::max_connections`] are open
+//!   (the rest wait in the listen backlog) and serves each on a thread of its own. The handler
+//!   runs on that thread: it gets an `http::Request<`[`Incoming`]`>` whose body it reads with
+//!   [`std::io::Read`] (straight from the socket, as it asks) and returns an
+//!   `http::Response<`[`Body`]`>`, whose body may stream from a reader.
+//! - Timers are socket timeouts: before each read, the read timeout is set to the engine's next
+//!   deadline ([`http_core::Connection::poll_timeout`]); writes are bounded by
+//!   [`Config::write_timeout`].
+//! - [`Shutdown`] stops accepting, lets requests in flight finish (their responses say
+//!   `Connection: close`), closes idle connections, and after [`Config::shutdown_timeout`]
+//!   cuts off what is left.
+//! - [`Client`] sends requests on one connection, reusing it while the engine allows.
+//! - [`upgrade`] hands the socket over after a 101 (or a 2xx to CONNECT).
 //!
 //! ```no_run
 //! use driver_blocking::{Body, BoxError, Config, Incoming, Server};
+//! use std::io::Read;
 //!
 //! let server = Server::bind("127.0.0.1:8080", Config::default())?;
-//! server.serve(|_req: http::Request<Incoming>| {
-//!     Ok::<_, BoxError>(http::Response::new(Body::from("hello\n")))
+//! server.serve(|mut req: http::Request<Incoming>| {
+//!     let mut body = Vec::new();
+//!     req.body_mut().read_to_end(&mut body)?;
+//!     Ok::<_, BoxError>(http::Response::new(Body::from(body)))
 //! })?;
 //! # Ok::<(), std::io::Error>(())
 //! ```
@@ -42,9 +59,11 @@ pub struct Config {
     /// Most connections served at once, each on its own thread; at the limit the server stops
     /// accepting and further clients wait in the listen backlog. Default 256.
     pub max_connections: usize,
-    /// How long a graceful shutdown lets requests in flight finish. Default 10 s.
+    /// How long a graceful shutdown lets requests in flight finish before their connections
+    /// are cut off. Default 10 s.
     pub shutdown_timeout: Duration,
-    /// How long a write may wait for a peer that does not read. Default 30 s.
+    /// How long one write may wait for a peer that does not read; past it the connection is
+    /// dropped. Default 30 s.
     pub write_timeout: Duration,
 }
 

@@ -1,40 +1,116 @@
-//! The server: a thread per connection from a bounded set, and graceful shutdown.
+//! The server: accepting connections within the limit, a thread per connection, and graceful
+//! shutdown.
 
 use crate::body::{Body, Incoming};
 use crate::conn::{Conn, Shared, lock};
 use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error};
-use http_core::{Connection, Event, HalfState, Headers, Polled, ResponseHead};
+use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
+use std::collections::HashMap;
 use std::io::{self, ErrorKind};
-use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-/// How often the accept loop looks at the shutdown flag and the connection count.
-const TICK: Duration = Duration::from_millis(10);
-/// Bytes read from a body's reader at a time.
-const PIECE: usize = 64 * 1024;
+/// How long accepting pauses after it failed (out of file descriptors, say) or a thread
+/// could not be started.
+const BACKOFF: Duration = Duration::from_millis(50);
+/// How long a shutdown tries to connect to its own listener, to wake a waiting accept.
+const WAKE_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// An HTTP/1.1 server on a listening socket.
+/// An HTTP/1.1 server on a listening socket: each connection on a thread of its own, at most
+/// [`Config::max_connections`] at once.
 #[derive(Debug)]
 pub struct Server {
     listener: TcpListener,
     config: Config,
+    control: Arc<Control>,
+}
+
+/// What the accepting thread, the connections and the shutdown handles share.
+#[derive(Debug)]
+struct Control {
+    /// Set once a graceful shutdown has begun; connections look at it on every wake-up.
     stop: Arc<AtomicBool>,
+    /// Where the listener can be reached, to wake its accept.
+    wake: SocketAddr,
+    slots: Mutex<Slots>,
+    /// Told when a connection ends or the shutdown begins.
+    changed: Condvar,
+}
+
+/// The connections being served.
+#[derive(Debug, Default)]
+struct Slots {
+    live: usize,
+    next_id: u64,
+    /// A handle on each live connection's socket, to cut it off once the grace is over.
+    streams: HashMap<u64, TcpStream>,
+}
+
+impl Control {
+    fn slots(&self) -> MutexGuard<'_, Slots> {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Counts a new connection in; its place is given back when the [`Slot`] is dropped.
+    fn take_slot(self: &Arc<Self>, stream: &TcpStream) -> Slot {
+        let mut s = self.slots();
+        s.live += 1;
+        let id = s.next_id;
+        s.next_id += 1;
+        if let Ok(handle) = stream.try_clone() {
+            s.streams.insert(id, handle);
+        }
+        Slot {
+            control: self.clone(),
+            id,
+        }
+    }
+}
+
+/// One connection's place among the live ones, given back when dropped (also by a panic).
+struct Slot {
+    control: Arc<Control>,
+    id: u64,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut s = self.control.slots();
+        s.live -= 1;
+        s.streams.remove(&self.id);
+        drop(s);
+        self.control.changed.notify_all();
+    }
 }
 
 /// Starts a graceful shutdown of the server it came from: no new connection is accepted, idle
 /// ones close, requests in flight finish (their responses say `Connection: close`) within
-/// `Config::shutdown_timeout`.
+/// [`Config::shutdown_timeout`], after which the connections left are cut off.
 #[derive(Clone, Debug)]
-pub struct Shutdown(Arc<AtomicBool>);
+pub struct Shutdown(Arc<Control>);
 
 impl Shutdown {
-    /// Starts the shutdown (again is harmless).
+    /// Starts the shutdown (again is harmless). Returns at once; [`Server::serve`] returns
+    /// when it is over.
     pub fn shutdown(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        let c = &self.0;
+        if c.stop.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // Under the lock, so that `serve` cannot miss it between its look and its wait.
+        drop(c.slots());
+        c.changed.notify_all();
+        // Wakes an accept that waits: that connection is accepted, found late, and dropped.
+        let _ = TcpStream::connect_timeout(&c.wake, WAKE_TIMEOUT);
     }
 }
 
@@ -44,14 +120,19 @@ impl Server {
         Self::from_listener(TcpListener::bind(addr)?, config)
     }
 
-    /// Serves on a listener bound elsewhere.
+    /// Serves on a listener bound elsewhere (made blocking if it was not).
     pub fn from_listener(listener: TcpListener, config: Config) -> io::Result<Self> {
-        // Non-blocking, so that the accept loop notices a shutdown.
-        listener.set_nonblocking(true)?;
+        listener.set_nonblocking(false)?;
+        let wake = reachable(listener.local_addr()?);
         Ok(Self {
             listener,
             config,
-            stop: Arc::new(AtomicBool::new(false)),
+            control: Arc::new(Control {
+                stop: Arc::new(AtomicBool::new(false)),
+                wake,
+                slots: Mutex::new(Slots::default()),
+                changed: Condvar::new(),
+            }),
         })
     }
 
@@ -60,82 +141,117 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// A handle that starts a graceful shutdown.
+    /// A handle that starts a graceful shutdown, from any thread (a handler's too).
     #[must_use]
     pub fn shutdown_handle(&self) -> Shutdown {
-        Shutdown(self.stop.clone())
+        Shutdown(self.control.clone())
     }
 
-    /// Serves `handler` until shut down, then waits for the connections to finish (at most
-    /// `Config::shutdown_timeout`). A handler that fails or panics gives its client a 500.
+    /// Serves `handler` on the calling thread's accept loop until shut down, then waits for
+    /// the connections to finish (at most [`Config::shutdown_timeout`]) and returns.
+    ///
+    /// The handler runs on the connection's thread. An `Err` or a panic gives the client a
+    /// 500 (`Content-Length: 0`) if the response head was not sent yet; a response body whose
+    /// reader fails (or panics) cuts the connection, so the client sees an incomplete message.
+    /// Either way the server goes on. An upgraded connection (see [`crate::upgrade`]) no
+    /// longer counts against the limit.
     pub fn serve<H, E>(self, handler: H) -> io::Result<()>
     where
         H: Fn(http::Request<Incoming>) -> Result<http::Response<Body>, E> + Send + Sync + 'static,
         E: Into<BoxError>,
     {
         let handler = Arc::new(handler);
-        let live = Arc::new(AtomicUsize::new(0));
-        while !self.stop.load(Ordering::Relaxed) {
-            // At the limit, no accept: further clients wait in the listen backlog.
-            if live.load(Ordering::Acquire) >= self.config.max_connections.max(1) {
-                std::thread::sleep(TICK);
-                continue;
+        let config = Arc::new(self.config);
+        let control = self.control;
+        let most = config.max_connections.max(1);
+        loop {
+            {
+                // At the limit, no accept: further clients wait in the listen backlog.
+                let mut s = control.slots();
+                while s.live >= most && !control.stopped() {
+                    s = control
+                        .changed
+                        .wait(s)
+                        .unwrap_or_else(PoisonError::into_inner);
+                }
+            }
+            if control.stopped() {
+                break;
             }
             let stream = match self.listener.accept() {
-                Ok((s, _)) => s,
-                Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    std::thread::sleep(TICK);
+                Ok((stream, _)) => stream,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        ErrorKind::Interrupted | ErrorKind::ConnectionAborted
+                    ) =>
+                {
                     continue;
                 }
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
                 // Out of descriptors and the like: wait a moment, keep serving.
                 Err(_) => {
-                    std::thread::sleep(TICK * 5);
+                    std::thread::sleep(BACKOFF);
                     continue;
                 }
             };
-            live.fetch_add(1, Ordering::AcqRel);
-            let (handler, config, stop, done) = (
-                handler.clone(),
-                self.config.clone(),
-                self.stop.clone(),
-                live.clone(),
-            );
+            // Also the connection that woke this accept for the shutdown.
+            if control.stopped() {
+                break;
+            }
+            let slot = control.take_slot(&stream);
+            let (handler, config, stop) = (handler.clone(), config.clone(), control.stop.clone());
             let spawned = std::thread::Builder::new()
                 .name("http-connection".into())
                 .spawn(move || {
+                    let _slot = slot;
                     serve_connection(stream, &*handler, &config, stop);
-                    done.fetch_sub(1, Ordering::AcqRel);
                 });
             if spawned.is_err() {
-                live.fetch_sub(1, Ordering::AcqRel);
+                // The connection and its slot went with the closure: the client sees a close.
+                std::thread::sleep(BACKOFF);
             }
         }
         drop(self.listener);
-        let deadline = Instant::now() + self.config.shutdown_timeout;
-        while live.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
-            std::thread::sleep(TICK);
+        let end = Instant::now() + config.shutdown_timeout;
+        let mut s = control.slots();
+        while s.live > 0 {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            s = control
+                .changed
+                .wait_timeout(s, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        // The grace is over: the connections left are cut off (their threads see their
+        // sockets fail and end).
+        for stream in s.streams.values() {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
         }
         Ok(())
     }
 }
 
-/// A response with no content, for a handler that failed.
-fn status_only(status: u16) -> ResponseHead {
-    let mut head = ResponseHead::new(status);
-    head.headers.append("Content-Length", "0");
-    head
+/// An address on which this host reaches a listener bound to `addr` (a wildcard address is
+/// reached through loopback).
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, addr.port())
 }
 
-/// One connection, from its first byte to its close.
+/// One connection, from its first byte to its close, or to its handover after a protocol
+/// switch.
 fn serve_connection<H, E>(stream: TcpStream, handler: &H, config: &Config, stop: Arc<AtomicBool>)
 where
     H: Fn(http::Request<Incoming>) -> Result<http::Response<Body>, E>,
     E: Into<BoxError>,
 {
-    if stream.set_nonblocking(false).is_err() {
-        return;
-    }
     let conn = Conn::new(
         stream,
         config,
@@ -147,23 +263,21 @@ where
         let polled = {
             let mut c = lock(&shared);
             c.check_shutdown();
-            c.engine.poll_event()
+            c.poll()
         };
         match polled {
             Ok(Polled::Event(Event::Request(head))) => match exchange(&shared, head, handler) {
+                // The response may still be queued: it goes out with the next one if that
+                // request is already here (pipelining), else before the next wait.
                 Ok(None) => continue,
                 Ok(Some(upgrade)) => {
-                    let mut c = lock(&shared);
-                    let leftover = c.engine.take_leftover().unwrap_or_default();
-                    if let Ok(io) = c.stream.try_clone() {
-                        let _ = upgrade.send(Upgraded { io, leftover });
-                    }
+                    hand_over(&shared, &upgrade);
                     return;
                 }
+                Err(e) if e.is_socket() => return,
                 Err(_) => break,
             },
             Ok(Polled::Event(Event::Closed)) => break,
-            // The rest of a body nobody read: the engine discards it.
             Ok(Polled::Event(_)) => continue,
             Ok(Polled::NeedData | Polled::Paused) => {}
             Err(_) => {
@@ -186,13 +300,30 @@ where
     lock(&shared).close();
 }
 
-/// One request and its response; returns the upgrade to complete if the response switched
+/// Gives the socket, and what the peer sent after the switching request, to the handler's
+/// [`crate::upgrade::OnUpgrade`].
+fn hand_over(shared: &Shared, upgrade: &SyncSender<Upgraded>) {
+    let mut c = lock(shared);
+    let leftover = c.engine.take_leftover().unwrap_or_default();
+    if let Ok(io) = c.hand_over() {
+        let _ = upgrade.try_send(Upgraded { io, leftover });
+    }
+}
+
+/// A response with no content, for a handler that failed.
+fn status_only(status: u16) -> ResponseHead {
+    let mut head = ResponseHead::new(status);
+    head.headers.append("Content-Length", "0");
+    head
+}
+
+/// One request and its response. Returns the upgrade to complete if the response switched
 /// protocols.
 fn exchange<H, E>(
     shared: &Shared,
-    head: http_core::RequestHead,
+    head: RequestHead,
     handler: &H,
-) -> Result<Option<std::sync::mpsc::SyncSender<Upgraded>>, Error>
+) -> Result<Option<SyncSender<Upgraded>>, Error>
 where
     H: Fn(http::Request<Incoming>) -> Result<http::Response<Body>, E>,
     E: Into<BoxError>,
@@ -206,50 +337,73 @@ where
             req
         }
         Err(_) => {
-            // A head the `http` types cannot hold never reaches the handler.
+            // A head the `http` types cannot hold never reaches the handler; the connection
+            // closes after the answer.
             let mut c = lock(shared);
-            let mut head = status_only(400);
-            head.headers.append("Connection", "close");
-            c.engine.send_response(head)?;
-            c.engine.send_end(Headers::new())?;
-            return Ok(None);
+            c.engine.close_after_exchange();
+            c.engine.send_response(status_only(400))?;
+            return end(&mut c, Headers::new()).map(|()| None);
         }
     };
-    let result = catch_unwind(AssertUnwindSafe(|| handler(req)));
+    let answer = catch_unwind(AssertUnwindSafe(|| handler(req)))
+        .ok()
+        .and_then(Result::ok);
     let mut c = lock(shared);
     c.check_shutdown();
-    // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
-    // client gets a 500 instead, as for a failed handler.
-    let body = match result {
-        Ok(Ok(res)) => {
-            let (parts, body) = res.into_parts();
-            ResponseHead::from_http(&parts)
-                .ok()
-                .and_then(|head| c.engine.send_response(head).ok())
-                .map(|()| body)
-        }
-        Ok(Err(_)) | Err(_) => None,
-    };
-    let Some(mut body) = body else {
+    let Some(mut body) = answer.and_then(|res| start_response(&mut c, res)) else {
         c.engine.send_response(status_only(500))?;
-        c.engine.send_end(Headers::new())?;
-        c.flush()?;
-        return Ok(None);
+        return end(&mut c, Headers::new()).map(|()| None);
     };
     if c.engine.our_state() == HalfState::SwitchedProtocol {
         c.flush()?;
         return Ok(Some(upgrade));
     }
-    // A body in memory goes out with its head in one write; a streamed one piece by piece,
-    // its head first, as a reader may keep the peer waiting.
-    let streamed = body.is_streamed();
-    while let Some(piece) = body.next_piece(PIECE).map_err(|e| Error::Body(e.into()))? {
-        if streamed {
-            c.flush()?;
-        }
+    if body.is_streamed() {
+        drop(c);
+        return stream_body(shared, body).map(|()| None);
+    }
+    // A body in memory is queued whole, to go out in one write with its head (and with the
+    // next pipelined response, if that request is already here).
+    while let Some(piece) = body.next_piece().map_err(|e| Error::Body(e.into()))? {
         c.engine.send_data(piece)?;
     }
-    c.engine.send_end(Headers::from_http(body.trailers()))?;
-    c.flush()?;
+    end(&mut c, Headers::from_http(&body.take_trailers()))?;
     Ok(None)
+}
+
+/// Ends the response, and with it the exchange: the request body, if unread, is the
+/// engine's to discard, and its reader fails from now on.
+fn end(c: &mut Conn, trailers: Headers) -> Result<(), Error> {
+    c.engine.send_end(trailers)?;
+    c.end_exchange();
+    Ok(())
+}
+
+/// Hands the handler's response head to the engine and returns its body; `None` if the
+/// engine refused the head (then nothing was queued) or the head was only an interim one, as
+/// neither answers the request.
+fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
+    let (parts, body) = res.into_parts();
+    let head = ResponseHead::from_http(&parts).ok()?;
+    c.engine.send_response(head).ok()?;
+    (c.engine.our_state() != HalfState::SendResponse).then_some(body)
+}
+
+/// Sends a body read from a reader: each piece is written before the next is read, and the
+/// connection is not locked while the reader runs (it may be reading this request's body).
+fn stream_body(shared: &Shared, mut body: Body) -> Result<(), Error> {
+    loop {
+        // The head goes out first, as the reader may keep the peer waiting; then each piece.
+        lock(shared).flush()?;
+        let piece = catch_unwind(AssertUnwindSafe(|| body.next_piece()))
+            .unwrap_or_else(|_| Err(io::Error::other("the body's reader panicked")))
+            .map_err(|e| Error::Body(e.into()))?;
+        let mut c = lock(shared);
+        match piece {
+            Some(piece) => c.engine.send_data(piece)?,
+            None => {
+                return end(&mut c, Headers::from_http(&body.take_trailers()));
+            }
+        }
+    }
 }

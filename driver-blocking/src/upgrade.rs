@@ -1,5 +1,28 @@
 //! Taking over the connection after a protocol switch: a 101 (Switching Protocols) to an
 //! Upgrade request, or a 2xx to CONNECT.
+//!
+//! The handler runs on the connection's thread and the switch happens after it returned its
+//! response, so the upgraded connection is served elsewhere: take [`on`] in the handler, give
+//! the [`OnUpgrade`] to a thread of yours, and return the switching response.
+//!
+//! ```no_run
+//! use driver_blocking::{Body, BoxError, Incoming, upgrade};
+//! use std::io::Write;
+//!
+//! fn handler(mut req: http::Request<Incoming>) -> Result<http::Response<Body>, BoxError> {
+//!     let on = upgrade::on(&mut req);
+//!     std::thread::spawn(move || {
+//!         if let Ok(mut up) = on.wait() {
+//!             let _ = up.io.write_all(b"hello in the new protocol");
+//!         }
+//!     });
+//!     Ok(http::Response::builder()
+//!         .status(101)
+//!         .header("Connection", "upgrade")
+//!         .header("Upgrade", "example")
+//!         .body(Body::empty())?)
+//! }
+//! ```
 
 use crate::Error;
 use bytes::Bytes;
@@ -11,7 +34,7 @@ use std::sync::{Arc, Mutex};
 /// after the switching request.
 #[derive(Debug)]
 pub struct Upgraded {
-    /// The socket.
+    /// The socket: blocking, without timeouts.
     pub io: TcpStream,
     /// Bytes received after the switching request, to be read before the socket's.
     pub leftover: Bytes,
@@ -28,14 +51,14 @@ impl Pending {
     }
 }
 
-/// The upgrade to come; [`wait`](Self::wait) on another thread than the handler's, since the
-/// connection is handed over after the handler returned its switching response.
+/// The upgrade to come: [`wait`](Self::wait) for it on another thread than the handler's.
 #[derive(Debug)]
 pub struct OnUpgrade(Option<mpsc::Receiver<Upgraded>>);
 
 impl OnUpgrade {
-    /// Blocks until the switching response has been written; fails with [`Error::Closed`] if
-    /// the response did not switch protocols.
+    /// Blocks until the switching response has been written, then returns the connection.
+    /// Fails with [`Error::Closed`] if the response did not switch protocols (or the request
+    /// came from elsewhere than this driver's server).
     pub fn wait(self) -> Result<Upgraded, Error> {
         self.0
             .ok_or(Error::Closed)?
@@ -44,8 +67,8 @@ impl OnUpgrade {
     }
 }
 
-/// The upgrade of `req`'s connection: answer `req` with a 101 (or a 2xx to CONNECT), and
-/// [`OnUpgrade::wait`] elsewhere.
+/// The upgrade of `req`'s connection: answer `req` with a 101 (or a 2xx to CONNECT) and
+/// [`OnUpgrade::wait`] elsewhere. Taken once; a second call gets an upgrade that never comes.
 pub fn on<B>(req: &mut http::Request<B>) -> OnUpgrade {
     let rx = req
         .extensions_mut()

@@ -1,0 +1,173 @@
+//! The client over loopback, against this driver's server and against a raw one.
+
+mod common;
+
+use common::{SAFETY, config, echo, full, start};
+use driver_blocking::{Body, Client, Error};
+use std::io::{self, Read, Write};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+fn read_all(res: &mut http::Response<driver_blocking::Incoming>) -> Vec<u8> {
+    let mut out = Vec::new();
+    res.body_mut().read_to_end(&mut out).expect("the body");
+    out
+}
+
+#[test]
+fn the_connection_is_reused() {
+    let server = start(config(), echo);
+    let mut client = Client::connect(server.addr, config()).unwrap();
+    for i in 0..3 {
+        let uri = format!("http://{}/r/{i}", server.addr);
+        let req = if i == 1 {
+            http::Request::post(uri).body(Body::from("posted"))
+        } else {
+            http::Request::get(uri).body(Body::empty())
+        }
+        .unwrap();
+        let mut res = client.send(req).unwrap();
+        assert_eq!(res.status(), 200);
+        assert!(!client.is_reusable(), "not before the body was read");
+        let text = String::from_utf8(read_all(&mut res)).unwrap();
+        if i == 1 {
+            // A body of unknown length to the engine: it chunks it.
+            assert_eq!(text, "POST /r/1\nhost,Transfer-Encoding\nposted");
+        } else {
+            assert_eq!(text, format!("GET /r/{i}\nhost\n"));
+        }
+        assert!(client.is_reusable(), "request {i}");
+    }
+    drop(client);
+    server.stop();
+}
+
+#[test]
+fn an_unread_body_is_drained_by_the_next_send() {
+    let server = start(config(), |req: http::Request<_>| {
+        if req.uri().path() == "/big" {
+            return Ok(full(200, vec![b'x'; 200_000]));
+        }
+        echo(req)
+    });
+    let mut client = Client::connect(server.addr, config()).unwrap();
+    let big = format!("http://{}/big", server.addr);
+    let mut res = client
+        .send(http::Request::get(big).body(Body::empty()).unwrap())
+        .unwrap();
+    let mut some = [0u8; 10];
+    res.body_mut().read_exact(&mut some).unwrap();
+    let next = format!("http://{}/next", server.addr);
+    let mut res2 = client
+        .send(http::Request::get(next).body(Body::empty()).unwrap())
+        .unwrap();
+    assert_eq!(read_all(&mut res2), b"GET /next\nhost\n");
+    assert!(
+        res.body_mut().read_to_end(&mut Vec::new()).is_err(),
+        "the drained body fails once what it held is read"
+    );
+    drop(client);
+    server.stop();
+}
+
+#[test]
+fn a_closing_response_ends_reuse() {
+    let server = start(config(), |_req| {
+        let mut res = full(200, "bye");
+        res.headers_mut()
+            .insert("connection", http::HeaderValue::from_static("close"));
+        Ok(res)
+    });
+    let mut client = Client::connect(server.addr, config()).unwrap();
+    let uri = format!("http://{}/", server.addr);
+    let mut res = client
+        .send(http::Request::get(&uri).body(Body::empty()).unwrap())
+        .unwrap();
+    assert_eq!(read_all(&mut res), b"bye");
+    assert!(!client.is_reusable());
+    let again = client.send(http::Request::get(&uri).body(Body::empty()).unwrap());
+    assert!(matches!(again, Err(Error::Closed)), "{again:?}");
+    drop(client);
+    server.stop();
+}
+
+#[test]
+fn expect_continue_sends_the_body_after_the_100() {
+    let server = start(config(), echo);
+    let mut client = Client::connect(server.addr, config()).unwrap();
+    let req = http::Request::put(format!("http://{}/c", server.addr))
+        .header("expect", "100-continue")
+        .body(Body::from_reader(io::Cursor::new(
+            b"after the 100".to_vec(),
+        )))
+        .unwrap();
+    let start = Instant::now();
+    let mut res = client.send(req).unwrap();
+    let text = String::from_utf8(read_all(&mut res)).unwrap();
+    assert!(text.ends_with("\nafter the 100"), "{text}");
+    assert!(
+        start.elapsed() < Duration::from_millis(900),
+        "the body went after the 100, not after the 1 s wait"
+    );
+    assert!(client.is_reusable());
+    drop(client);
+    server.stop();
+}
+
+#[test]
+fn expect_continue_with_an_early_answer_never_sends_the_body() {
+    let server = start(config(), |_req| Ok(full(413, "too big")));
+    let mut client = Client::connect(server.addr, config()).unwrap();
+    /// A body that must never be read.
+    struct Untouchable;
+    impl Read for Untouchable {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            panic!("the body was read although the server answered first");
+        }
+    }
+    let req = http::Request::put(format!("http://{}/c", server.addr))
+        .header("expect", "100-continue")
+        .header("content-length", "1000000")
+        .body(Body::from_reader(Untouchable))
+        .unwrap();
+    let mut res = client.send(req).unwrap();
+    assert_eq!(res.status(), 413);
+    assert_eq!(read_all(&mut res), b"too big");
+    assert!(!client.is_reusable(), "the request never ended");
+    drop(client);
+    server.stop();
+}
+
+#[test]
+fn requests_carry_host_and_an_origin_form_target() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(SAFETY)).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            .unwrap();
+        String::from_utf8(head).unwrap()
+    });
+    let mut client = Client::connect(addr, config()).unwrap();
+    let mut res = client
+        .send(
+            http::Request::get(format!("http://{addr}/p?q=1"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(read_all(&mut res), b"ok");
+    let head = peer.join().unwrap();
+    assert_eq!(
+        head,
+        format!("GET /p?q=1 HTTP/1.1\r\nhost: {addr}\r\n\r\n"),
+        "{head:?}"
+    );
+}
