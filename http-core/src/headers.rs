@@ -152,9 +152,15 @@ impl Headers {
     /// (as `Connection: keep-alive, Upgrade` holds `upgrade`).
     #[must_use]
     pub fn has_token(&self, name: impl AsRef<[u8]>, token: impl AsRef<[u8]>) -> bool {
-        let token = token.as_ref();
-        self.elements(name.as_ref())
-            .any(|e| e.eq_ignore_ascii_case(token))
+        let (name, token) = (name.as_ref(), token.as_ref());
+        // A plain loop: this runs for several fields of every message.
+        !token.is_empty()
+            && self.entries.iter().any(|e| {
+                e.name(&self.buf).eq_ignore_ascii_case(name)
+                    && e.value(&self.buf)
+                        .split(|&b| b == b',')
+                        .any(|element| trim_ows(element).eq_ignore_ascii_case(token))
+            })
     }
 
     /// Appends a field. Names and values are checked when the head is sent, not here.

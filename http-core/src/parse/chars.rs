@@ -35,6 +35,15 @@ static URI: [bool; 256] = table!(|b| matches!(b,
     | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
     | b':' | b'@' | b'/' | b'?' | b'[' | b']'));
 
+/// `reg-name` bytes outside `%`-escapes: `unreserved / sub-delims` (RFC 3986 §3.2.2).
+static REG_NAME: [bool; 256] = table!(|b| matches!(b,
+    b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~'
+    | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='));
+
+/// Bytes of a path or query outside `%`-escapes: the URI bytes without `[` and `]`, which
+/// only an IP literal in an authority may hold (RFC 3986 §3.3, §3.4).
+static PATH: [bool; 256] = table!(|b| URI[b as usize] && b != b'[' && b != b']');
+
 /// Whether `b` is a `tchar`.
 #[inline]
 pub(crate) fn is_tchar(b: u8) -> bool {
@@ -59,6 +68,18 @@ pub(crate) fn is_uri_byte(b: u8) -> bool {
     URI[usize::from(b)]
 }
 
+/// Whether `b` may appear unescaped in a `reg-name`.
+#[inline]
+pub(crate) fn is_reg_name_byte(b: u8) -> bool {
+    REG_NAME[usize::from(b)]
+}
+
+/// Whether `b` may appear unescaped in a path or query.
+#[inline]
+pub(crate) fn is_path_byte(b: u8) -> bool {
+    PATH[usize::from(b)]
+}
+
 /// The value of a hex digit.
 #[inline]
 pub(crate) fn hex_value(b: u8) -> Option<u8> {
@@ -73,14 +94,21 @@ pub(crate) fn hex_value(b: u8) -> Option<u8> {
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// Whether any byte of `w` is below 0x20 or equal to 0x7f. Exact as a yes/no answer (the
-/// classic `hasless` and `haszero` bit tricks); which byte it was is found by the caller.
+/// The high bit of each byte of `w` (little-endian) that is below 0x20 or equal to 0x7f, by
+/// the classic `hasless` and `haszero` bit tricks. Exact as a yes/no answer, and its lowest
+/// set bit is exact too: a borrow can only mark a byte above one that is truly marked.
 #[inline]
-fn word_has_control(w: u64) -> bool {
+pub(crate) fn word_control_mask(w: u64) -> u64 {
     let below_space = w.wrapping_sub(LO * 0x20) & !w & HI;
     let x = w ^ (LO * 0x7f);
     let del = x.wrapping_sub(LO) & !x & HI;
-    (below_space | del) != 0
+    below_space | del
+}
+
+/// Whether any byte of `w` is below 0x20 or equal to 0x7f.
+#[inline]
+fn word_has_control(w: u64) -> bool {
+    word_control_mask(w) != 0
 }
 
 /// The index of the first byte of `s` that is not allowed in a field value, if any.
@@ -137,6 +165,35 @@ mod tests {
         );
         assert_eq!(find_invalid_value_byte(b"abcdefgh\x7fij"), Some(8));
         assert_eq!(find_invalid_value_byte(b"abcdefgh\r"), Some(8));
+    }
+
+    #[test]
+    fn the_narrower_uri_classes_are_the_uri_bytes_less_their_delimiters() {
+        for b in 0u8..=255 {
+            let uri = is_uri_byte(b);
+            assert_eq!(is_path_byte(b), uri && !b"[]".contains(&b), "{b:#x}");
+            assert_eq!(
+                is_reg_name_byte(b),
+                uri && !b":@/?[]".contains(&b),
+                "{b:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_lowest_marked_byte_of_a_word_is_the_first_control_byte() {
+        for bad in (0u8..0x20).chain([0x7f]) {
+            for pos in 0..8 {
+                // Bytes around it that could upset a borrow: DEL's neighbours, 0x20, 0x80.
+                for fill in [b'a', 0x20, 0x7e, 0x80, 0xff, 0x21] {
+                    let mut w = [fill; 8];
+                    w[pos] = bad;
+                    let mask = word_control_mask(u64::from_le_bytes(w));
+                    assert_eq!(mask.trailing_zeros() / 8, pos as u32, "{bad:#x} at {pos}");
+                }
+            }
+        }
+        assert_eq!(word_control_mask(u64::from_le_bytes(*b" ~\x80\xffaZ09")), 0);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! input one byte at a time, and any split in between all fail with the same error.
 
 use super::chars::{find_invalid_value_byte, is_token};
-use super::target;
+use super::{fast, target};
 use crate::error::RemoteError;
 use crate::event::Version;
 use crate::headers::{Entry, trim_ows};
@@ -118,6 +118,13 @@ impl HeadParser {
     ) -> Result<Option<ParsedHead>, RemoteError> {
         let limits = self.limits(cfg);
         loop {
+            if self.scanned == self.line_start {
+                match self.fast_line(buf, &limits) {
+                    Fast::Line => continue,
+                    Fast::Head(head) => return Ok(Some(head)),
+                    Fast::Slow => {}
+                }
+            }
             let Some(found) = memchr::memchr(b'\n', &buf[self.scanned..]) else {
                 self.scanned = buf.len();
                 return self.check_incomplete(buf.len(), &limits).map(|()| None);
@@ -159,16 +166,7 @@ impl HeadParser {
                     return Err(RemoteError::InvalidStartLine);
                 }
                 // The empty line ends the section.
-                let bytes = buf.split_to(lf + 1).freeze();
-                let start = core::mem::replace(&mut self.start, StartLine::None);
-                let entries = core::mem::take(&mut self.entries);
-                self.line_start = 0;
-                self.scanned = 0;
-                return Ok(Some(ParsedHead {
-                    bytes,
-                    start,
-                    entries,
-                }));
+                return Ok(Some(self.finish(buf, lf + 1)));
             }
             let parsed = if self.on_start_line() {
                 match self.kind {
@@ -192,6 +190,66 @@ impl HeadParser {
                 });
             }
         }
+    }
+
+    /// Splits the head, `buf[..end]`, off the buffer with what was parsed of it.
+    fn finish(&mut self, buf: &mut BytesMut, end: usize) -> ParsedHead {
+        self.line_start = 0;
+        self.scanned = 0;
+        ParsedHead {
+            bytes: buf.split_to(end).freeze(),
+            start: core::mem::replace(&mut self.start, StartLine::None),
+            entries: core::mem::take(&mut self.entries),
+        }
+    }
+
+    /// The current line through the one-pass path of `fast.rs`, which takes only complete,
+    /// strictly valid lines; `Fast::Slow` leaves the line untouched for the line parser.
+    #[inline]
+    fn fast_line(&mut self, buf: &mut BytesMut, limits: &SectionLimits) -> Fast {
+        let ls = self.line_start;
+        let start_line = self.on_start_line();
+        let line_limit = if start_line {
+            limits.first_line.0
+        } else {
+            limits.field_line.0
+        };
+        // A line that ends within this view is within both the line's and the head's limit.
+        let cap = buf
+            .len()
+            .min(ls.saturating_add(line_limit))
+            .min(limits.total.0);
+        let view = &buf[..cap];
+        if start_line {
+            let parsed = match self.kind {
+                HeadKind::Request => fast::request_line(view, ls),
+                _ => fast::status_line(view, ls),
+            };
+            let Some((start, next)) = parsed else {
+                return Fast::Slow;
+            };
+            self.start = start;
+            self.line_start = next;
+            self.scanned = next;
+            return Fast::Line;
+        }
+        if view.get(ls..ls + 2) == Some(b"\r\n") {
+            return Fast::Head(self.finish(buf, ls + 2));
+        }
+        if self.entries.len() >= limits.fields {
+            return Fast::Slow;
+        }
+        let Some(field) = fast::field_line(view, ls) else {
+            return Fast::Slow;
+        };
+        if self.entries.capacity() == 0 {
+            // One allocation for a typical head instead of a doubling series.
+            self.entries.reserve(16);
+        }
+        self.entries.push(Entry::new(field.name, field.value));
+        self.line_start = field.next;
+        self.scanned = field.next;
+        Fast::Line
     }
 
     /// Checks the limits against an incomplete line that ends at `len`.
@@ -281,6 +339,16 @@ impl HeadParser {
             .push(Entry::new(ls..ls + name.len(), v0..v0 + value.len()));
         Ok(())
     }
+}
+
+/// What the one-pass path made of a line.
+enum Fast {
+    /// A start line or a field line, taken.
+    Line,
+    /// The empty line: the head is complete.
+    Head(ParsedHead),
+    /// Anything else: the line parser decides.
+    Slow,
 }
 
 /// How many SP / HTAB `s` starts with.
@@ -615,6 +683,135 @@ mod tests {
             response(b"HTTP/1.1 200 OK\r\n y\r\n\r\n", &cfg).unwrap_err(),
             RemoteError::ObsFold
         );
+    }
+
+    /// What the line parser makes of a complete line `line` (content then CRLF) as a field
+    /// line: its entry.
+    fn slow_field(line: &[u8]) -> Option<Entry> {
+        let end = line.len().checked_sub(2)?;
+        if line[end..] != *b"\r\n" || line[..end].contains(&b'\n') || end == 0 {
+            return None;
+        }
+        let mut p = HeadParser::new(HeadKind::Request);
+        let mut buf = BytesMut::from(line);
+        p.field_line(&mut buf, 0, end, &Config::default()).ok()?;
+        p.entries.pop()
+    }
+
+    /// A small deterministic generator (xorshift), so the test needs no crate.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn line(&mut self, alphabet: &[u8], max: usize) -> Vec<u8> {
+            let len = (self.next() % max as u64) as usize;
+            (0..len)
+                .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize])
+                .collect()
+        }
+    }
+
+    #[test]
+    fn the_one_pass_path_takes_only_what_the_line_parser_takes_the_same_way() {
+        let cfg = Config::default();
+        let alphabet = b"aZ9-_:  \t\t\r\n\x00\x7f\x80\xff%/?[]Aef\"(),;HTP1.0";
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let (mut fields, mut requests, mut statuses) = (0, 0, 0);
+        for round in 0..300_000 {
+            let mut line = rng.line(alphabet, 24);
+            if round % 2 == 0 {
+                line.extend_from_slice(b"\r\n");
+            }
+            // Field lines: where the one-pass path takes a line, the line parser takes the
+            // same complete line and yields the same name and value. Half of them shaped
+            // like one, name, colon and value, with stray bytes from the same alphabet.
+            let mut field = line.clone();
+            if round % 4 < 2 {
+                field = rng.line(b"aZ9-_!~ :\t\"", 8);
+                field.push(b':');
+                field.extend(rng.line(alphabet, 30));
+                field.extend_from_slice(b"\r\n");
+            }
+            if let Some(f) = fast::field_line(&field, 0) {
+                fields += 1;
+                let whole = &field[..f.next];
+                let fast = Entry::new(f.name, f.value);
+                assert_eq!(
+                    slow_field(whole),
+                    Some(fast),
+                    "{:?}",
+                    crate::headers::Lossy(whole)
+                );
+            }
+            // Request lines, with a start that makes most of them plausible.
+            let mut req = b"GET /".to_vec();
+            req.extend_from_slice(&line);
+            req.extend_from_slice(if round % 3 == 0 {
+                b" HTTP/1.1\r\n"
+            } else {
+                b"\r\n"
+            });
+            if let Some((start, next)) = fast::request_line(&req, 0) {
+                requests += 1;
+                assert_eq!(&req[next - 2..next], b"\r\n");
+                let content = &req[..next - 2];
+                assert!(!content.contains(&b'\n'));
+                assert_eq!(
+                    request_line(content, &cfg),
+                    Ok(start),
+                    "{:?}",
+                    crate::headers::Lossy(&req)
+                );
+            }
+            let mut status = b"HTTP/1.1 200 ".to_vec();
+            status.extend_from_slice(&line);
+            if let Some((start, next)) = fast::status_line(&status, 0) {
+                statuses += 1;
+                let content = &status[..next - 2];
+                assert!(!content.contains(&b'\n') && status[next - 2..next] == *b"\r\n");
+                assert_eq!(status_line(content), Ok(start));
+            }
+        }
+        // The generator reaches the accepting paths often enough to mean something.
+        assert!(
+            fields > 10_000 && requests > 1_000 && statuses > 10_000,
+            "{fields} {requests} {statuses}"
+        );
+    }
+
+    #[test]
+    fn the_one_pass_path_takes_the_common_lines() {
+        let cfg = Config::default();
+        for line in [
+            &b"Host: example.com\r\n"[..],
+            b"X-Empty:\r\n",
+            b"Cookie: a=b; c=d\t \r\n",
+            b"User-Agent: Mozilla/5.0 (X11; Linux x86_64) \xe2\x80\x94 long enough to span words\r\n",
+        ] {
+            let f = fast::field_line(line, 0).expect("taken");
+            assert_eq!(Some(Entry::new(f.name, f.value)), slow_field(line));
+        }
+        let (start, next) =
+            fast::request_line(b"GET /a%20b?c=d HTTP/1.1\r\nHost", 0).expect("taken");
+        assert_eq!(next, 25);
+        assert_eq!(Ok(start), request_line(b"GET /a%20b?c=d HTTP/1.1", &cfg));
+        assert!(fast::status_line(b"HTTP/1.1 404 Not Found\r\n", 0).is_some());
+        // Left to the line parser: CONNECT, absolute-form, brackets, bad escapes, bare LF.
+        for line in [
+            &b"CONNECT a:1 HTTP/1.1\r\n"[..],
+            b"GET http://a/ HTTP/1.1\r\n",
+            b"GET /[ HTTP/1.1\r\n",
+            b"GET /%g0 HTTP/1.1\r\n",
+            b"GET / HTTP/1.1\n",
+        ] {
+            assert_eq!(fast::request_line(line, 0), None);
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub(crate) mod chars;
 pub(crate) mod chunked;
+pub(crate) mod fast;
 pub(crate) mod head;
 pub(crate) mod target;
 

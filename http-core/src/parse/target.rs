@@ -1,6 +1,6 @@
 //! The four forms of request-target and which method each belongs to (RFC 9112 §3.2).
 
-use super::chars::{hex_value, is_uri_byte};
+use super::chars::{hex_value, is_reg_name_byte, is_uri_byte};
 use crate::error::RemoteError;
 use crate::limits::Leniency;
 
@@ -171,7 +171,7 @@ pub(crate) fn is_host(host: &[u8]) -> bool {
                     i += 3;
                     continue;
                 }
-                if !is_uri_byte(b) || matches!(b, b':' | b'@' | b'/' | b'?' | b'[' | b']') {
+                if !is_reg_name_byte(b) {
                     return false;
                 }
                 i += 1;
