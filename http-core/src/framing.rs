@@ -7,7 +7,7 @@
 
 use crate::error::{LocalError, RemoteError};
 use crate::event::{RequestHead, Version};
-use crate::headers::{Headers, trim_ows};
+use crate::headers::{Headers, list_has, trim_ows};
 use crate::limits::{Config, Leniency};
 use crate::parse::chars::is_token;
 use crate::parse::target::is_host_field;
@@ -46,21 +46,25 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
     // RFC 9112 §3.2: a server MUST respond 400 to an HTTP/1.1 request that lacks Host, and to
     // any request with more than one Host field or an invalid one.
     match seen.host {
-        0 if http11 => return Err(RemoteError::InvalidHost),
-        0 => {}
-        1 => {
-            if !h.get("host").is_some_and(is_host_field) {
+        Seen::None if http11 => return Err(RemoteError::InvalidHost),
+        Seen::None => {}
+        Seen::Once(i) => {
+            if !is_host_field(h.value_at(i)) {
                 return Err(RemoteError::InvalidHost);
             }
         }
-        _ => return Err(RemoteError::InvalidHost),
+        Seen::Several => return Err(RemoteError::InvalidHost),
     }
 
-    let mut keep_alive = if seen.connection {
-        persistent(head.version, h)
-    } else {
-        http11
+    // The Connection options: from the one field directly, or from all of them.
+    let connection_has = |token: &str| match seen.connection {
+        Seen::None => false,
+        Seen::Once(i) => list_has(h.value_at(i), token.as_bytes()),
+        Seen::Several => h.has_token("connection", token),
     };
+    // RFC 9112 §9.3: `close` ends the connection; otherwise HTTP/1.1 persists by default and
+    // HTTP/1.0 only with `keep-alive` (as `persistent`).
+    let mut keep_alive = !connection_has("close") && (http11 || connection_has("keep-alive"));
     let (has_te, has_cl) = (seen.transfer_encoding, seen.content_length);
     let body = if has_te {
         // Step 4: chunked must be the final coding, or the length is unknown: 400.
@@ -107,7 +111,7 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
 
     // RFC 9110 §7.8: Upgrade counts only if Connection lists it, and a server MUST ignore it
     // in an HTTP/1.0 request.
-    let upgrade = http11 && seen.upgrade && h.has_token("connection", "upgrade");
+    let upgrade = http11 && seen.upgrade && connection_has("upgrade");
 
     Ok(RequestFraming {
         body,
@@ -117,13 +121,31 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
     })
 }
 
+/// Whether a field appears, and where when it appears once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Seen {
+    #[default]
+    None,
+    /// Once, at this index.
+    Once(usize),
+    Several,
+}
+
+impl Seen {
+    fn add(&mut self, index: usize) {
+        *self = match self {
+            Self::None => Self::Once(index),
+            _ => Self::Several,
+        };
+    }
+}
+
 /// Which of the fields that decide a request's framing and handling are present, learnt in one
 /// pass over the field names (their lengths all differ, so each name is compared at most once).
 #[derive(Clone, Copy, Debug, Default)]
 struct Present {
-    /// How many Host fields, counted up to 2.
-    host: u8,
-    connection: bool,
+    host: Seen,
+    connection: Seen,
     transfer_encoding: bool,
     content_length: bool,
     expect: bool,
@@ -133,13 +155,13 @@ struct Present {
 impl Present {
     fn of(h: &Headers) -> Self {
         let mut p = Self::default();
-        for (name, _) in h.iter() {
+        for (i, (name, _)) in h.iter().enumerate() {
             let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
             match name.len() {
-                4 if is("host") => p.host = p.host.saturating_add(1).min(2),
+                4 if is("host") => p.host.add(i),
                 6 if is("expect") => p.expect = true,
                 7 if is("upgrade") => p.upgrade = true,
-                10 if is("connection") => p.connection = true,
+                10 if is("connection") => p.connection.add(i),
                 14 if is("content-length") => p.content_length = true,
                 17 if is("transfer-encoding") => p.transfer_encoding = true,
                 _ => {}

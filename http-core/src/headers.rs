@@ -154,13 +154,17 @@ impl Headers {
     pub fn has_token(&self, name: impl AsRef<[u8]>, token: impl AsRef<[u8]>) -> bool {
         let (name, token) = (name.as_ref(), token.as_ref());
         // A plain loop: this runs for several fields of every message.
-        !token.is_empty()
-            && self.entries.iter().any(|e| {
-                e.name(&self.buf).eq_ignore_ascii_case(name)
-                    && e.value(&self.buf)
-                        .split(|&b| b == b',')
-                        .any(|element| trim_ows(element).eq_ignore_ascii_case(token))
-            })
+        self.entries.iter().any(|e| {
+            e.name(&self.buf).eq_ignore_ascii_case(name) && list_has(e.value(&self.buf), token)
+        })
+    }
+
+    /// The value of the field at `index` in order (empty past the end).
+    pub(crate) fn value_at(&self, index: usize) -> &[u8] {
+        self.entries
+            .get(index)
+            .map(|e| e.value(&self.buf))
+            .unwrap_or_default()
     }
 
     /// Appends a field. Names and values are checked when the head is sent, not here.
@@ -207,6 +211,15 @@ impl Headers {
 }
 
 /// Optional whitespace (SP / HTAB) trimmed from both ends (RFC 9110 §5.6.3).
+/// Whether the comma list `value` holds `token`, case-insensitively (RFC 9110 §5.6.1: empty
+/// elements do not count).
+pub(crate) fn list_has(value: &[u8], token: &[u8]) -> bool {
+    !token.is_empty()
+        && value
+            .split(|&b| b == b',')
+            .any(|element| trim_ows(element).eq_ignore_ascii_case(token))
+}
+
 pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = s {
         s = rest;

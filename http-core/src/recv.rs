@@ -16,6 +16,9 @@ use bytes::{Bytes, BytesMut};
 /// for each.
 const INITIAL_CAPACITY: usize = 4096;
 
+/// The most a read is lent: the window doubles up to this while reads fill it.
+const MAX_WINDOW: usize = 64 * 1024;
+
 /// What a body reader produced.
 #[derive(Debug)]
 pub(crate) enum BodyEvent {
@@ -39,6 +42,12 @@ pub(crate) struct Receiver {
     eof: bool,
     /// No more HTTP is read on this connection: bytes are dropped as they come.
     stopped: bool,
+    /// How many bytes the next read is lent. Safe code must zero memory before a read may
+    /// write into it, so lending all a driver offers (16 KiB, say) to read a 100-byte request
+    /// would cost a 16 KiB `memset` per read. The window starts at `INITIAL_CAPACITY`,
+    /// doubles while reads fill it (a body streaming in) and halves while they use less than
+    /// half of it.
+    window: usize,
 }
 
 impl Receiver {
@@ -48,6 +57,7 @@ impl Receiver {
             reader: Reader::Head(HeadParser::new(kind)),
             eof: false,
             stopped: false,
+            window: INITIAL_CAPACITY,
         }
     }
 
@@ -70,12 +80,20 @@ impl Receiver {
         read: impl FnOnce(&mut [u8]) -> Result<usize, E>,
     ) -> Result<usize, E> {
         let len = self.buf.len();
-        self.buf.resize(len + max, 0);
+        let lent = max.min(self.window);
+        self.buf.resize(len + lent, 0);
         let result = read(&mut self.buf[len..]);
         let kept = match &result {
-            Ok(n) if !self.stopped && !self.eof => (*n).min(max),
+            Ok(n) if !self.stopped && !self.eof => (*n).min(lent),
             _ => 0,
         };
+        if let Ok(n) = result {
+            if n >= lent {
+                self.window = (self.window * 2).min(MAX_WINDOW);
+            } else if n < self.window / 2 {
+                self.window = (self.window / 2).max(INITIAL_CAPACITY);
+            }
+        }
         self.buf.truncate(len + kept);
         // Nothing came and nothing waits: no memory held while the connection is idle.
         self.release_if_empty();
@@ -212,6 +230,38 @@ mod tests {
         r.take_all();
         r.release_if_empty();
         assert_eq!(r.capacity(), 0);
+    }
+
+    #[test]
+    fn the_read_window_grows_with_full_reads_and_shrinks_with_small_ones() {
+        let mut r = Receiver::new(HeadKind::Request);
+        let mut lent = alloc::vec::Vec::new();
+        let mut read = |r: &mut Receiver, n: usize| {
+            r.receive(1 << 20, |buf| {
+                lent.push(buf.len());
+                Ok::<_, ()>(n.min(buf.len()))
+            })
+            .unwrap();
+            r.take_all();
+        };
+        // Full reads: 4 KiB, 8, 16, … up to the cap.
+        for _ in 0..8 {
+            read(&mut r, usize::MAX);
+        }
+        // Small reads: back down to the start.
+        for _ in 0..8 {
+            read(&mut r, 10);
+        }
+        assert_eq!(
+            lent,
+            [4, 8, 16, 32, 64, 64, 64, 64, 64, 32, 16, 8, 4, 4, 4, 4].map(|k| k << 10)
+        );
+        // Never more than the driver offers.
+        r.receive(100, |buf| {
+            assert_eq!(buf.len(), 100);
+            Ok::<_, ()>(0)
+        })
+        .unwrap();
     }
 
     #[test]
