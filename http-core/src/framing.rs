@@ -56,16 +56,8 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
         Seen::Several => return Err(RemoteError::InvalidHost),
     }
 
-    // The Connection options: from the one field directly, or from all of them.
-    let connection_has = |token: &str| match seen.connection {
-        Seen::None => false,
-        Seen::Once(i) => list_has(h.value_at(i), token.as_bytes()),
-        Seen::Several => h.has_token("connection", token),
-    };
-    // RFC 9112 §9.3: `close` ends the connection; otherwise HTTP/1.1 persists by default and
-    // HTTP/1.0 only with `keep-alive` (as `persistent`).
-    let mut keep_alive = !connection_has("close") && (http11 || connection_has("keep-alive"));
-    let (has_te, has_cl) = (seen.transfer_encoding, seen.content_length);
+    let mut keep_alive = seen.persistent(head.version, h);
+    let (has_te, has_cl) = (seen.transfer_encoding, seen.content_length != Seen::None);
     let body = if has_te {
         // Step 4: chunked must be the final coding, or the length is unknown: 400.
         match transfer_codings_checked(head.version, h, cfg, &mut keep_alive)? {
@@ -76,7 +68,7 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
         }
     } else if has_cl {
         // Step 5: an invalid Content-Length, or several, is unrecoverable: 400.
-        BodyLength::Length(content_length(h, &cfg.leniency)?)
+        BodyLength::Length(seen.content_length(h, &cfg.leniency)?)
     } else {
         // Step 7: a request with neither has no body.
         BodyLength::Length(0)
@@ -111,7 +103,7 @@ pub(crate) fn request(head: &RequestHead, cfg: &Config) -> Result<RequestFraming
 
     // RFC 9110 §7.8: Upgrade counts only if Connection lists it, and a server MUST ignore it
     // in an HTTP/1.0 request.
-    let upgrade = http11 && seen.upgrade && connection_has("upgrade");
+    let upgrade = http11 && seen.upgrade && seen.connection_has(h, "upgrade");
 
     Ok(RequestFraming {
         body,
@@ -147,7 +139,7 @@ struct Present {
     host: Seen,
     connection: Seen,
     transfer_encoding: bool,
-    content_length: bool,
+    content_length: Seen,
     expect: bool,
     upgrade: bool,
 }
@@ -162,12 +154,40 @@ impl Present {
                 6 if is("expect") => p.expect = true,
                 7 if is("upgrade") => p.upgrade = true,
                 10 if is("connection") => p.connection.add(i),
-                14 if is("content-length") => p.content_length = true,
+                14 if is("content-length") => p.content_length.add(i),
                 17 if is("transfer-encoding") => p.transfer_encoding = true,
                 _ => {}
             }
         }
         p
+    }
+
+    /// Whether the Connection options hold `token`: read from the one field directly, or
+    /// from all of them.
+    fn connection_has(&self, h: &Headers, token: &str) -> bool {
+        match self.connection {
+            Seen::None => false,
+            Seen::Once(i) => list_has(h.value_at(i), token.as_bytes()),
+            Seen::Several => h.has_token("connection", token),
+        }
+    }
+
+    /// [`persistent`], from what was seen.
+    fn persistent(&self, version: Version, h: &Headers) -> bool {
+        !self.connection_has(h, "close")
+            && (version == Version::Http11 || self.connection_has(h, "keep-alive"))
+    }
+
+    /// [`content_length`], from the one field directly when there is one.
+    fn content_length(&self, h: &Headers, lenient: &Leniency) -> Result<u64, RemoteError> {
+        match self.content_length {
+            Seen::Once(i) => match parse_decimal(trim_ows(h.value_at(i))) {
+                Some(n) => Ok(n),
+                // A list, or not a number: the general rule decides.
+                None => content_length(h, lenient),
+            },
+            _ => content_length(h, lenient),
+        }
     }
 }
 
@@ -395,7 +415,8 @@ pub(crate) fn response(
     h: &Headers,
     cfg: &Config,
 ) -> Result<ResponseFraming, RemoteError> {
-    let keep_alive = persistent(version, h);
+    let seen = Present::of(h);
+    let keep_alive = seen.persistent(version, h);
     // Step 2: a 2xx to CONNECT turns the connection into a tunnel; its fields are ignored.
     // It is checked before step 1 so that a 204 to CONNECT is a tunnel too: RFC 9110 §9.3.6
     // makes every 2xx switch, and either way no body follows the head.
@@ -415,8 +436,7 @@ pub(crate) fn response(
             tunnel: false,
         });
     }
-    let has_te = h.contains("transfer-encoding");
-    let has_cl = h.contains("content-length");
+    let (has_te, has_cl) = (seen.transfer_encoding, seen.content_length != Seen::None);
     let mut keep_alive = keep_alive;
     let body = if has_te {
         match transfer_codings_checked(version, h, cfg, &mut keep_alive)? {
@@ -427,7 +447,7 @@ pub(crate) fn response(
         }
     } else if has_cl {
         // Steps 5 and 6.
-        BodyLength::Length(content_length(h, &cfg.leniency)?)
+        BodyLength::Length(seen.content_length(h, &cfg.leniency)?)
     } else {
         // Step 8: no framing: read until the server closes.
         BodyLength::UntilClose
