@@ -119,7 +119,7 @@ impl HeadParser {
         let limits = self.limits(cfg);
         loop {
             if self.scanned == self.line_start {
-                match self.fast_line(buf, &limits) {
+                match self.fast_lines(buf, &limits) {
                     Fast::Line => continue,
                     Fast::Head(head) => return Ok(Some(head)),
                     Fast::Slow => {}
@@ -203,24 +203,20 @@ impl HeadParser {
         }
     }
 
-    /// The current line through the one-pass path of `fast.rs`, which takes only complete,
-    /// strictly valid lines; `Fast::Slow` leaves the line untouched for the line parser.
+    /// The lines from the current one on through the one-pass path of `fast.rs`, which takes
+    /// only complete, strictly valid lines: `Fast::Slow` when it stops at a line it leaves to
+    /// the line parser (untouched), `Fast::Line` after a start line.
     #[inline]
-    fn fast_line(&mut self, buf: &mut BytesMut, limits: &SectionLimits) -> Fast {
-        let ls = self.line_start;
-        let start_line = self.on_start_line();
-        let line_limit = if start_line {
-            limits.first_line.0
-        } else {
-            limits.field_line.0
+    fn fast_lines(&mut self, buf: &mut BytesMut, limits: &SectionLimits) -> Fast {
+        // A line that ends within `cap(ls, limit)` is within both the line's limit and the
+        // head's.
+        let len = buf.len();
+        let cap = |ls: usize, line_limit: usize| {
+            len.min(ls.saturating_add(line_limit)).min(limits.total.0)
         };
-        // A line that ends within this view is within both the line's and the head's limit.
-        let cap = buf
-            .len()
-            .min(ls.saturating_add(line_limit))
-            .min(limits.total.0);
-        let view = &buf[..cap];
-        if start_line {
+        let mut ls = self.line_start;
+        if self.on_start_line() {
+            let view = &buf[..cap(ls, limits.first_line.0)];
             let parsed = match self.kind {
                 HeadKind::Request => fast::request_line(view, ls),
                 _ => fast::status_line(view, ls),
@@ -233,23 +229,27 @@ impl HeadParser {
             self.scanned = next;
             return Fast::Line;
         }
-        if view.get(ls..ls + 2) == Some(b"\r\n") {
-            return Fast::Head(self.finish(buf, ls + 2));
-        }
-        if self.entries.len() >= limits.fields {
-            return Fast::Slow;
-        }
-        let Some(field) = fast::field_line(view, ls) else {
-            return Fast::Slow;
-        };
         if self.entries.capacity() == 0 {
             // One allocation for a typical head instead of a doubling series.
             self.entries.reserve(16);
         }
-        self.entries.push(Entry::new(field.name, field.value));
-        self.line_start = field.next;
-        self.scanned = field.next;
-        Fast::Line
+        loop {
+            let view = &buf[..cap(ls, limits.field_line.0)];
+            if view.get(ls..ls + 2) == Some(b"\r\n") {
+                return Fast::Head(self.finish(buf, ls + 2));
+            }
+            if self.entries.len() >= limits.fields {
+                break;
+            }
+            let Some(field) = fast::field_line(view, ls) else {
+                break;
+            };
+            self.entries.push(Entry::new(field.name, field.value));
+            ls = field.next;
+        }
+        self.line_start = ls;
+        self.scanned = ls;
+        Fast::Slow
     }
 
     /// Checks the limits against an incomplete line that ends at `len`.
@@ -343,7 +343,7 @@ impl HeadParser {
 
 /// What the one-pass path made of a line.
 enum Fast {
-    /// A start line or a field line, taken.
+    /// A start line, taken.
     Line,
     /// The empty line: the head is complete.
     Head(ParsedHead),
