@@ -61,6 +61,15 @@ impl ChunkedDecoder {
             match &mut self.state {
                 State::SizeLine { scanned } => {
                     let max = cfg.limits.max_chunk_line;
+                    if *scanned == 0
+                        && let Some((size, len)) = plain_size_line(buf)
+                        && len <= max
+                    {
+                        // The common line, `1*HEXDIG CRLF`, read in one pass.
+                        self.data_follows(size, cfg)?;
+                        buf.advance(len);
+                        continue;
+                    }
                     let Some(found) = memchr::memchr(b'\n', &buf[*scanned..]) else {
                         *scanned = buf.len();
                         // No LF yet: the line will be longer than what is here.
@@ -85,17 +94,8 @@ impl ChunkedDecoder {
                     if self.extensions > cfg.limits.max_chunk_extensions {
                         return Err(RemoteError::ChunkExtensionsTooLarge);
                     }
-                    self.body = self
-                        .body
-                        .checked_add(size)
-                        .filter(|&b| b <= cfg.limits.max_body)
-                        .ok_or(RemoteError::BodyTooLarge)?;
+                    self.data_follows(size, cfg)?;
                     buf.advance(lf + 1);
-                    self.state = if size == 0 {
-                        State::Trailers(HeadParser::new(HeadKind::Trailers))
-                    } else {
-                        State::Data { remaining: size }
-                    };
                 }
                 State::Data { remaining } => {
                     if buf.is_empty() {
@@ -110,6 +110,11 @@ impl ChunkedDecoder {
                     return Ok(Some(Chunk::Data(buf.split_to(n).freeze())));
                 }
                 State::DataEnd { cr } => {
+                    if !*cr && buf.starts_with(b"\r\n") {
+                        buf.advance(2);
+                        self.state = State::SizeLine { scanned: 0 };
+                        continue;
+                    }
                     let Some(&b) = buf.first() else {
                         return Ok(None);
                     };
@@ -139,6 +144,42 @@ impl ChunkedDecoder {
             }
         }
     }
+}
+
+impl ChunkedDecoder {
+    /// A size line announced `size` bytes: counts them against the body limit and expects
+    /// them, or the trailer section after the last chunk.
+    fn data_follows(&mut self, size: u64, cfg: &Config) -> Result<(), RemoteError> {
+        self.body = self
+            .body
+            .checked_add(size)
+            .filter(|&b| b <= cfg.limits.max_body)
+            .ok_or(RemoteError::BodyTooLarge)?;
+        self.state = if size == 0 {
+            State::Trailers(HeadParser::new(HeadKind::Trailers))
+        } else {
+            State::Data { remaining: size }
+        };
+        Ok(())
+    }
+}
+
+/// A size line without extensions, `1*HEXDIG CRLF` with at most 15 digits (so no overflow),
+/// at the front of `buf`: the size and the line's length. `None` for anything else, which the
+/// general rule then reads.
+#[inline]
+fn plain_size_line(buf: &[u8]) -> Option<(u64, usize)> {
+    let mut size: u64 = 0;
+    for (i, &b) in buf.iter().enumerate().take(16) {
+        match hex_value(b) {
+            Some(v) => size = size << 4 | u64::from(v),
+            None if i > 0 && b == b'\r' && buf.get(i + 1) == Some(&b'\n') => {
+                return Some((size, i + 2));
+            }
+            None => return None,
+        }
+    }
+    None
 }
 
 /// `chunk-size [ chunk-ext ]` without the line ending (RFC 9112 §7.1): the size, and the
@@ -293,6 +334,39 @@ mod tests {
     use alloc::vec::Vec;
 
     type Decoded = (Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>);
+
+    #[test]
+    fn the_plain_size_line_agrees_with_the_general_rule() {
+        let alphabet = b"0123456789abcdefABCDEFgG;= \t\r\n";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut taken = 0;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 20) as usize;
+            let line: Vec<u8> = (0..len)
+                .map(|k| alphabet[((x >> (k * 3)) as usize + k * 7) % alphabet.len()])
+                .collect();
+            if let Some((size, n)) = plain_size_line(&line) {
+                taken += 1;
+                assert_eq!(&line[n - 2..n], b"\r\n");
+                assert_eq!(size_line(&line[..n - 2]), Ok((size, 0)), "{line:?}");
+            }
+        }
+        assert!(taken > 100, "{taken}");
+        assert_eq!(plain_size_line(b"1aF\r\nxx"), Some((0x1af, 5)));
+        for line in [
+            &b"\r\n"[..],
+            b"1;a\r\n",
+            b"1 \r\n",
+            b"1\n",
+            b"1\r",
+            b"0000000000000001\r\n",
+        ] {
+            assert_eq!(plain_size_line(line), None, "{line:?}");
+        }
+    }
 
     struct Body<'a>(ChunkedDecoder, &'a Config, Vec<u8>);
 

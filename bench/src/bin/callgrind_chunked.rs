@@ -1,0 +1,44 @@
+//! A fixed loop over chunked bodies for instruction counts under callgrind:
+//! `callgrind_chunked IMPL CHUNK [N]` with IMPL `http-core-decode`, `httparse-decode` or
+//! `http-core-encode`, CHUNK the chunk size in bytes; each iteration handles a 64 KiB body.
+//! See `bench/callgrind.sh`.
+
+use bench::{chunked_request, core_decode, core_encode, httparse_decode};
+use bytes::Bytes;
+use http_core::{Config, Connection, Instant};
+use std::hint::black_box;
+
+const TOTAL: usize = 64 * 1024;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(imp), Some(chunk)) = (args.first(), args.get(1).and_then(|s| s.parse().ok())) else {
+        eprintln!(
+            "usage: callgrind_chunked http-core-decode|httparse-decode|http-core-encode CHUNK [N]"
+        );
+        std::process::exit(2);
+    };
+    let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100);
+    let mut conn = Connection::server(Config::default(), Instant::ZERO);
+    let input = chunked_request(TOTAL, chunk);
+    let head_len = input
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(0, |p| p + 4);
+    let data = Bytes::from(vec![b'x'; chunk]);
+    let pieces: Vec<Bytes> = (0..TOTAL.div_ceil(chunk)).map(|_| data.clone()).collect();
+    let request = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    let mut sum = 0;
+    for _ in 0..n {
+        sum += match imp.as_str() {
+            "http-core-decode" => core_decode(black_box(&input), &mut conn),
+            "httparse-decode" => httparse_decode(black_box(&input), head_len),
+            "http-core-encode" => core_encode(&mut conn, request, black_box(&pieces)),
+            _ => {
+                eprintln!("unknown implementation {imp}");
+                std::process::exit(2);
+            }
+        };
+    }
+    println!("{sum}");
+}
