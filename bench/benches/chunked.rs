@@ -1,7 +1,7 @@
 //! Chunked bodies: decoding (http-core's server connection against a loop over httparse's
-//! chunk-size parser) and serialization, in small and large chunks.
+//! chunk-size parser and picohttpparser's in-place decoder) and serialization, in small and large chunks.
 
-use bench::{chunked_request, core_decode, core_encode, httparse_decode};
+use bench::{chunked_request, core_decode, core_encode, httparse_decode, pico_decode};
 use bytes::Bytes;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use http_core::{Config, Connection, Instant};
@@ -21,6 +21,10 @@ fn chunked(c: &mut Criterion) {
         });
         g.bench_with_input(BenchmarkId::new("httparse", chunk), &input, |b, i| {
             b.iter(|| httparse_decode(black_box(i), head_len));
+        });
+        let mut scratch = Vec::with_capacity(input.len());
+        g.bench_with_input(BenchmarkId::new("picohttpparser", chunk), &input, |b, i| {
+            b.iter(|| pico_decode(black_box(i), head_len, &mut scratch));
         });
     }
     g.finish();

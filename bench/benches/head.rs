@@ -1,7 +1,9 @@
-//! Head parsing: http-core against httparse on the same inputs, whole and in 16-byte pieces.
+//! Head parsing: http-core against httparse and picohttpparser on the same inputs, whole and in 16-byte pieces.
 //! What each side does is said in `bench/src/lib.rs` and BENCHMARKS.md.
 
-use bench::{CoreServer, REQUESTS, RESPONSE, core_response, httparse_request, httparse_response};
+use bench::{
+    CoreServer, REQUESTS, RESPONSE, core_response, httparse_request, httparse_response, pico,
+};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -17,6 +19,9 @@ fn heads(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new("httparse", name), input, |b, i| {
                 b.iter(|| httparse_request(black_box(i), piece));
             });
+            g.bench_with_input(BenchmarkId::new("picohttpparser", name), input, |b, i| {
+                b.iter(|| pico::request(black_box(i), piece));
+            });
         }
         g.finish();
         let mut g = c.benchmark_group(format!("response head, {label}"));
@@ -26,6 +31,9 @@ fn heads(c: &mut Criterion) {
         });
         g.bench_function("httparse", |b| {
             b.iter(|| httparse_response(black_box(RESPONSE), piece));
+        });
+        g.bench_function("picohttpparser", |b| {
+            b.iter(|| pico::response(black_box(RESPONSE), piece));
         });
         g.finish();
     }

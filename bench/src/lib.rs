@@ -9,9 +9,14 @@
 //!   connection carries every iteration, as in a server.
 //! - **httparse**: `Request::parse` into a stack array of 32 headers: tokenising and the byte
 //!   checks of its grammar; no framing decision, no owned result.
+//! - **picohttpparser** ([`pico`]): `phr_parse_request` into a stack array of 32 headers: the
+//!   same kind of work as httparse, in C.
 //!
 //! For a response head, http-core is a client connection that sent a GET and reads the
-//! response's head and body end; httparse is `Response::parse`.
+//! response's head and body end; httparse is `Response::parse`, picohttpparser
+//! `phr_parse_response`.
+
+pub mod pico;
 
 use bytes::Bytes;
 use http_core::{Config, Connection, Event, Headers, Instant, Polled, RequestHead, ResponseHead};
@@ -230,6 +235,15 @@ pub fn httparse_decode(input: &[u8], head_len: usize) -> usize {
     }
 }
 
+/// Decodes the chunked body after `head_len` bytes with picohttpparser: the body is copied
+/// into `scratch` (a server's receive buffer, reused) and decoded there in place; returns the
+/// body bytes seen.
+pub fn pico_decode(input: &[u8], head_len: usize, scratch: &mut Vec<u8>) -> usize {
+    scratch.clear();
+    scratch.extend_from_slice(&input[head_len..]);
+    pico::decode_chunked(scratch)
+}
+
 /// Serializes a chunked response of `pieces` data pieces and returns the bytes queued.
 pub fn core_encode(conn: &mut Connection, request: &[u8], pieces: &[Bytes]) -> usize {
     conn.feed(Instant::ZERO, request);
@@ -245,4 +259,46 @@ pub fn core_encode(conn: &mut Connection, request: &[u8], pieces: &[Bytes]) -> u
         n += p.len();
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every side parses every input to the same fields, whole and in pieces: the benchmarks
+    /// compare the same work.
+    #[test]
+    fn the_peers_see_the_same_heads() {
+        let mut server = CoreServer::default();
+        for (name, input) in REQUESTS {
+            for piece in [usize::MAX, 16, 1] {
+                let core = server.head(input, piece);
+                assert_eq!(core, httparse_request(input, piece), "{name} httparse");
+                assert_eq!(core, pico::request(input, piece), "{name} picohttpparser");
+            }
+            assert_eq!(core_fresh_request(input), server.head(input, usize::MAX));
+        }
+        for piece in [usize::MAX, 16, 1] {
+            let core = core_response(RESPONSE, piece);
+            assert_eq!(core, 10);
+            assert_eq!(core, httparse_response(RESPONSE, piece));
+            assert_eq!(core, pico::response(RESPONSE, piece));
+        }
+    }
+
+    /// Every decoder finds the same body in the same chunked request.
+    #[test]
+    fn the_peers_decode_the_same_bodies() {
+        for (total, chunk) in [(1000, 16), (4096, 4096), (70_000, 1024)] {
+            let input = chunked_request(total, chunk);
+            let head_len = input
+                .windows(4)
+                .position(|w| w == b"\r\n\r\n")
+                .map_or(0, |p| p + 4);
+            let mut conn = Connection::server(Config::default(), Instant::ZERO);
+            assert_eq!(core_decode(&input, &mut conn), total);
+            assert_eq!(httparse_decode(&input, head_len), total);
+            assert_eq!(pico_decode(&input, head_len, &mut Vec::new()), total);
+        }
+    }
 }

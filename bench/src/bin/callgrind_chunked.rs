@@ -1,9 +1,9 @@
 //! A fixed loop over chunked bodies for instruction counts under callgrind:
-//! `callgrind_chunked IMPL CHUNK [N]` with IMPL `http-core-decode`, `httparse-decode` or
-//! `http-core-encode`, CHUNK the chunk size in bytes; each iteration handles a 64 KiB body.
+//! `callgrind_chunked IMPL CHUNK [N]` with IMPL `http-core-decode`, `httparse-decode`,
+//! `picohttpparser-decode` or `http-core-encode`, CHUNK the chunk size in bytes; each iteration handles a 64 KiB body.
 //! See `bench/callgrind.sh`.
 
-use bench::{chunked_request, core_decode, core_encode, httparse_decode};
+use bench::{chunked_request, core_decode, core_encode, httparse_decode, pico_decode};
 use bytes::Bytes;
 use http_core::{Config, Connection, Instant};
 use std::hint::black_box;
@@ -14,7 +14,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(imp), Some(chunk)) = (args.first(), args.get(1).and_then(|s| s.parse().ok())) else {
         eprintln!(
-            "usage: callgrind_chunked http-core-decode|httparse-decode|http-core-encode CHUNK [N]"
+            "usage: callgrind_chunked http-core-decode|httparse-decode|picohttpparser-decode|http-core-encode CHUNK [N]"
         );
         std::process::exit(2);
     };
@@ -28,11 +28,13 @@ fn main() {
     let data = Bytes::from(vec![b'x'; chunk]);
     let pieces: Vec<Bytes> = (0..TOTAL.div_ceil(chunk)).map(|_| data.clone()).collect();
     let request = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    let mut scratch = Vec::with_capacity(input.len());
     let mut sum = 0;
     for _ in 0..n {
         sum += match imp.as_str() {
             "http-core-decode" => core_decode(black_box(&input), &mut conn),
             "httparse-decode" => httparse_decode(black_box(&input), head_len),
+            "picohttpparser-decode" => pico_decode(black_box(&input), head_len, &mut scratch),
             "http-core-encode" => core_encode(&mut conn, request, black_box(&pieces)),
             _ => {
                 eprintln!("unknown implementation {imp}");

@@ -1,17 +1,20 @@
 //! A fixed loop of head parses for instruction counts under callgrind:
-//! `callgrind_head IMPL INPUT [N]` with IMPL `http-core` or `httparse`, INPUT `tiny`,
+//! `callgrind_head IMPL INPUT [N]` with IMPL `http-core`, `http-core-fresh`, `httparse` or
+//! `picohttpparser`, INPUT `tiny`,
 //! `browser`, `techempower` or `response`. See `bench/callgrind.sh`.
 
 use bench::{
     CoreServer, REQUESTS, RESPONSE, core_fresh_request, core_response, httparse_request,
-    httparse_response,
+    httparse_response, pico,
 };
 use std::hint::black_box;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(imp), Some(input)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: callgrind_head http-core|httparse tiny|browser|techempower|response [N]");
+        eprintln!(
+            "usage: callgrind_head http-core|http-core-fresh|httparse|picohttpparser tiny|browser|techempower|response [N]"
+        );
         std::process::exit(2);
     };
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10_000);
@@ -33,6 +36,8 @@ fn main() {
             ("http-core-fresh", false) => core_fresh_request(black_box(bytes)),
             ("httparse", false) => httparse_request(black_box(bytes), usize::MAX),
             ("httparse", true) => httparse_response(black_box(bytes), usize::MAX),
+            ("picohttpparser", false) => pico::request(black_box(bytes), usize::MAX),
+            ("picohttpparser", true) => pico::response(black_box(bytes), usize::MAX),
             _ => {
                 eprintln!("unknown implementation {imp}");
                 std::process::exit(2);
