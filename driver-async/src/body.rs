@@ -18,6 +18,8 @@ pub(crate) type Sender = mpsc::Sender<Result<Frame<Bytes>, Error>>;
 #[derive(Debug)]
 pub struct Incoming {
     rx: Option<mpsc::Receiver<Result<Frame<Bytes>, Error>>>,
+    /// The bytes still to come, when the message said how many (`Content-Length`).
+    remaining: Option<u64>,
     /// Told when the body is first read: a server then sends 100 (Continue).
     wanted: Option<oneshot::Sender<()>>,
 }
@@ -28,17 +30,23 @@ impl Incoming {
     pub fn empty() -> Self {
         Self {
             rx: None,
+            remaining: Some(0),
             wanted: None,
         }
     }
 
-    /// A body fed through a channel; `wanted` fires on the first read.
-    pub(crate) fn channel(wanted: Option<oneshot::Sender<()>>) -> (Sender, Self) {
+    /// A body fed through a channel, of `remaining` bytes if that is known; `wanted` fires on
+    /// the first read.
+    pub(crate) fn channel(
+        wanted: Option<oneshot::Sender<()>>,
+        remaining: Option<u64>,
+    ) -> (Sender, Self) {
         let (tx, rx) = mpsc::channel(QUEUE);
         (
             tx,
             Self {
                 rx: Some(rx),
+                remaining,
                 wanted,
             },
         )
@@ -60,8 +68,17 @@ impl Body for Incoming {
             return Poll::Ready(None);
         };
         let polled = rx.poll_recv(cx);
-        if let Poll::Ready(None) = polled {
-            self.rx = None;
+        match &polled {
+            Poll::Ready(None) => {
+                self.rx = None;
+                self.remaining = Some(0);
+            }
+            Poll::Ready(Some(Ok(frame))) => {
+                if let (Some(left), Some(data)) = (&mut self.remaining, frame.data_ref()) {
+                    *left = left.saturating_sub(data.len() as u64);
+                }
+            }
+            _ => {}
         }
         polled
     }
@@ -71,10 +88,10 @@ impl Body for Incoming {
     }
 
     fn size_hint(&self) -> SizeHint {
-        if self.rx.is_none() {
-            SizeHint::with_exact(0)
-        } else {
-            SizeHint::default()
+        match (&self.rx, self.remaining) {
+            (None, _) => SizeHint::with_exact(0),
+            (Some(_), Some(n)) => SizeHint::with_exact(n),
+            (Some(_), None) => SizeHint::default(),
         }
     }
 }

@@ -106,7 +106,7 @@ impl<R: Runtime> Client<R> {
                 Err(e) => return Err(e.into()),
             }
         };
-        let (tx, body) = Incoming::channel(None);
+        let (tx, body) = Incoming::channel(None, conn.body_remaining());
         let response = head.into_http(body)?;
         let (back, rx) = oneshot::channel();
         self.state = State::Busy(rx);

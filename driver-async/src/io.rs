@@ -4,6 +4,7 @@
 use crate::body::Sender;
 use crate::{BoxError, Config, Error, Runtime};
 use bytes::Bytes;
+use futures_io::AsyncRead as _;
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use http_body::{Body, Frame};
 use http_core::{Connection, Event, Headers, Polled};
@@ -30,14 +31,16 @@ pub(crate) enum Woken {
     Interrupted,
 }
 
-/// One read from `stream` straight into `conn`'s receive buffer: the engine lends its buffer
-/// only for the duration of a poll, so a pending read holds no memory.
-async fn read_once<S: futures_io::AsyncRead + Unpin>(
-    stream: &mut S,
+/// One read from `stream` straight into `conn`'s receive buffer, once the socket is ready:
+/// the engine lends its buffer only for the duration of a poll, so a pending read holds no
+/// memory.
+async fn read_once<R: Runtime>(
+    stream: &mut R::Stream,
     conn: &mut Connection,
     origin: Instant,
 ) -> std::io::Result<usize> {
     let n = std::future::poll_fn(|cx| {
+        std::task::ready!(R::poll_read_ready(stream, cx))?;
         let mut out = Poll::Pending;
         let now = http_core::Instant::from_duration(origin.elapsed());
         let _ = conn.receive(now, READ_SIZE, |buf| {
@@ -62,11 +65,16 @@ async fn read_once<S: futures_io::AsyncRead + Unpin>(
     Ok(n)
 }
 
+/// Most pieces handed to one vectored write (the rest go in the next).
+const MAX_IOV: usize = 64;
+
 /// A socket with the engine's clock.
 pub(crate) struct Io<R: Runtime> {
     pub(crate) stream: R::Stream,
     origin: Instant,
     write_timeout: Duration,
+    /// The pieces of a flush, kept between flushes so that a flush allocates nothing.
+    pieces: Vec<Bytes>,
 }
 
 impl<R: Runtime> std::fmt::Debug for Io<R> {
@@ -83,6 +91,7 @@ impl<R: Runtime> Io<R> {
             stream,
             origin: Instant::now(),
             write_timeout: cfg.write_timeout,
+            pieces: Vec::new(),
         }
     }
 
@@ -103,16 +112,23 @@ impl<R: Runtime> Io<R> {
     /// Writes everything the engine has queued, in one vectored write where the kernel takes
     /// it.
     pub(crate) async fn flush(&mut self, conn: &mut Connection) -> Result<(), Error> {
-        let mut pieces: Vec<Bytes> = Vec::new();
+        if !conn.has_transmit() {
+            return Ok(());
+        }
+        let mut pieces = std::mem::take(&mut self.pieces);
         while let Some(p) = conn.poll_transmit() {
             pieces.push(p);
         }
+        let stream = &mut self.stream;
         let write = async {
             let mut first = 0;
             while first < pieces.len() {
-                let slices: Vec<IoSlice<'_>> =
-                    pieces[first..].iter().map(|p| IoSlice::new(p)).collect();
-                let mut n = self.stream.write_vectored(&slices).await?;
+                let mut slices = [IoSlice::new(&[]); MAX_IOV];
+                let k = (pieces.len() - first).min(MAX_IOV);
+                for (slice, piece) in slices.iter_mut().zip(&pieces[first..]) {
+                    *slice = IoSlice::new(piece);
+                }
+                let mut n = stream.write_vectored(&slices[..k]).await?;
                 if n == 0 {
                     return Err(Error::Closed);
                 }
@@ -131,10 +147,16 @@ impl<R: Runtime> Io<R> {
             Ok(())
         };
         let timeout = R::sleep_until(Instant::now() + self.write_timeout);
-        tokio::select! {
+        // The write first: when the socket takes everything at once, as it mostly does, the
+        // timer is never polled and so never registered.
+        let result = tokio::select! {
+            biased;
             r = write => r,
             () = timeout => Err(Error::Timeout),
-        }
+        };
+        pieces.clear();
+        self.pieces = pieces;
+        result
     }
 
     /// Waits for bytes from the peer or the engine's next deadline, whichever comes first, and
@@ -155,7 +177,7 @@ impl<R: Runtime> Io<R> {
         let (stream, origin) = (&mut self.stream, self.origin);
         let read = async {
             if wants_read {
-                read_once(stream, conn, origin).await
+                read_once::<R>(stream, conn, origin).await
             } else {
                 std::future::pending().await
             }
@@ -176,7 +198,7 @@ impl<R: Runtime> Io<R> {
         &'a mut self,
         conn: &'a mut Connection,
     ) -> impl Future<Output = std::io::Result<usize>> + 'a {
-        read_once(&mut self.stream, conn, self.origin)
+        read_once::<R>(&mut self.stream, conn, self.origin)
     }
 
     /// Moves the received body into `tx` until its end, taking the next event only when the

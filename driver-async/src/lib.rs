@@ -17,6 +17,7 @@ pub use server::{Server, Shutdown};
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 /// The error type handlers and bodies may return.
@@ -60,6 +61,18 @@ pub trait Runtime: Send + Sync + 'static {
 
     /// Completes at `at`.
     fn sleep_until(at: Instant) -> impl Future<Output = ()> + Send;
+
+    /// Ready when `stream` may have bytes to read (or an error), so that a read is lent the
+    /// engine's buffer only when it is likely to fill some of it: a wait for the next request
+    /// then holds no buffer and costs no allocation. The default is ready at once, and the
+    /// read itself waits.
+    fn poll_read_ready(
+        stream: &mut Self::Stream,
+        cx: &mut Context<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let _ = (stream, cx);
+        Poll::Ready(Ok(()))
+    }
 }
 
 /// A listening socket of runtime `R`.

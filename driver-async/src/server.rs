@@ -232,15 +232,30 @@ where
     } else {
         (None, None)
     };
-    let (tx, body) = Incoming::channel(wanted);
-    // Dropped at the body's end, which the reader then sees.
-    let mut tx = Some(tx);
-    let (upgrade, pending_upgrade) = Pending::<R::Stream>::new();
-    let raw = head.clone();
-    let mut task = match head.into_http(body) {
+    // A request without a body gets one that is already over: no channel, and its end stays
+    // in the engine until the exchange is done.
+    let (mut tx, body) = match conn.body_remaining() {
+        Some(0) => (None, Incoming::empty()),
+        size => {
+            let (tx, body) = Incoming::channel(wanted, size);
+            // Dropped at the body's end, which the reader then sees.
+            (Some(tx), body)
+        }
+    };
+    // Only a request that proposed a switch can be answered with one.
+    let (upgrade, pending_upgrade) = if conn.switch_proposed() {
+        let (tx, rx) = Pending::<R::Stream>::new();
+        (Some(tx), Some(rx))
+    } else {
+        (None, None)
+    };
+    let mut task = match head.to_http(body) {
         Ok(mut req) => {
-            req.extensions_mut().insert(raw);
-            req.extensions_mut().insert(pending_upgrade);
+            // The head as received stays with the request (names' case, order, raw target).
+            req.extensions_mut().insert(head);
+            if let Some(pending) = pending_upgrade {
+                req.extensions_mut().insert(pending);
+            }
             // A panic in the handler is caught and answered with a 500.
             Some(Box::pin(AssertUnwindSafe(handler(req)).catch_unwind()))
         }
@@ -267,7 +282,7 @@ where
         if let Some(res) = ready {
             task = None;
             if start_response(io, conn, res, &mut response, &mut trailers).await? {
-                return Ok(Some(upgrade));
+                return Ok(upgrade);
             }
         } else {
             io.flush(conn).await?;
@@ -285,7 +300,7 @@ where
                 task = None;
                 let res = joined.ok().and_then(Result::ok);
                 if start_response(io, conn, res, &mut response, &mut trailers).await? {
-                    return Ok(Some(upgrade));
+                    return Ok(upgrade);
                 }
             }
             frame = poll_fn(|cx| response.as_mut().expect("guarded").as_mut().poll_frame(cx)),

@@ -89,6 +89,12 @@ impl driver_async::Runtime for Tokio {
     fn sleep_until(at: Instant) -> impl Future<Output = ()> + Send {
         tokio::time::sleep_until(at.into())
     }
+
+    fn poll_read_ready(stream: &mut Stream, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // tokio clears readiness after a short read, so this waits without a system call
+        // until the socket has something.
+        stream.0.poll_read_ready(cx)
+    }
 }
 
 /// tokio's listener, as the shared loops see it.

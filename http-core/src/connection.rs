@@ -220,6 +220,17 @@ impl Connection {
         }
     }
 
+    /// How many bytes of the received message's body are still to come, when its framing
+    /// says so in advance: `Some(0)` for a message without a body (or once all of it has
+    /// been handed out as `Data`), `Some(n)` while `n` bytes of a `Content-Length` body are
+    /// to come; `None` for a chunked or close-delimited body, whose end is known only when
+    /// it comes, and between messages. Polled right after a `Request` or `Response` event, it
+    /// tells a driver whether a body follows at all, and an exact size hint if one does.
+    #[must_use]
+    pub fn body_remaining(&self) -> Option<u64> {
+        self.recv.body_remaining()
+    }
+
     /// Whether the engine wants more bytes: false once nothing more will be parsed, and while
     /// paused with a full head's worth of pipelined bytes already buffered (back-pressure).
     #[must_use]

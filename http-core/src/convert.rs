@@ -68,20 +68,31 @@ fn to_header_map(h: &Headers, map: &mut http::HeaderMap) -> Result<(), ConvertEr
     Ok(())
 }
 
+/// The fields of `map` in one buffer of exactly their size and one entry list: two
+/// allocations for the whole section.
 fn from_header_map(map: &http::HeaderMap) -> Headers {
-    map.iter()
-        .map(|(n, v)| (n.as_str(), v.as_bytes()))
-        .collect()
+    let size = map.iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
+    Headers::from_fields(
+        size,
+        map.len(),
+        map.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
+    )
 }
 
 impl RequestHead {
     /// The head as an `http::Request` whose body is `body`.
     pub fn into_http<B>(self, body: B) -> Result<http::Request<B>, ConvertError> {
+        self.to_http(body)
+    }
+
+    /// The head as an `http::Request` whose body is `body`, keeping the head: the request
+    /// shares its bytes (target and field values are not copied).
+    pub fn to_http<B>(&self, body: B) -> Result<http::Request<B>, ConvertError> {
         let mut req = http::Request::new(body);
         *req.method_mut() =
             http::Method::from_bytes(&self.method).map_err(|_| ConvertError::Method)?;
         *req.uri_mut() =
-            http::Uri::from_maybe_shared(self.target).map_err(|_| ConvertError::Uri)?;
+            http::Uri::from_maybe_shared(self.target.clone()).map_err(|_| ConvertError::Uri)?;
         *req.version_mut() = to_http_version(self.version);
         to_header_map(&self.headers, req.headers_mut())?;
         Ok(req)

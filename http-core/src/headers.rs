@@ -186,6 +186,30 @@ impl Headers {
         self.entries.push(Entry::new(n0..v0, v0..end));
     }
 
+    /// A section of `fields`, built in one buffer (`size` bytes of names and values expected,
+    /// and `count` fields: the buffer is exactly as large when they are right) rather than
+    /// one [`append`](Self::append) at a time.
+    pub(crate) fn from_fields<N: AsRef<[u8]>, V: AsRef<[u8]>>(
+        size: usize,
+        count: usize,
+        fields: impl Iterator<Item = (N, V)>,
+    ) -> Self {
+        let mut buf = Vec::with_capacity(size);
+        let mut entries = Vec::with_capacity(count);
+        for (name, value) in fields {
+            let n0 = buf.len();
+            buf.extend_from_slice(name.as_ref());
+            let v0 = buf.len();
+            buf.extend_from_slice(value.as_ref());
+            entries.push(Entry::new(n0..v0, v0..buf.len()));
+        }
+        // A buffer exactly full becomes `Bytes` without a further allocation.
+        Self {
+            buf: Bytes::from(buf),
+            entries,
+        }
+    }
+
     /// Removes every field called `name`; returns how many were removed.
     pub fn remove(&mut self, name: impl AsRef<[u8]>) -> usize {
         let before = self.entries.len();
@@ -263,11 +287,8 @@ impl<'a> IntoIterator for &'a Headers {
 
 impl<N: AsRef<[u8]>, V: AsRef<[u8]>> FromIterator<(N, V)> for Headers {
     fn from_iter<I: IntoIterator<Item = (N, V)>>(iter: I) -> Self {
-        let mut h = Self::new();
-        for (n, v) in iter {
-            h.append(n, v);
-        }
-        h
+        let iter = iter.into_iter();
+        Self::from_fields(0, iter.size_hint().0, iter)
     }
 }
 

@@ -16,6 +16,11 @@ use bytes::{Bytes, BytesMut};
 /// for each.
 const INITIAL_CAPACITY: usize = 4096;
 
+/// What the first read of a message is lent, and the least any read is: most request heads
+/// fit (nginx's `client_header_buffer_size` is 1k by default too), and an allocation this
+/// small is one the allocator serves from its per-thread cache.
+const MIN_WINDOW: usize = 1024;
+
 /// The most a read is lent: the window doubles up to this while reads fill it.
 const MAX_WINDOW: usize = 64 * 1024;
 
@@ -44,9 +49,9 @@ pub(crate) struct Receiver {
     stopped: bool,
     /// How many bytes the next read is lent. Safe code must zero memory before a read may
     /// write into it, so lending all a driver offers (16 KiB, say) to read a 100-byte request
-    /// would cost a 16 KiB `memset` per read. The window starts at `INITIAL_CAPACITY`,
-    /// doubles while reads fill it (a body streaming in) and halves while they use less than
-    /// half of it.
+    /// would cost a 16 KiB `memset` per read. The window starts at `MIN_WINDOW`, doubles
+    /// while reads fill it (a body streaming in) and halves while they use less than half of
+    /// it.
     window: usize,
 }
 
@@ -57,7 +62,7 @@ impl Receiver {
             reader: Reader::Head(HeadParser::new(kind)),
             eof: false,
             stopped: false,
-            window: INITIAL_CAPACITY,
+            window: MIN_WINDOW,
         }
     }
 
@@ -91,7 +96,7 @@ impl Receiver {
             if n >= lent {
                 self.window = (self.window * 2).min(MAX_WINDOW);
             } else if n < self.window / 2 {
-                self.window = (self.window / 2).max(INITIAL_CAPACITY);
+                self.window = (self.window / 2).max(MIN_WINDOW);
             }
         }
         self.buf.truncate(len + kept);
@@ -141,6 +146,15 @@ impl Receiver {
     /// Everything still buffered, for the protocol that takes over after a switch.
     pub(crate) fn take_all(&mut self) -> Bytes {
         self.buf.split().freeze()
+    }
+
+    /// The bytes of a body still to come, when its framing gives its length (Content-Length,
+    /// or none at all); `None` for chunked and close-delimited bodies and between messages.
+    pub(crate) fn body_remaining(&self) -> Option<u64> {
+        match self.reader {
+            Reader::Length(n) => Some(n),
+            _ => None,
+        }
     }
 
     /// Expects a head of `kind` next.
@@ -244,17 +258,21 @@ mod tests {
             .unwrap();
             r.take_all();
         };
-        // Full reads: 4 KiB, 8, 16, … up to the cap.
-        for _ in 0..8 {
+        // Full reads: 1 KiB, 2, 4, … up to the cap.
+        for _ in 0..10 {
             read(&mut r, usize::MAX);
         }
         // Small reads: back down to the start.
-        for _ in 0..8 {
+        for _ in 0..9 {
             read(&mut r, 10);
         }
         assert_eq!(
             lent,
-            [4, 8, 16, 32, 64, 64, 64, 64, 64, 32, 16, 8, 4, 4, 4, 4].map(|k| k << 10)
+            [
+                1, 2, 4, 8, 16, 32, 64, 64, 64, 64, // full reads
+                64, 32, 16, 8, 4, 2, 1, 1, 1, // small ones
+            ]
+            .map(|k| k << 10)
         );
         // Never more than the driver offers.
         r.receive(100, |buf| {

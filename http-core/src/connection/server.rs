@@ -28,6 +28,14 @@ impl Connection {
         self.continue_pending
     }
 
+    /// Whether the current request proposed a protocol switch (`Upgrade`, RFC 9110 §7.8, or
+    /// CONNECT, RFC 9110 §9.3.6) that no final response has turned down yet: only then may
+    /// the response switch protocols, so a driver needs to prepare a hand-over only then.
+    #[must_use]
+    pub fn switch_proposed(&self) -> bool {
+        self.states.switch_proposed()
+    }
+
     pub(super) fn read_request_head(&mut self) -> Result<Polled, RemoteError> {
         let Some(parsed) = self.recv.read_head(&self.cfg)? else {
             if self.recv.eof() {

@@ -917,3 +917,64 @@ fn received_bytes_are_read_straight_into_the_engine_in_any_split() {
         "an idle connection holds no buffer"
     );
 }
+
+// ----- what a driver asks about the request -----
+
+#[test]
+fn the_remaining_body_is_known_by_its_length_only() {
+    let mut conn = server();
+    conn.feed(at(0), GET);
+    request(&mut conn);
+    assert_eq!(conn.body_remaining(), Some(0), "no body at all");
+    assert!(!conn.switch_proposed());
+    assert!(matches!(event(&mut conn), Event::End(_)));
+    respond(&mut conn, 200, b"");
+    wire(&mut conn);
+
+    conn.feed(
+        at(0),
+        b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
+    );
+    request(&mut conn);
+    assert_eq!(conn.body_remaining(), Some(5));
+    assert!(matches!(event(&mut conn), Event::Data(d) if d == "ab"));
+    assert_eq!(conn.body_remaining(), Some(3));
+    conn.feed(at(0), b"cde");
+    assert!(matches!(event(&mut conn), Event::Data(d) if d == "cde"));
+    assert_eq!(conn.body_remaining(), Some(0));
+    assert!(matches!(event(&mut conn), Event::End(_)));
+    respond(&mut conn, 200, b"");
+    wire(&mut conn);
+    assert_eq!(conn.body_remaining(), None, "between messages");
+
+    conn.feed(
+        at(0),
+        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    request(&mut conn);
+    assert_eq!(
+        conn.body_remaining(),
+        None,
+        "chunked: known only at its end"
+    );
+}
+
+#[test]
+fn a_switch_is_proposed_by_upgrade_or_connect_until_turned_down() {
+    let mut conn = server();
+    conn.feed(
+        at(0),
+        b"GET / HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n",
+    );
+    request(&mut conn);
+    assert!(conn.switch_proposed());
+    assert!(matches!(event(&mut conn), Event::End(_)));
+    respond(&mut conn, 200, b"no");
+    assert!(!conn.switch_proposed(), "a final response turned it down");
+    wire(&mut conn);
+
+    let mut conn = server();
+    conn.feed(at(0), b"CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n");
+    request(&mut conn);
+    assert!(conn.switch_proposed());
+}
