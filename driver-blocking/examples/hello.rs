@@ -1,13 +1,17 @@
 //! 200 "Hello, World!" to every request, for benchmarks.
-//! `cargo run --release -p driver-blocking --example hello -- --port 8080`
+//! `cargo run --release -p driver-blocking --example hello -- --port 8080 [--max-connections N]`
 
 use driver_blocking::{Body, BoxError, Config, Incoming, Server};
-use example_support::{HELLO, listening_line, port_arg};
+use example_support::{HELLO, hello_args, listening_line};
 use std::io::Write;
 
 fn main() -> Result<(), BoxError> {
-    let port = port_arg(std::env::args().skip(1), 8080)?;
-    let server = Server::bind(("127.0.0.1", port), Config::default())?;
+    let (port, max_connections) = hello_args(std::env::args().skip(1), 8080)?;
+    let mut config = Config::default();
+    if let Some(max) = max_connections {
+        config.max_connections = max;
+    }
+    let server = Server::bind(("127.0.0.1", port), config)?;
     println!("{}", listening_line(server.local_addr()?));
     std::io::stdout().flush()?;
     server.serve(|_req: http::Request<Incoming>| {

@@ -1,19 +1,23 @@
 //! 200 "Hello, World!" to every request, for benchmarks; a single-threaded runtime.
-//! `cargo run --release -p driver-tokio --example hello -- --port 8080`
+//! `cargo run --release -p driver-tokio --example hello -- --port 8080 [--max-connections N]`
 
 use bytes::Bytes;
 use driver_tokio::{BoxError, Config, Incoming, Server};
-use example_support::{HELLO, listening_line, port_arg};
+use example_support::{HELLO, hello_args, listening_line};
 use http_body_util::Full;
 use std::io::Write;
 
 fn main() -> Result<(), BoxError> {
-    let port = port_arg(std::env::args().skip(1), 8080)?;
+    let (port, max_connections) = hello_args(std::env::args().skip(1), 8080)?;
+    let mut config = Config::default();
+    if let Some(max) = max_connections {
+        config.max_connections = max;
+    }
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
         .block_on(async {
-            let server = Server::bind(("127.0.0.1", port), Config::default()).await?;
+            let server = Server::bind(("127.0.0.1", port), config).await?;
             println!("{}", listening_line(server.local_addr()?));
             std::io::stdout().flush()?;
             server

@@ -95,6 +95,40 @@ pub fn port_arg(args: impl IntoIterator<Item = String>, default: u16) -> Result<
     Ok(port)
 }
 
+/// The arguments of a `hello` example: `--port N` as [`port_arg`] reads them, and
+/// `--max-connections N` (or `--max-connections=N`), which replaces the driver's connection
+/// limit, for benchmarks that hold many connections open; `None` when absent (the driver's
+/// default stays).
+///
+/// # Errors
+/// A message for the user when an argument is unknown, is missing its value or is not a number.
+pub fn hello_args(
+    args: impl IntoIterator<Item = String>,
+    default_port: u16,
+) -> Result<(u16, Option<usize>), String> {
+    let mut args = args.into_iter();
+    let mut rest = Vec::new();
+    let mut max = None;
+    while let Some(arg) = args.next() {
+        let value = if arg == "--max-connections" {
+            args.next().ok_or("--max-connections needs a value")?
+        } else if let Some(v) = arg.strip_prefix("--max-connections=") {
+            v.to_owned()
+        } else {
+            rest.push(arg);
+            continue;
+        };
+        max = Some(
+            value
+                .parse()
+                .map_err(|_| format!("--max-connections: {value:?} is not a count"))?,
+        );
+    }
+    let port = port_arg(rest, default_port)
+        .map_err(|e| e.replace("[--port N]", "[--port N] [--max-connections N]"))?;
+    Ok((port, max))
+}
+
 /// The line a server example prints once it listens, so that scripts can find the port.
 pub fn listening_line(addr: std::net::SocketAddr) -> String {
     let mut line = String::new();
@@ -162,5 +196,22 @@ mod tests {
         assert!(port_arg(args(&["--port"]), 8080).is_err());
         assert!(port_arg(args(&["--port", "65536"]), 8080).is_err());
         assert!(port_arg(args(&["--bogus"]), 8080).is_err());
+    }
+
+    #[test]
+    fn hello_argument_forms() {
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(hello_args(args(&[]), 8080), Ok((8080, None)));
+        assert_eq!(
+            hello_args(args(&["--port", "0", "--max-connections", "20000"]), 8080),
+            Ok((0, Some(20000)))
+        );
+        assert_eq!(
+            hello_args(args(&["--max-connections=5", "--port=9000"]), 8080),
+            Ok((9000, Some(5)))
+        );
+        assert!(hello_args(args(&["--max-connections"]), 8080).is_err());
+        assert!(hello_args(args(&["--max-connections", "-1"]), 8080).is_err());
+        assert!(hello_args(args(&["--bogus"]), 8080).is_err());
     }
 }

@@ -1,11 +1,14 @@
 //! A static file server on driver-tokio: point it at a folder and open a browser.
 //!
-//! `cargo run --release -p driver-tokio --example static_files -- [DIR] [--port N] [--bind ADDR]`
+//! `cargo run --release -p driver-tokio --example static_files -- [DIR] [--port N] [--bind ADDR]
+//! [--threads N] [--quiet]`
 //!
 //! GET and HEAD; `index.html` or a listing for directories; ETag and Last-Modified with
 //! conditional requests; byte ranges (one, or several as multipart/byteranges); small files
 //! cached in memory, large ones streamed; never a path outside the root. One access-log line
-//! per request on stderr. Ctrl-C shuts down gracefully.
+//! per request on stderr, unless `--quiet`. `--threads N` sets the runtime's worker threads
+//! (default: one per CPU); `--port 0` picks a free port, shown in the `serving ... on` line on
+//! stdout. Ctrl-C shuts down gracefully.
 
 mod dates;
 mod ranges;
@@ -23,6 +26,8 @@ struct Args {
     dir: PathBuf,
     port: u16,
     bind: IpAddr,
+    threads: usize,
+    quiet: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -30,6 +35,8 @@ fn args() -> Result<Args, String> {
         dir: PathBuf::from("."),
         port: 8080,
         bind: IpAddr::from([127, 0, 0, 1]),
+        threads: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        quiet: false,
     };
     let mut it = std::env::args().skip(1);
     let mut dir_seen = false;
@@ -47,8 +54,20 @@ fn args() -> Result<Args, String> {
                     .parse()
                     .map_err(|_| format!("--bind: {v:?} is not an IP address"))?;
             }
+            "--threads" => {
+                let v = it.next().ok_or("--threads needs a value")?;
+                a.threads = v
+                    .parse()
+                    .ok()
+                    .filter(|&n: &usize| n > 0)
+                    .ok_or_else(|| format!("--threads: {v:?} is not a positive number"))?;
+            }
+            "--quiet" => a.quiet = true,
             "-h" | "--help" => {
-                return Err("usage: static_files [DIR] [--port N] [--bind ADDR]".into());
+                return Err(
+                    "usage: static_files [DIR] [--port N] [--bind ADDR] [--threads N] [--quiet]"
+                        .into(),
+                );
             }
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             s if !dir_seen => {
@@ -64,7 +83,9 @@ fn args() -> Result<Args, String> {
 fn main() -> Result<(), BoxError> {
     let a = args()?;
     let site = Arc::new(site::Site::new(&a.dir).map_err(|e| format!("{}: {e}", a.dir.display()))?);
+    let quiet = a.quiet;
     tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(a.threads)
         .enable_all()
         .build()?
         .block_on(async move {
@@ -89,6 +110,9 @@ fn main() -> Result<(), BoxError> {
                         let start = Instant::now();
                         let res =
                             serve::respond(&site, req.method(), req.uri().path(), req.headers());
+                        if quiet {
+                            return Ok::<_, BoxError>(res);
+                        }
                         let bytes = res
                             .headers()
                             .get(http::header::CONTENT_LENGTH)
