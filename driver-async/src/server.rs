@@ -7,6 +7,7 @@ use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error, Listener, Runtime};
 use bytes::Bytes;
 use futures_util::FutureExt;
+use std::pin::pin;
 use http_body::Body;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
 use std::future::{Future, pending, poll_fn};
@@ -139,7 +140,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
     stream: R::Stream,
     handler: &H,
     config: &Config,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) where
     H: Fn(http::Request<Incoming>) -> F,
     F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
@@ -150,14 +151,24 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
     let mut io = Io::<R>::new(stream, config);
     let mut conn = Connection::server(config.engine, io.now());
     let mut told = false;
+    // One wait for the shutdown for the connection's whole life, polled by every wait below:
+    // a fresh one per wait would register (and lock) anew each time.
+    let flag = shutdown.clone();
+    let mut down = pin!(
+        async move {
+            let mut rx = shutdown;
+            shutting_down(&mut rx).await;
+        }
+        .fuse()
+    );
     loop {
-        if !told && *shutdown.borrow() {
+        if !told && *flag.borrow() {
             conn.close_after_exchange();
             told = true;
         }
         match conn.poll_event() {
             Ok(Polled::Event(Event::Request(head))) => {
-                match exchange(&mut io, &mut conn, head, handler, &mut shutdown, &mut told).await {
+                match exchange(&mut io, &mut conn, head, handler, &mut down, &mut told).await {
                     Ok(None) => continue,
                     Ok(Some(upgrade)) => {
                         let leftover = conn.take_leftover().unwrap_or_default();
@@ -186,14 +197,13 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
         if conn.should_close() {
             break;
         }
-        let interrupt = async {
-            if told {
-                pending::<()>().await;
+        // Once told, the fused wait is pending for good.
+        match io.wait(&mut conn, down.as_mut()).await {
+            Ok(Woken::Engine) => {}
+            Ok(Woken::Interrupted) => {
+                conn.close_after_exchange();
+                told = true;
             }
-            shutting_down(&mut shutdown).await;
-        };
-        match io.wait(&mut conn, interrupt).await {
-            Ok(Woken::Engine | Woken::Interrupted) => {}
             Err(_) => return,
         }
     }
@@ -210,12 +220,12 @@ fn status_only(status: u16) -> ResponseHead {
 /// One request and its response: the handler runs in a task of its own (a panic is caught
 /// there) while this moves the request body to it and its response body to the peer.
 /// Returns the upgrade to complete if the response switched protocols.
-async fn exchange<R: Runtime, H, F, B, E>(
+async fn exchange<R: Runtime, H, F, B, E, D>(
     io: &mut Io<R>,
     conn: &mut Connection,
     head: RequestHead,
     handler: &H,
-    shutdown: &mut watch::Receiver<bool>,
+    down: &mut D,
     told: &mut bool,
 ) -> Result<Option<oneshot::Sender<Upgraded<R::Stream>>>, Error>
 where
@@ -224,6 +234,7 @@ where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError> + Send,
     E: Into<BoxError> + Send + 'static,
+    D: Future<Output = ()> + Unpin,
 {
     // RFC 9110 §10.1.1 is the engine's; the driver only says when the body is first read.
     let (wanted, mut want) = if conn.expects_continue() {
@@ -349,7 +360,7 @@ where
                 n?;
             }
             // A shutdown during the exchange: its response says the connection closes.
-            () = shutting_down(shutdown), if !*told => {
+            () = &mut *down, if !*told => {
                 *told = true;
                 conn.close_after_exchange();
             }
