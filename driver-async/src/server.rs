@@ -7,7 +7,6 @@ use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error, Listener, Runtime};
 use bytes::Bytes;
 use futures_util::FutureExt;
-use std::pin::pin;
 use http_body::Body;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
 use std::future::{Future, pending, poll_fn};
@@ -16,6 +15,7 @@ use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -392,7 +392,11 @@ where
     let body = res.and_then(|res| {
         let (parts, body) = res.into_parts();
         let head = ResponseHead::from_http(&parts).ok()?;
-        conn.send_response(head).ok()?;
+        // A body that knows its length is framed by it, as a buffer or a file is.
+        match body.size_hint().exact() {
+            Some(len) => conn.send_response_sized(head, len).ok()?,
+            None => conn.send_response(head).ok()?,
+        }
         Some(body)
     });
     let Some(body) = body else {

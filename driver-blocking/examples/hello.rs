@@ -15,10 +15,13 @@ fn main() -> Result<(), BoxError> {
     println!("{}", listening_line(server.local_addr()?));
     std::io::stdout().flush()?;
     server.serve(|_req: http::Request<Incoming>| {
-        http::Response::builder()
-            .header("Content-Type", "text/plain")
-            .header("Content-Length", HELLO.len())
-            .body(Body::from(HELLO))
+        // No Content-Length: a body in memory is framed by its length.
+        let mut res = http::Response::new(Body::from(HELLO));
+        res.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("text/plain"),
+        );
+        Ok::<_, http::Error>(res)
     })?;
     Ok(())
 }

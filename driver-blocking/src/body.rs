@@ -148,8 +148,9 @@ impl std::fmt::Debug for Source {
 /// (each piece is written before the next is read); trailers optional.
 ///
 /// The framing is the engine's: a response (or request) whose head has a Content-Length gets
-/// exactly that many bytes (else the connection is cut); without one, an HTTP/1.1 peer gets
-/// the body chunked.
+/// exactly that many bytes (else the connection is cut); without one, a response body in
+/// memory without trailers is framed by its length, and anything else goes chunked to an
+/// HTTP/1.1 peer.
 #[derive(Debug)]
 pub struct Body {
     source: Source,
@@ -183,6 +184,15 @@ impl Body {
     pub fn with_trailers(mut self, trailers: http::HeaderMap) -> Self {
         self.trailers = trailers;
         self
+    }
+
+    /// The length of a body in memory without trailers (one that can be framed by its
+    /// length); `None` for a reader's.
+    pub(crate) fn known_len(&self) -> Option<u64> {
+        match &self.source {
+            Source::Bytes(b) if self.trailers.is_empty() => Some(b.len() as u64),
+            _ => None,
+        }
     }
 
     /// Whether the content is read from a reader as it is sent.

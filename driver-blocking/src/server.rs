@@ -385,7 +385,10 @@ fn end(c: &mut Conn, trailers: Headers) -> Result<(), Error> {
 fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
     let (parts, body) = res.into_parts();
     let head = ResponseHead::from_http(&parts).ok()?;
-    c.engine.send_response(head).ok()?;
+    match body.known_len() {
+        Some(len) => c.engine.send_response_sized(head, len).ok()?,
+        None => c.engine.send_response(head).ok()?,
+    }
     (c.engine.our_state() != HalfState::SendResponse).then_some(body)
 }
 

@@ -22,10 +22,13 @@ fn main() -> Result<(), BoxError> {
             std::io::stdout().flush()?;
             server
                 .serve(|_req: http::Request<Incoming>| async {
-                    let res = http::Response::builder()
-                        .header("Content-Type", "text/plain")
-                        .header("Content-Length", HELLO.len())
-                        .body(Full::new(Bytes::from_static(HELLO)))?;
+                    // No Content-Length: the body knows its length, and the driver frames it
+                    // by that, as hyper does.
+                    let mut res = http::Response::new(Full::new(Bytes::from_static(HELLO)));
+                    res.headers_mut().insert(
+                        http::header::CONTENT_TYPE,
+                        http::HeaderValue::from_static("text/plain"),
+                    );
                     Ok::<_, BoxError>(res)
                 })
                 .await?;

@@ -110,3 +110,46 @@ async fn requests_reuse_one_connection_and_bodies_stream_both_ways() {
         .await;
     assert!(matches!(again, Err(Error::Closed)), "{again:?}");
 }
+
+/// A response body that knows its length (`Full`) is framed by it, with no Content-Length
+/// from the handler; the client sees the length as the body's exact size hint.
+#[tokio::test]
+async fn a_body_of_known_length_is_framed_by_it() {
+    use http_body::Body as _;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = Server::bind("127.0.0.1:0", Config::default())
+        .await
+        .expect("bind");
+    let addr = server.local_addr().expect("addr");
+    tokio::spawn(server.serve(|_req: http::Request<Incoming>| async {
+        Ok::<_, BoxError>(http::Response::new(Full::new(Bytes::from_static(b"hello"))))
+    }));
+
+    let mut raw = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    raw.write_all(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let mut out = Vec::new();
+    raw.read_to_end(&mut out).await.expect("read");
+    let out = String::from_utf8_lossy(&out).to_ascii_lowercase();
+    assert!(out.contains("\r\ncontent-length: 5\r\n"), "{out}");
+    assert!(!out.contains("transfer-encoding"), "{out}");
+    assert!(out.ends_with("\r\n\r\nhello"), "{out}");
+
+    let mut client = Client::connect(addr, Config::default())
+        .await
+        .expect("connect");
+    let res = client
+        .send(
+            http::Request::get(format!("http://{addr}/"))
+                .body(Full::new(Bytes::new()))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(res.body().size_hint().exact(), Some(5));
+    assert_eq!(
+        res.into_body().collect().await.expect("body").to_bytes(),
+        "hello"
+    );
+}

@@ -65,6 +65,8 @@ pub(crate) struct Added {
     pub(crate) close: bool,
     pub(crate) keep_alive: bool,
     pub(crate) zero_length: bool,
+    /// `Content-Length` for a body whose length the application gave.
+    pub(crate) length: Option<u64>,
 }
 
 fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
@@ -80,6 +82,12 @@ fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
     if added.zero_length {
         out.put_slice(b"Content-Length: 0\r\n");
     }
+    if let Some(n) = added.length {
+        let mut digits = [0; 20];
+        out.put_slice(b"Content-Length: ");
+        out.put_slice(decimal(n, &mut digits));
+        out.put_slice(b"\r\n");
+    }
     if added.close {
         out.put_slice(b"Connection: close\r\n");
     }
@@ -91,7 +99,7 @@ fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
 
 /// `status-line` and fields. Always `HTTP/1.1` (RFC 9110 §2.5).
 pub(crate) fn response_head(head: &ResponseHead, added: Added) -> Bytes {
-    let mut out = BytesMut::with_capacity(64 + head.reason.len() + head.headers.encoded_len());
+    let mut out = BytesMut::with_capacity(96 + head.reason.len() + head.headers.encoded_len());
     out.put_slice(b"HTTP/1.1 ");
     // invariant: check_response bounds the status to three digits.
     let s = head.status;

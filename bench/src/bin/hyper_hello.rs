@@ -35,8 +35,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     let service = service_fn(|_req| async {
                         let mut res =
                             hyper::Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
-                        res.headers_mut()
-                            .insert("content-type", "text/plain".parse().expect("static"));
+                        res.headers_mut().insert(
+                            hyper::header::CONTENT_TYPE,
+                            hyper::header::HeaderValue::from_static("text/plain"),
+                        );
                         Ok::<_, Infallible>(res)
                     });
                     let _ = http1::Builder::new()

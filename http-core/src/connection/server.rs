@@ -99,6 +99,20 @@ impl Connection {
     /// kept-alive HTTP/1.0 client. A 101, or a 2xx to CONNECT, switches protocols: see
     /// [`take_leftover`](Self::take_leftover).
     pub fn send_response(&mut self, head: ResponseHead) -> Result<(), LocalError> {
+        self.respond(head, None)
+    }
+
+    /// As [`send_response`](Self::send_response), for a body the application knows to be
+    /// exactly `len` bytes long (a buffer, a file): when the head has neither Content-Length
+    /// nor Transfer-Encoding and the response may carry a body, the engine frames it with
+    /// `Content-Length: len` rather than chunking it (or closing, for an HTTP/1.0 client), and
+    /// holds the body to that length. A response to HEAD is left as it is: its length is the
+    /// GET response's, which `len` is not (RFC 9110 §9.3.2).
+    pub fn send_response_sized(&mut self, head: ResponseHead, len: u64) -> Result<(), LocalError> {
+        self.respond(head, Some(len))
+    }
+
+    fn respond(&mut self, head: ResponseHead, known: Option<u64>) -> Result<(), LocalError> {
         if self.role != Role::Server {
             return Err(LocalError::WrongRole);
         }
@@ -139,9 +153,17 @@ impl Connection {
         } else {
             framing::response_writer(self.answering, head.status, &head.headers)?
         };
+        // A body of known length where the head left the framing to the engine.
+        let (writer, length) = match (writer, known) {
+            (BodyWriter::Chunked { add_header: true } | BodyWriter::UntilClose, Some(n)) => {
+                (BodyWriter::Length(n), Some(n))
+            }
+            (w, _) => (w, None),
+        };
 
         let mut added = Added {
             chunked: writer == BodyWriter::Chunked { add_header: true },
+            length,
             ..Added::default()
         };
         let mut close = false;

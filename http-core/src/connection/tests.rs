@@ -978,3 +978,66 @@ fn a_switch_is_proposed_by_upgrade_or_connect_until_turned_down() {
     request(&mut conn);
     assert!(conn.switch_proposed());
 }
+
+#[test]
+fn a_sized_response_gets_a_content_length_where_the_head_left_framing_open() {
+    // After `request`, the bodiless request's End; then a sized response.
+    let sized = |req: &[u8], head: ResponseHead, len: u64| {
+        let mut c = server();
+        c.feed(at(0), req);
+        request(&mut c);
+        event(&mut c);
+        c.send_response_sized(head, len).map(|()| c)
+    };
+    let mut c = sized(GET, ResponseHead::new(200), 3).unwrap();
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"toolong")),
+        Err(LocalError::BodyTooLong),
+        "held to the length it gave"
+    );
+    c.send_data(Bytes::from_static(b"abc")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"
+    );
+    assert!(!c.should_close());
+
+    // The head's own framing wins.
+    let mut own = ResponseHead::new(200);
+    own.headers.append("Transfer-Encoding", "chunked");
+    let mut c = sized(GET, own, 3).unwrap();
+    assert!(text(&wire(&mut c)).contains("Transfer-Encoding: chunked\r\n\r\n"));
+    let mut own = ResponseHead::new(200);
+    own.headers.append("Content-Length", "5");
+    let mut c = sized(GET, own, 3).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    );
+
+    // No body allowed, or HEAD: nothing added.
+    for (req, status) in [
+        (GET, 204),
+        (GET, 304),
+        (&b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"[..], 200),
+    ] {
+        let mut c = sized(req, ResponseHead::new(status), 3).unwrap();
+        let out = text(&wire(&mut c));
+        assert!(!out.contains("Content-Length"), "{status}: {out}");
+    }
+
+    // An HTTP/1.0 client gets a length instead of a close-delimited body.
+    let mut c = sized(
+        b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        ResponseHead::new(200),
+        2,
+    )
+    .unwrap();
+    c.send_data(Bytes::from_static(b"ok")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok"
+    );
+}
