@@ -4,11 +4,11 @@
 use crate::body::Sender;
 use crate::{BoxError, Config, Error, Runtime};
 use bytes::Bytes;
-use futures_io::AsyncRead as _;
+use futures_io::{AsyncRead as _, AsyncWrite as _};
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use http_body::{Body, Frame};
 use http_core::{Connection, Event, Headers, Polled};
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::io::IoSlice;
 use std::pin::{Pin, pin};
 use std::task::Poll;
@@ -39,7 +39,7 @@ async fn read_once<R: Runtime>(
     conn: &mut Connection,
     origin: Instant,
 ) -> std::io::Result<usize> {
-    let n = std::future::poll_fn(|cx| {
+    let n = poll_fn(|cx| {
         std::task::ready!(R::poll_read_ready(stream, cx))?;
         let mut out = Poll::Pending;
         let now = http_core::Instant::from_duration(origin.elapsed());
@@ -123,12 +123,16 @@ impl<R: Runtime> Io<R> {
         let write = async {
             let mut first = 0;
             while first < pieces.len() {
-                let mut slices = [IoSlice::new(&[]); MAX_IOV];
-                let k = (pieces.len() - first).min(MAX_IOV);
-                for (slice, piece) in slices.iter_mut().zip(&pieces[first..]) {
-                    *slice = IoSlice::new(piece);
-                }
-                let mut n = stream.write_vectored(&slices[..k]).await?;
+                // The slices live only while the write is polled, not in the future's state.
+                let mut n = poll_fn(|cx| {
+                    let mut slices = [IoSlice::new(&[]); MAX_IOV];
+                    let k = (pieces.len() - first).min(MAX_IOV);
+                    for (slice, piece) in slices.iter_mut().zip(&pieces[first..]) {
+                        *slice = IoSlice::new(piece);
+                    }
+                    Pin::new(&mut *stream).poll_write_vectored(cx, &slices[..k])
+                })
+                .await?;
                 if n == 0 {
                     return Err(Error::Closed);
                 }
@@ -250,7 +254,7 @@ impl<R: Runtime> Io<R> {
         let mut body = pin!(body);
         let mut queued = 0;
         let mut trailers = Headers::new();
-        while let Some(frame) = std::future::poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+        while let Some(frame) = poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
             let frame = frame.map_err(|e| Error::Body(e.into()))?;
             match frame.into_data() {
                 Ok(data) => {
@@ -277,7 +281,9 @@ impl<R: Runtime> Io<R> {
     pub(crate) async fn close(mut self, conn: &mut Connection) {
         let _ = self.flush(conn).await;
         let _ = self.stream.close().await;
-        let mut sink = [0u8; 4096];
+        // On the heap: a buffer here would make every connection's future 4 KiB larger for
+        // all its life, not only while it closes.
+        let mut sink = vec![0u8; 4096];
         let drain = async {
             while let Ok(n) = self.stream.read(&mut sink).await {
                 if n == 0 {

@@ -7,6 +7,7 @@ use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error, Listener, Runtime};
 use bytes::Bytes;
 use futures_util::FutureExt;
+use futures_util::future::CatchUnwind;
 use http_body::Body;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
 use std::future::{Future, pending, poll_fn};
@@ -168,7 +169,16 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
         }
         match conn.poll_event() {
             Ok(Polled::Event(Event::Request(head))) => {
-                match exchange(&mut io, &mut conn, head, handler, &mut down, &mut told).await {
+                // The exchange is boxed: its state is larger than all the rest of the
+                // connection's, and would otherwise stay in an idle connection's future too.
+                let exchanged = match begin(&mut conn, head, handler) {
+                    Ok(Some(begun)) => {
+                        Box::pin(exchange(&mut io, &mut conn, begun, &mut down, &mut told)).await
+                    }
+                    Ok(None) => Ok(None),
+                    Err(e) => Err(e),
+                };
+                match exchanged {
                     Ok(None) => continue,
                     Ok(Some(upgrade)) => {
                         let leftover = conn.take_leftover().unwrap_or_default();
@@ -217,27 +227,30 @@ fn status_only(status: u16) -> ResponseHead {
     head
 }
 
-/// One request and its response: the handler runs in a task of its own (a panic is caught
-/// there) while this moves the request body to it and its response body to the peer.
-/// Returns the upgrade to complete if the response switched protocols.
-async fn exchange<R: Runtime, H, F, B, E, D>(
-    io: &mut Io<R>,
+/// What an exchange starts with: the handler's task, and the ends of the request body and
+/// of an upgrade that the connection keeps.
+struct Begun<S, T> {
+    task: Pin<Box<T>>,
+    tx: Option<crate::body::Sender>,
+    want: Option<oneshot::Receiver<()>>,
+    upgrade: Option<oneshot::Sender<Upgraded<S>>>,
+}
+
+/// Makes the request the handler sees and starts the handler on it (not yet polled); `None`
+/// if the head cannot be one of the `http` crate's, when a 400 is queued instead. Done before
+/// the exchange's first wait, so that nothing of it is kept in the connection's state.
+#[allow(clippy::type_complexity)]
+fn begin<S: Send + 'static, H, F, B, E>(
     conn: &mut Connection,
     head: RequestHead,
     handler: &H,
-    down: &mut D,
-    told: &mut bool,
-) -> Result<Option<oneshot::Sender<Upgraded<R::Stream>>>, Error>
+) -> Result<Option<Begun<S, CatchUnwind<AssertUnwindSafe<F>>>>, Error>
 where
     H: Fn(http::Request<Incoming>) -> F,
-    F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
-    B: Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError> + Send,
-    E: Into<BoxError> + Send + 'static,
-    D: Future<Output = ()> + Unpin,
+    F: Future<Output = Result<http::Response<B>, E>>,
 {
     // RFC 9110 §10.1.1 is the engine's; the driver only says when the body is first read.
-    let (wanted, mut want) = if conn.expects_continue() {
+    let (wanted, want) = if conn.expects_continue() {
         let (tx, rx) = oneshot::channel();
         (Some(tx), Some(rx))
     } else {
@@ -245,7 +258,7 @@ where
     };
     // A request without a body gets one that is already over: no channel, and its end stays
     // in the engine until the exchange is done.
-    let (mut tx, body) = match conn.body_remaining() {
+    let (tx, body) = match conn.body_remaining() {
         Some(0) => (None, Incoming::empty()),
         size => {
             let (tx, body) = Incoming::channel(wanted, size);
@@ -255,30 +268,57 @@ where
     };
     // Only a request that proposed a switch can be answered with one.
     let (upgrade, pending_upgrade) = if conn.switch_proposed() {
-        let (tx, rx) = Pending::<R::Stream>::new();
+        let (tx, rx) = Pending::<S>::new();
         (Some(tx), Some(rx))
     } else {
         (None, None)
     };
-    let mut task = match head.to_http(body) {
-        Ok(mut req) => {
-            // The head as received stays with the request (names' case, order, raw target).
-            req.extensions_mut().insert(head);
-            if let Some(pending) = pending_upgrade {
-                req.extensions_mut().insert(pending);
-            }
-            // A panic in the handler is caught and answered with a 500.
-            Some(Box::pin(AssertUnwindSafe(handler(req)).catch_unwind()))
-        }
-        Err(_) => {
-            // A head the `http` types cannot hold never reaches the handler.
-            let mut head = status_only(400);
-            head.headers.append("Connection", "close");
-            conn.send_response(head)?;
-            conn.send_end(Headers::new())?;
-            return Ok(None);
-        }
+    let Ok(mut req) = head.to_http(body) else {
+        // A head the `http` types cannot hold never reaches the handler.
+        let mut head = status_only(400);
+        head.headers.append("Connection", "close");
+        conn.send_response(head)?;
+        conn.send_end(Headers::new())?;
+        return Ok(None);
     };
+    // The head as received stays with the request (names' case, order, raw target).
+    req.extensions_mut().insert(head);
+    if let Some(pending) = pending_upgrade {
+        req.extensions_mut().insert(pending);
+    }
+    Ok(Some(Begun {
+        // A panic in the handler is caught and answered with a 500.
+        task: Box::pin(AssertUnwindSafe(handler(req)).catch_unwind()),
+        tx,
+        want,
+        upgrade,
+    }))
+}
+
+/// One request and its response: the handler runs in a task of its own (a panic is caught
+/// there) while this moves the request body to it and its response body to the peer.
+/// Returns the upgrade to complete if the response switched protocols.
+async fn exchange<R: Runtime, T, B, E, D>(
+    io: &mut Io<R>,
+    conn: &mut Connection,
+    begun: Begun<R::Stream, T>,
+    down: &mut D,
+    told: &mut bool,
+) -> Result<Option<oneshot::Sender<Upgraded<R::Stream>>>, Error>
+where
+    T: Future<Output = std::thread::Result<Result<http::Response<B>, E>>>,
+    B: Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError> + Send,
+    E: Into<BoxError> + Send + 'static,
+    D: Future<Output = ()> + Unpin,
+{
+    let Begun {
+        task,
+        mut tx,
+        mut want,
+        upgrade,
+    } = begun;
+    let mut task = Some(task);
     let mut response: Option<Pin<Box<B>>> = None;
     let mut trailers = Headers::new();
     if conn.has_transmit() {
@@ -292,7 +332,8 @@ where
         });
         if let Some(res) = ready {
             task = None;
-            if start_response(io, conn, res, &mut response, &mut trailers).await? {
+            let started = start_response(conn, res, &mut response, &mut trailers)?;
+            if after_start(io, conn, started).await? {
                 return Ok(upgrade);
             }
         } else {
@@ -310,7 +351,8 @@ where
             joined = async { task.as_mut().expect("guarded").await }, if task.is_some() => {
                 task = None;
                 let res = joined.ok().and_then(Result::ok);
-                if start_response(io, conn, res, &mut response, &mut trailers).await? {
+                let started = start_response(conn, res, &mut response, &mut trailers)?;
+                if after_start(io, conn, started).await? {
                     return Ok(upgrade);
                 }
             }
@@ -374,15 +416,14 @@ where
 }
 
 /// Starts the response the handler gave (a 500 if it failed, panicked, or gave a head the
-/// engine refuses) and sends as much of its body as is ready. Writes only what must go out
-/// before a wait: the head of a body still to come, or a protocol switch (then returns true).
-async fn start_response<R: Runtime, B>(
-    io: &mut Io<R>,
+/// engine refuses) and queues as much of its body as is ready; says what must be written
+/// before a wait (see [`after_start`]).
+fn start_response<B>(
     conn: &mut Connection,
     res: Option<http::Response<B>>,
     response: &mut Option<Pin<Box<B>>>,
     trailers: &mut Headers,
-) -> Result<bool, Error>
+) -> Result<Started, Error>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<BoxError>,
@@ -402,18 +443,41 @@ where
     let Some(body) = body else {
         conn.send_response(status_only(500))?;
         conn.send_end(Headers::new())?;
-        return Ok(false);
+        return Ok(Started::Ended);
     };
     if conn.our_state() == HalfState::SwitchedProtocol {
-        io.flush(conn).await?;
-        return Ok(true);
+        return Ok(Started::Switched);
     }
     let mut body = Box::pin(body);
-    if !send_ready_frames(conn, &mut body, trailers)? {
-        *response = Some(body);
-        io.flush(conn).await?;
+    if send_ready_frames(conn, &mut body, trailers)? {
+        return Ok(Started::Ended);
     }
-    Ok(false)
+    *response = Some(body);
+    Ok(Started::Streaming)
+}
+
+/// Where a response stands once started.
+enum Started {
+    /// Wholly queued: it goes out with what follows (a pipelined response) or at the next
+    /// wait.
+    Ended,
+    /// Its head and first frames are queued and the rest is to come: they go out now.
+    Streaming,
+    /// It switched protocols: it goes out now, and the connection is handed over.
+    Switched,
+}
+
+/// Writes what a started response needs written now; returns whether it switched protocols.
+async fn after_start<R: Runtime>(
+    io: &mut Io<R>,
+    conn: &mut Connection,
+    started: Started,
+) -> Result<bool, Error> {
+    match started {
+        Started::Ended => Ok(false),
+        Started::Streaming => io.flush(conn).await.map(|()| false),
+        Started::Switched => io.flush(conn).await.map(|()| true),
+    }
 }
 
 /// Hands one frame of the response body to the engine; returns whether the body ended.
@@ -478,9 +542,11 @@ where
     Ok(false)
 }
 
+/// Sleeps until `wake`, or for ever. The timer is on the heap, made only when a body read
+/// waits with a deadline: inline, it would take room in every connection's state.
 async fn sleep_until<R: Runtime>(wake: Option<Instant>) {
     match wake {
-        Some(at) => R::sleep_until(at).await,
+        Some(at) => Box::pin(R::sleep_until(at)).await,
         None => pending().await,
     }
 }
