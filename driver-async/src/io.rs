@@ -75,6 +75,9 @@ pub(crate) struct Io<R: Runtime> {
     write_timeout: Duration,
     /// The pieces of a flush, kept between flushes so that a flush allocates nothing.
     pieces: Vec<Bytes>,
+    /// The timer for the engine's deadlines, and when it is set to fire (`None` once it has).
+    timer: Option<R::Timer>,
+    armed: Option<Instant>,
 }
 
 impl<R: Runtime> std::fmt::Debug for Io<R> {
@@ -92,6 +95,8 @@ impl<R: Runtime> Io<R> {
             origin: Instant::now(),
             write_timeout: cfg.write_timeout,
             pieces: Vec::new(),
+            timer: None,
+            armed: None,
         }
     }
 
@@ -171,9 +176,26 @@ impl<R: Runtime> Io<R> {
         interrupt: impl Future<Output = ()>,
     ) -> Result<Woken, Error> {
         let deadline = self.deadline(conn);
+        if let Some(at) = deadline {
+            // A timer set to fire no later than the deadline is kept as it is: if it fires
+            // early, the engine finds nothing due and it is set again. The idle deadline moves
+            // later with every request, so it costs one timer operation per period rather
+            // than one per request.
+            match (&mut self.timer, self.armed) {
+                (Some(_), Some(armed)) if armed <= at => {}
+                (Some(timer), _) => R::reset_timer(timer, at),
+                (None, _) => self.timer = Some(R::timer(at)),
+            }
+            if self.armed.is_none_or(|armed| armed > at) {
+                self.armed = Some(at);
+            }
+        }
+        let timer = self.timer.as_mut().filter(|_| deadline.is_some());
         let sleep = async {
-            match deadline {
-                Some(at) => R::sleep_until(at).await,
+            match timer {
+                Some(timer) => {
+                    timer.await;
+                }
                 None => std::future::pending().await,
             }
         };
@@ -186,12 +208,17 @@ impl<R: Runtime> Io<R> {
                 std::future::pending().await
             }
         };
-        tokio::select! {
+        let fired = tokio::select! {
             r = read => {
                 r?;
+                false
             }
-            () = sleep => conn.handle_timeout(self.now()),
+            () = sleep => true,
             () = interrupt => return Ok(Woken::Interrupted),
+        };
+        if fired {
+            self.armed = None;
+            conn.handle_timeout(self.now());
         }
         Ok(Woken::Engine)
     }

@@ -62,6 +62,15 @@ pub trait Runtime: Send + Sync + 'static {
     /// Completes at `at`.
     fn sleep_until(at: Instant) -> impl Future<Output = ()> + Send;
 
+    /// A timer that can be set again: a connection keeps one for the engine's deadlines.
+    type Timer: Future + Send + Unpin;
+
+    /// A timer that completes at `at`.
+    fn timer(at: Instant) -> Self::Timer;
+
+    /// Sets `timer` to complete at `at` instead (again after it completed).
+    fn reset_timer(timer: &mut Self::Timer, at: Instant);
+
     /// Ready when `stream` may have bytes to read (or an error), so that a read is lent the
     /// engine's buffer only when it is likely to fill some of it: a wait for the next request
     /// then holds no buffer and costs no allocation. The default is ready at once, and the

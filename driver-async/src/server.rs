@@ -91,6 +91,8 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
         E: Into<BoxError> + Send + 'static,
     {
         let handler = Arc::new(handler);
+        // Shared, not copied into every connection's task.
+        let config = Arc::new(self.config.clone());
         let most = self.config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
         let limit = Arc::new(Semaphore::new(most));
         let mut rx = self.shutdown.0.subscribe();
@@ -113,7 +115,7 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
                 },
                 () = shutting_down(&mut rx) => break,
             };
-            let (handler, config, rx) = (handler.clone(), self.config.clone(), rx.clone());
+            let (handler, config, rx) = (handler.clone(), config.clone(), rx.clone());
             let mut killed = killed.clone();
             R::spawn(async move {
                 tokio::select! {

@@ -44,6 +44,16 @@ impl driver_async::Runtime for Smol {
     async fn sleep_until(at: Instant) {
         smol::Timer::at(at).await;
     }
+
+    type Timer = smol::Timer;
+
+    fn timer(at: Instant) -> smol::Timer {
+        smol::Timer::at(at)
+    }
+
+    fn reset_timer(timer: &mut smol::Timer, at: Instant) {
+        timer.set_at(at);
+    }
 }
 
 /// smol's listener, as the shared loops see it.

@@ -90,6 +90,16 @@ impl driver_async::Runtime for Tokio {
         tokio::time::sleep_until(at.into())
     }
 
+    type Timer = Pin<Box<tokio::time::Sleep>>;
+
+    fn timer(at: Instant) -> Self::Timer {
+        Box::pin(tokio::time::sleep_until(at.into()))
+    }
+
+    fn reset_timer(timer: &mut Self::Timer, at: Instant) {
+        timer.as_mut().reset(at.into());
+    }
+
     fn poll_read_ready(stream: &mut Stream, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         // tokio clears readiness after a short read, so this waits without a system call
         // until the socket has something.

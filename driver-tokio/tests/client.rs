@@ -153,3 +153,43 @@ async fn a_body_of_known_length_is_framed_by_it() {
         "hello"
     );
 }
+
+/// The idle deadline moves with every request: a timer set for an earlier request's deadline
+/// that fires while a later request's is still ahead does not close the connection, and the
+/// later deadline still does.
+#[tokio::test]
+async fn the_idle_deadline_follows_the_last_request() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = Config::default();
+    config.engine.timeouts.idle = Some(Duration::from_millis(1000));
+    let server = Server::bind("127.0.0.1:0", config).await.expect("bind");
+    let addr = server.local_addr().expect("addr");
+    tokio::spawn(server.serve(|_req: http::Request<Incoming>| async {
+        Ok::<_, BoxError>(http::Response::new(Full::new(Bytes::from_static(b"ok"))))
+    }));
+    let mut raw = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let start = Instant::now();
+    let mut buf = [0u8; 1024];
+    // Requests at 0 s, 0.6 s and 1.3 s: the last comes after the first one's deadline.
+    for at in [0, 600, 1300] {
+        tokio::time::sleep_until((start + Duration::from_millis(at)).into()).await;
+        raw.write_all(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            .await
+            .expect("write");
+        let n = raw.read(&mut buf).await.expect("read");
+        let got = String::from_utf8_lossy(&buf[..n]);
+        assert!(
+            got.starts_with("HTTP/1.1 200") && got.ends_with("ok"),
+            "{at} ms: {got}"
+        );
+    }
+    // Then the connection closes about a second after the last response.
+    let n = tokio::time::timeout(Duration::from_secs(5), raw.read(&mut buf))
+        .await
+        .expect("closed within the idle timeout")
+        .expect("read");
+    assert_eq!(n, 0, "closed quietly");
+    let idle = start.elapsed();
+    assert!(idle >= Duration::from_millis(2200), "closed after {idle:?}");
+}
