@@ -208,13 +208,17 @@ impl<R: Runtime> Io<R> {
                 std::future::pending().await
             }
         };
+        // Bytes first: when they are already there, nothing else is polled (or registered).
+        // Bytes that keep coming cannot starve the rest: a deadline only matters to a peer
+        // that is slow, and a shutdown is also seen between messages.
         let fired = tokio::select! {
+            biased;
             r = read => {
                 r?;
                 false
             }
-            () = sleep => true,
             () = interrupt => return Ok(Woken::Interrupted),
+            () = sleep => true,
         };
         if fired {
             self.armed = None;

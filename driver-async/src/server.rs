@@ -175,7 +175,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
                 // connection's, and would otherwise stay in an idle connection's future too.
                 let exchanged = match begin(&mut conn, head, handler) {
                     Ok(Some(begun)) => {
-                        Box::pin(exchange(&mut io, &mut conn, begun, &mut down, &mut told)).await
+                        Box::pin(exchange(&mut io, &mut conn, begun, &flag, &mut told)).await
                     }
                     Ok(None) => Ok(None),
                     Err(e) => Err(e),
@@ -300,11 +300,11 @@ where
 /// One request and its response: the handler runs in a task of its own (a panic is caught
 /// there) while this moves the request body to it and its response body to the peer.
 /// Returns the upgrade to complete if the response switched protocols.
-async fn exchange<R: Runtime, T, B, E, D>(
+async fn exchange<R: Runtime, T, B, E>(
     io: &mut Io<R>,
     conn: &mut Connection,
     begun: Begun<R::Stream, T>,
-    down: &mut D,
+    shutdown: &watch::Receiver<bool>,
     told: &mut bool,
 ) -> Result<Option<oneshot::Sender<Upgraded<R::Stream>>>, Error>
 where
@@ -312,7 +312,6 @@ where
     B: Body<Data = Bytes> + Send + 'static,
     B::Error: Into<BoxError> + Send,
     E: Into<BoxError> + Send + 'static,
-    D: Future<Output = ()> + Unpin,
 {
     let Begun {
         task,
@@ -334,6 +333,7 @@ where
         });
         if let Some(res) = ready {
             task = None;
+            note_shutdown(conn, shutdown, told);
             let started = start_response(conn, res, &mut response, &mut trailers)?;
             if after_start(io, conn, started).await? {
                 return Ok(upgrade);
@@ -353,6 +353,7 @@ where
             joined = async { task.as_mut().expect("guarded").await }, if task.is_some() => {
                 task = None;
                 let res = joined.ok().and_then(Result::ok);
+                note_shutdown(conn, shutdown, told);
                 let started = start_response(conn, res, &mut response, &mut trailers)?;
                 if after_start(io, conn, started).await? {
                     return Ok(upgrade);
@@ -403,11 +404,6 @@ where
                 need_bytes = false;
                 n?;
             }
-            // A shutdown during the exchange: its response says the connection closes.
-            () = &mut *down, if !*told => {
-                *told = true;
-                conn.close_after_exchange();
-            }
             () = sleep_until::<R>(wake), if need_bytes && wake.is_some() => {
                 need_bytes = false;
                 conn.handle_timeout(io.now());
@@ -456,6 +452,14 @@ where
     }
     *response = Some(body);
     Ok(Started::Streaming)
+}
+
+/// A shutdown begun while the exchange ran: its response says the connection closes.
+fn note_shutdown(conn: &mut Connection, shutdown: &watch::Receiver<bool>, told: &mut bool) {
+    if !*told && *shutdown.borrow() {
+        *told = true;
+        conn.close_after_exchange();
+    }
 }
 
 /// Where a response stands once started.
