@@ -260,23 +260,26 @@ where
     );
     let shared: Shared = Arc::new(Mutex::new(conn));
     loop {
-        let polled = {
+        let (polled, switch) = {
             let mut c = lock(&shared);
             c.check_shutdown();
-            c.poll()
+            let polled = c.poll();
+            (polled, c.engine.switch_proposed())
         };
         match polled {
-            Ok(Polled::Event(Event::Request(head))) => match exchange(&shared, head, handler) {
-                // The response may still be queued: it goes out with the next one if that
-                // request is already here (pipelining), else before the next wait.
-                Ok(None) => continue,
-                Ok(Some(upgrade)) => {
-                    hand_over(&shared, &upgrade);
-                    return;
+            Ok(Polled::Event(Event::Request(head))) => {
+                match exchange(&shared, head, switch, handler) {
+                    // The response may still be queued: it goes out with the next one if that
+                    // request is already here (pipelining), else before the next wait.
+                    Ok(None) => continue,
+                    Ok(Some(upgrade)) => {
+                        hand_over(&shared, &upgrade);
+                        return;
+                    }
+                    Err(e) if e.is_socket() => return,
+                    Err(_) => break,
                 }
-                Err(e) if e.is_socket() => return,
-                Err(_) => break,
-            },
+            }
             Ok(Polled::Event(Event::Closed)) => break,
             Ok(Polled::Event(_)) => continue,
             Ok(Polled::NeedData | Polled::Paused) => {}
@@ -317,23 +320,32 @@ fn status_only(status: u16) -> ResponseHead {
     head
 }
 
-/// One request and its response. Returns the upgrade to complete if the response switched
-/// protocols.
+/// One request and its response; `switch` when the request proposed a protocol switch.
+/// Returns the upgrade to complete if the response switched protocols.
 fn exchange<H, E>(
     shared: &Shared,
     head: RequestHead,
+    switch: bool,
     handler: &H,
 ) -> Result<Option<SyncSender<Upgraded>>, Error>
 where
     H: Fn(http::Request<Incoming>) -> Result<http::Response<Body>, E>,
     E: Into<BoxError>,
 {
-    let (upgrade, pending) = Pending::new();
-    let raw = head.clone();
-    let req = match head.into_http(Incoming::new(shared.clone())) {
+    // Only a request that proposed a switch can be answered with one.
+    let (upgrade, pending) = if switch {
+        let (tx, rx) = Pending::new();
+        (Some(tx), Some(rx))
+    } else {
+        (None, None)
+    };
+    let req = match head.to_http(Incoming::new(shared.clone())) {
         Ok(mut req) => {
-            req.extensions_mut().insert(raw);
-            req.extensions_mut().insert(pending);
+            // The head as received stays with the request (names' case, order, raw target).
+            req.extensions_mut().insert(head);
+            if let Some(pending) = pending {
+                req.extensions_mut().insert(pending);
+            }
             req
         }
         Err(_) => {
@@ -356,7 +368,7 @@ where
     };
     if c.engine.our_state() == HalfState::SwitchedProtocol {
         c.flush()?;
-        return Ok(Some(upgrade));
+        return Ok(upgrade);
     }
     if body.is_streamed() {
         drop(c);
