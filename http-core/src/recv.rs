@@ -12,10 +12,6 @@ use crate::parse::chunked::{Chunk, ChunkedDecoder};
 use crate::parse::head::{HeadKind, HeadParser, ParsedHead};
 use bytes::{Bytes, BytesMut};
 
-/// The first allocation of a buffer, so a head arriving in small pieces does not reallocate
-/// for each.
-const INITIAL_CAPACITY: usize = 4096;
-
 /// What the first read of a message is lent, and the least any read is: most request heads
 /// fit (nginx's `client_header_buffer_size` is 1k by default too), and an allocation this
 /// small is one the allocator serves from its per-thread cache.
@@ -72,7 +68,9 @@ impl Receiver {
             return;
         }
         if self.buf.capacity() == 0 {
-            self.buf.reserve(data.len().max(INITIAL_CAPACITY));
+            // The first allocation: one for most heads, so one arriving in small pieces does
+            // not reallocate for each.
+            self.buf.reserve(data.len().max(MIN_WINDOW));
         }
         self.buf.extend_from_slice(data);
     }
@@ -238,7 +236,7 @@ mod tests {
         let mut r = Receiver::new(HeadKind::Request);
         assert_eq!(r.capacity(), 0);
         r.feed(b"x");
-        assert!(r.capacity() >= INITIAL_CAPACITY);
+        assert!(r.capacity() >= MIN_WINDOW);
         r.release_if_empty();
         assert!(r.capacity() > 0, "not empty yet");
         r.take_all();
