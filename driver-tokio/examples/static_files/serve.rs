@@ -11,11 +11,12 @@ use std::io::SeekFrom;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
+use std::io::{Read, Seek};
 use tokio::sync::mpsc;
 
-/// Bytes read from a file at a time when streaming.
-const READ_CHUNK: usize = 64 * 1024;
+/// Bytes read from a file at a time when streaming: each read is one trip to the blocking
+/// thread pool, so fewer, larger reads cost less (two of them are queued at most).
+const READ_CHUNK: usize = 128 * 1024;
 
 /// A response body: bytes in memory, or pieces streamed by a task that reads the file only as
 /// fast as the client takes them (a queue of two chunks).
@@ -65,10 +66,10 @@ fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
             Piece::File { len, .. } => *len,
         })
         .sum();
-    let (tx, rx) = mpsc::channel(2);
+    let (tx, rx) = mpsc::channel(1);
     tokio::spawn(async move {
         let mut file = match tokio::fs::File::open(&path).await {
-            Ok(f) => f,
+            Ok(f) => f.into_std().await,
             Err(e) => {
                 let _ = tx.send(Err(e)).await;
                 return;
@@ -81,30 +82,28 @@ fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
                         return;
                     }
                 }
-                Piece::File { offset, mut len } => {
-                    if let Err(e) = file.seek(SeekFrom::Start(offset)).await {
-                        let _ = tx.send(Err(e)).await;
-                        return;
-                    }
+                Piece::File { mut offset, mut len } => {
                     while len > 0 {
-                        let mut buf = vec![0; READ_CHUNK.min(len as usize)];
-                        match file.read(&mut buf).await {
-                            Ok(0) => {
+                        let want = READ_CHUNK.min(usize::try_from(len).unwrap_or(READ_CHUNK));
+                        let chunk = match read_at(file, offset, want).await {
+                            Ok((f, chunk)) if !chunk.is_empty() => {
+                                file = f;
+                                chunk
+                            }
+                            Ok(_) => {
                                 let e = std::io::Error::other("the file shrank while sent");
                                 let _ = tx.send(Err(e)).await;
                                 return;
-                            }
-                            Ok(n) => {
-                                buf.truncate(n);
-                                len -= n as u64;
-                                if tx.send(Ok(Bytes::from(buf))).await.is_err() {
-                                    return;
-                                }
                             }
                             Err(e) => {
                                 let _ = tx.send(Err(e)).await;
                                 return;
                             }
+                        };
+                        offset += chunk.len() as u64;
+                        len -= chunk.len() as u64;
+                        if tx.send(Ok(chunk)).await.is_err() {
+                            return;
                         }
                     }
                 }
@@ -112,6 +111,24 @@ fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
         }
     });
     FileBody::Stream(rx, total)
+}
+
+/// Reads up to `len` bytes of `file` from `offset`, in one trip to the blocking thread pool,
+/// into memory that is not zeroed first (`read_to_end` fills spare capacity); gives the file
+/// back with them (none at its end).
+async fn read_at(
+    mut file: std::fs::File,
+    offset: u64,
+    len: usize,
+) -> std::io::Result<(std::fs::File, Bytes)> {
+    tokio::task::spawn_blocking(move || {
+        file.seek(SeekFrom::Start(offset))?;
+        let mut buf = Vec::with_capacity(len);
+        (&mut file).take(len as u64).read_to_end(&mut buf)?;
+        Ok((file, Bytes::from(buf)))
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 fn plain(status: StatusCode, text: &str) -> Response<FileBody> {
