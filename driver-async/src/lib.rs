@@ -6,6 +6,7 @@
 mod body;
 mod client;
 mod error;
+mod flag;
 mod io;
 mod server;
 pub mod upgrade;

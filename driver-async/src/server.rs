@@ -2,6 +2,7 @@
 //! shutdown.
 
 use crate::body::Incoming;
+use crate::flag::Flag;
 use crate::io::{Io, Woken};
 use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error, Listener, Runtime};
@@ -16,11 +17,10 @@ use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
-use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
-use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::sync::{Semaphore, oneshot};
 
 /// An HTTP/1.1 server on a listening socket of runtime `R`.
 pub struct Server<R, L> {
@@ -42,19 +42,12 @@ impl<R, L> std::fmt::Debug for Server<R, L> {
 /// ones close, requests in flight finish (their responses say `Connection: close`) within
 /// `Config::shutdown_timeout`.
 #[derive(Clone, Debug)]
-pub struct Shutdown(Arc<watch::Sender<bool>>);
+pub struct Shutdown(Arc<Flag>);
 
 impl Shutdown {
     /// Starts the shutdown (again is harmless).
     pub fn shutdown(&self) {
-        self.0.send_replace(true);
-    }
-}
-
-/// Waits until `rx` says shut down; never returns if it cannot say so any more.
-async fn shutting_down(rx: &mut watch::Receiver<bool>) {
-    if rx.wait_for(|down| *down).await.is_err() {
-        pending::<()>().await;
+        self.0.raise();
     }
 }
 
@@ -64,7 +57,7 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
         Self {
             listener,
             config,
-            shutdown: Shutdown(Arc::new(watch::channel(false).0)),
+            shutdown: Shutdown(Arc::new(Flag::default())),
             runtime: PhantomData,
         }
     }
@@ -95,14 +88,14 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
         let config = Arc::new(self.config.clone());
         let most = self.config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
         let limit = Arc::new(Semaphore::new(most));
-        let mut rx = self.shutdown.0.subscribe();
+        let down = self.shutdown.0.clone();
         // Told when the grace period is over: the connections left are dropped.
-        let (kill, killed) = watch::channel(false);
+        let kill = Arc::new(Flag::default());
         loop {
             // At the limit, no accept: further clients wait in the listen backlog.
             let permit = tokio::select! {
                 p = limit.clone().acquire_owned() => p.map_err(io::Error::other)?,
-                () = shutting_down(&mut rx) => break,
+                () = down.wait() => break,
             };
             let stream = tokio::select! {
                 r = self.listener.accept() => match r {
@@ -113,14 +106,15 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
                         continue;
                     }
                 },
-                () = shutting_down(&mut rx) => break,
+                () = down.wait() => break,
             };
-            let (handler, config, rx) = (handler.clone(), config.clone(), rx.clone());
-            let mut killed = killed.clone();
+            let (handler, config, down) = (handler.clone(), config.clone(), down.clone());
+            let killed = kill.wait();
             R::spawn(async move {
                 tokio::select! {
-                    () = serve_connection::<R, _, _, _, _>(stream, &*handler, &config, rx) => {}
-                    () = shutting_down(&mut killed) => {}
+                    biased;
+                    () = serve_connection::<R, _, _, _, _>(stream, &*handler, &config, down) => {}
+                    () = killed => {}
                 }
                 drop(permit);
             });
@@ -131,7 +125,7 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
         tokio::select! {
             _ = limit.acquire_many(all) => {}
             () = R::sleep_until(Instant::now() + self.config.shutdown_timeout) => {
-                kill.send_replace(true);
+                kill.raise();
             }
         }
         Ok(())
@@ -143,7 +137,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
     stream: R::Stream,
     handler: &H,
     config: &Config,
-    shutdown: watch::Receiver<bool>,
+    shutdown: Arc<Flag>,
 ) where
     H: Fn(http::Request<Incoming>) -> F,
     F: Future<Output = Result<http::Response<B>, E>> + Send + 'static,
@@ -155,17 +149,10 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
     let mut conn = Connection::server(config.engine, io.now());
     let mut told = false;
     // One wait for the shutdown for the connection's whole life, polled by every wait below:
-    // a fresh one per wait would register (and lock) anew each time.
-    let flag = shutdown.clone();
-    let mut down = pin!(
-        async move {
-            let mut rx = shutdown;
-            shutting_down(&mut rx).await;
-        }
-        .fuse()
-    );
+    // it registers once, where a fresh one per wait would register (and lock) each time.
+    let mut down = shutdown.wait();
     loop {
-        if !told && *flag.borrow() {
+        if !told && shutdown.is_raised() {
             conn.close_after_exchange();
             told = true;
         }
@@ -175,7 +162,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
                 // connection's, and would otherwise stay in an idle connection's future too.
                 let exchanged = match begin(&mut conn, head, handler) {
                     Ok(Some(begun)) => {
-                        Box::pin(exchange(&mut io, &mut conn, begun, &flag, &mut told)).await
+                        Box::pin(exchange(&mut io, &mut conn, begun, &shutdown, &mut told)).await
                     }
                     Ok(None) => Ok(None),
                     Err(e) => Err(e),
@@ -209,8 +196,14 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
         if conn.should_close() {
             break;
         }
-        // Once told, the fused wait is pending for good.
-        match io.wait(&mut conn, down.as_mut()).await {
+        // Once told, the shutdown no longer interrupts: it stays raised.
+        let interrupt = async {
+            if told {
+                pending::<()>().await;
+            }
+            (&mut down).await;
+        };
+        match io.wait(&mut conn, interrupt).await {
             Ok(Woken::Engine) => {}
             Ok(Woken::Interrupted) => {
                 conn.close_after_exchange();
@@ -304,7 +297,7 @@ async fn exchange<R: Runtime, T, B, E>(
     io: &mut Io<R>,
     conn: &mut Connection,
     begun: Begun<R::Stream, T>,
-    shutdown: &watch::Receiver<bool>,
+    shutdown: &Flag,
     told: &mut bool,
 ) -> Result<Option<oneshot::Sender<Upgraded<R::Stream>>>, Error>
 where
@@ -455,8 +448,8 @@ where
 }
 
 /// A shutdown begun while the exchange ran: its response says the connection closes.
-fn note_shutdown(conn: &mut Connection, shutdown: &watch::Receiver<bool>, told: &mut bool) {
-    if !*told && *shutdown.borrow() {
+fn note_shutdown(conn: &mut Connection, shutdown: &Flag, told: &mut bool) {
+    if !*told && shutdown.is_raised() {
         *told = true;
         conn.close_after_exchange();
     }

@@ -8,10 +8,10 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, Response, StatusCode, header};
 use http_body::{Body, Frame, SizeHint};
 use std::io::SeekFrom;
+use std::io::{Read, Seek};
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::io::{Read, Seek};
 use tokio::sync::mpsc;
 
 /// Bytes read from a file at a time when streaming: each read is one trip to the blocking
@@ -82,7 +82,10 @@ fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
                         return;
                     }
                 }
-                Piece::File { mut offset, mut len } => {
+                Piece::File {
+                    mut offset,
+                    mut len,
+                } => {
                     while len > 0 {
                         let want = READ_CHUNK.min(usize::try_from(len).unwrap_or(READ_CHUNK));
                         let chunk = match read_at(file, offset, want).await {
