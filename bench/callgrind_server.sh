@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# User-space instructions per request of each `hello` server and the hyper one, from callgrind:
+# steady where CPU time on a shared machine is not. Each server runs under
+# `valgrind --tool=callgrind` twice: once started and stopped with no request (its start-up
+# and shutdown), once while wrk keeps C keep-alive connections busy for D seconds; the
+# difference over the requests wrk completed is the cost of one request (the kernel's part is
+# not counted: callgrind sees only user space). Under valgrind a server runs some 50 times
+# slower, so wrk's figures here are not throughput.
+# Usage: bench/callgrind_server.sh [SECONDS] [CONNECTIONS]   (default 4 s, 64 connections)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-4}
+conns=${2:-64}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+cargo build -q --release -p bench --bin hyper_hello
+bin=${CARGO_TARGET_DIR:-target}/release
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# The three examples share a name, so each is copied out as soon as it is built.
+for d in tokio smol blocking; do
+    cargo build -q --release -p "driver-$d" --example hello
+    cp "$bin/examples/hello" "$tmp/$d"
+done
+
+pid= port=
+start() { # program: runs it under callgrind on a free port, output in $tmp/cg
+    rm -f "$tmp/cg" "$tmp/out"
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$1" --port 0 >"$tmp/out" 2>/dev/null &
+    pid=$!
+    for _ in $(seq 400); do grep -q http "$tmp/out" 2>/dev/null && break; sleep 0.05; done
+    port=$(grep -o '[0-9]*$' "$tmp/out")
+}
+count=
+stop() { # stops the server; the instructions callgrind counted in $count
+    kill -TERM "$pid"
+    wait "$pid" 2>/dev/null || true
+    count=$(awk '/^summary:/ {print $2}' "$tmp/cg")
+}
+
+printf '%-16s %10s %14s %16s %10s\n' server requests "instr (run)" "instr (no load)" instr/req
+for server in hyper tokio smol blocking; do
+    case $server in
+        hyper) program=$bin/hyper_hello ;;
+        *) program=$tmp/$server ;;
+    esac
+    start "$program"
+    sleep 0.5
+    stop
+    idle=$count
+    start "$program"
+    result=$(wrk -t1 -c"$conns" -d"${secs}s" "http://127.0.0.1:$port/" 2>&1)
+    stop
+    total=$count
+    reqs=$(echo "$result" | awk '/requests in/ {print $1}')
+    name=$server
+    [ "$server" != hyper ] && name=driver-$server
+    printf '%-16s %10s %14s %16s %10s\n' "$name" "$reqs" "$total" "$idle" $(((total - idle) / reqs))
+done
