@@ -404,7 +404,8 @@ impl Connection {
                         return Ok(Polled::NeedData);
                     }
                     Some(BodyEvent::Data(data)) => {
-                        self.process(peer, Step::Data)?;
+                        // Data keeps the peer's half in SendBody (the state table's rule for
+                        // it), where it is: no step to take, on the hottest path there is.
                         if self.discarded(data.len()) {
                             continue;
                         }
