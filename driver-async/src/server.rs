@@ -17,6 +17,7 @@ use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
+use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -225,7 +226,7 @@ fn status_only(status: u16) -> ResponseHead {
 /// What an exchange starts with: the handler's task, and the ends of the request body and
 /// of an upgrade that the connection keeps.
 struct Begun<S, T> {
-    task: Pin<Box<T>>,
+    task: T,
     tx: Option<crate::body::Sender>,
     want: Option<oneshot::Receiver<()>>,
     upgrade: Option<oneshot::Sender<Upgraded<S>>>,
@@ -283,7 +284,7 @@ where
     }
     Ok(Some(Begun {
         // A panic in the handler is caught and answered with a 500.
-        task: Box::pin(AssertUnwindSafe(handler(req)).catch_unwind()),
+        task: AssertUnwindSafe(handler(req)).catch_unwind(),
         tx,
         want,
         upgrade,
@@ -312,22 +313,24 @@ where
         mut want,
         upgrade,
     } = begun;
-    let mut task = Some(task);
-    let mut response: Option<Pin<Box<B>>> = None;
+    // The handler's future and the response body live here, pinned in the exchange's own
+    // (boxed) state: no allocation of their own.
+    let mut task = pin!(Some(task));
+    let mut response = pin!(None::<B>);
     let mut trailers = Headers::new();
     if conn.has_transmit() {
         // Earlier pipelined responses wait in the queue to go out with this one; if this
         // handler cannot answer at once, they go now.
-        let ready = task.as_mut().and_then(|t| {
-            match t.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        let ready = task.as_mut().as_pin_mut().and_then(|t| {
+            match t.poll(&mut Context::from_waker(Waker::noop())) {
                 Poll::Ready(joined) => Some(joined.ok().and_then(Result::ok)),
                 Poll::Pending => None,
             }
         });
         if let Some(res) = ready {
-            task = None;
+            task.set(None);
             note_shutdown(conn, shutdown, told);
-            let started = start_response(conn, res, &mut response, &mut trailers)?;
+            let started = start_response(conn, res, response.as_mut(), &mut trailers)?;
             if after_start(io, conn, started).await? {
                 return Ok(upgrade);
             }
@@ -343,23 +346,26 @@ where
         }
         let wake = conn.poll_timeout().map(|d| io.instant(d.at));
         tokio::select! {
-            joined = async { task.as_mut().expect("guarded").await }, if task.is_some() => {
-                task = None;
+            joined = async { task.as_mut().as_pin_mut().expect("guarded").await }, if task.is_some() => {
+                task.set(None);
                 let res = joined.ok().and_then(Result::ok);
                 note_shutdown(conn, shutdown, told);
-                let started = start_response(conn, res, &mut response, &mut trailers)?;
+                let started = start_response(conn, res, response.as_mut(), &mut trailers)?;
                 if after_start(io, conn, started).await? {
                     return Ok(upgrade);
                 }
             }
-            frame = poll_fn(|cx| response.as_mut().expect("guarded").as_mut().poll_frame(cx)),
+            frame = poll_fn(|cx| response.as_mut().as_pin_mut().expect("guarded").poll_frame(cx)),
                 if response.is_some() => {
-                let body = response.as_mut().expect("guarded");
                 let ended = take_frame(conn, frame, &mut trailers)?
-                    || send_ready_frames(conn, body, &mut trailers)?;
+                    || send_ready_frames(
+                        conn,
+                        response.as_mut().as_pin_mut().expect("guarded"),
+                        &mut trailers,
+                    )?;
                 if ended {
                     // The end waits to go out with what follows (a pipelined response).
-                    response = None;
+                    response.set(None);
                 } else {
                     io.flush(conn).await?;
                 }
@@ -412,7 +418,7 @@ where
 fn start_response<B>(
     conn: &mut Connection,
     res: Option<http::Response<B>>,
-    response: &mut Option<Pin<Box<B>>>,
+    mut response: Pin<&mut Option<B>>,
     trailers: &mut Headers,
 ) -> Result<Started, Error>
 where
@@ -439,11 +445,14 @@ where
     if conn.our_state() == HalfState::SwitchedProtocol {
         return Ok(Started::Switched);
     }
-    let mut body = Box::pin(body);
-    if send_ready_frames(conn, &mut body, trailers)? {
+    response.set(Some(body));
+    let Some(body) = response.as_mut().as_pin_mut() else {
+        return Ok(Started::Ended);
+    };
+    if send_ready_frames(conn, body, trailers)? {
+        response.set(None);
         return Ok(Started::Ended);
     }
-    *response = Some(body);
     Ok(Started::Streaming)
 }
 
@@ -516,7 +525,7 @@ const QUEUED_MAX: usize = 64 * 1024;
 /// [`QUEUED_MAX`] bytes; returns whether the body ended.
 fn send_ready_frames<B>(
     conn: &mut Connection,
-    body: &mut Pin<Box<B>>,
+    mut body: Pin<&mut B>,
     trailers: &mut Headers,
 ) -> Result<bool, Error>
 where
