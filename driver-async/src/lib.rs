@@ -39,6 +39,11 @@ pub struct Config {
     pub shutdown_timeout: Duration,
     /// How long a write may wait for a peer that does not read. Default 30 s.
     pub write_timeout: Duration,
+    /// Whether each request carries its head as received, an `http_core::RequestHead` in
+    /// its extensions: field names in their own case and order, repeated fields apart, the
+    /// target as sent. Off by default: it costs three allocations per request, and most
+    /// applications need only the `http` types. Default false.
+    pub raw_head: bool,
 }
 
 impl Default for Config {
@@ -48,6 +53,7 @@ impl Default for Config {
             max_connections: 1024,
             shutdown_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(30),
+            raw_head: false,
         }
     }
 }

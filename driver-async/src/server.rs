@@ -161,7 +161,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
             Ok(Polled::Event(Event::Request(head))) => {
                 // The exchange is boxed: its state is larger than all the rest of the
                 // connection's, and would otherwise stay in an idle connection's future too.
-                let exchanged = match begin(&mut conn, head, handler) {
+                let exchanged = match begin(&mut conn, head, config.raw_head, handler) {
                     Ok(Some(begun)) => {
                         Box::pin(exchange(&mut io, &mut conn, begun, &shutdown, &mut told)).await
                     }
@@ -239,6 +239,7 @@ struct Begun<S, T> {
 fn begin<S: Send + 'static, H, F, B, E>(
     conn: &mut Connection,
     head: RequestHead,
+    raw_head: bool,
     handler: &H,
 ) -> Result<Option<Begun<S, CatchUnwind<AssertUnwindSafe<F>>>>, Error>
 where
@@ -277,8 +278,10 @@ where
         conn.send_end(Headers::new())?;
         return Ok(None);
     };
-    // The head as received stays with the request (names' case, order, raw target).
-    req.extensions_mut().insert(head);
+    // The head as received stays with the request (names' case, order, raw target), if asked.
+    if raw_head {
+        req.extensions_mut().insert(head);
+    }
     if let Some(pending) = pending_upgrade {
         req.extensions_mut().insert(pending);
     }

@@ -39,7 +39,10 @@ fn echo(mut req: http::Request<Incoming>) -> Result<http::Response<Body>, BoxErr
 
 fn main() -> Result<(), BoxError> {
     let port = port_arg(std::env::args().skip(1), 8080)?;
-    let server = Server::bind(("127.0.0.1", port), Config::default())?;
+    // The echo reports the head as received (names' case and order, raw target).
+    let mut config = Config::default();
+    config.raw_head = true;
+    let server = Server::bind(("127.0.0.1", port), config)?;
     println!("{}", listening_line(server.local_addr()?));
     std::io::stdout().flush()?;
     server.serve(echo)?;

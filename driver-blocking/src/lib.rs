@@ -65,6 +65,11 @@ pub struct Config {
     /// How long one write may wait for a peer that does not read; past it the connection is
     /// dropped. Default 30 s.
     pub write_timeout: Duration,
+    /// Whether each request carries its head as received, an `http_core::RequestHead` in
+    /// its extensions: field names in their own case and order, repeated fields apart, the
+    /// target as sent. Off by default: it costs three allocations per request, and most
+    /// applications need only the `http` types. Default false.
+    pub raw_head: bool,
 }
 
 impl Default for Config {
@@ -74,6 +79,7 @@ impl Default for Config {
             max_connections: 256,
             shutdown_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(30),
+            raw_head: false,
         }
     }
 }

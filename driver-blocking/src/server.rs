@@ -268,7 +268,7 @@ where
         };
         match polled {
             Ok(Polled::Event(Event::Request(head))) => {
-                match exchange(&shared, head, switch, handler) {
+                match exchange(&shared, head, switch, config.raw_head, handler) {
                     // The response may still be queued: it goes out with the next one if that
                     // request is already here (pipelining), else before the next wait.
                     Ok(None) => continue,
@@ -320,12 +320,14 @@ fn status_only(status: u16) -> ResponseHead {
     head
 }
 
-/// One request and its response; `switch` when the request proposed a protocol switch.
+/// One request and its response; `switch` when the request proposed a protocol switch,
+/// `raw_head` when the request is to carry its head as received.
 /// Returns the upgrade to complete if the response switched protocols.
 fn exchange<H, E>(
     shared: &Shared,
     head: RequestHead,
     switch: bool,
+    raw_head: bool,
     handler: &H,
 ) -> Result<Option<SyncSender<Upgraded>>, Error>
 where
@@ -341,8 +343,11 @@ where
     };
     let req = match head.to_http(Incoming::new(shared.clone())) {
         Ok(mut req) => {
-            // The head as received stays with the request (names' case, order, raw target).
-            req.extensions_mut().insert(head);
+            // The head as received stays with the request (names' case, order, raw target),
+            // if asked.
+            if raw_head {
+                req.extensions_mut().insert(head);
+            }
             if let Some(pending) = pending {
                 req.extensions_mut().insert(pending);
             }

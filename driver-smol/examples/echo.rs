@@ -43,7 +43,10 @@ async fn echo(req: http::Request<Incoming>) -> Result<http::Response<Full<Bytes>
 fn main() -> Result<(), BoxError> {
     let port = port_arg(std::env::args().skip(1), 8080)?;
     smol::block_on(async {
-        let server = Server::bind(("127.0.0.1", port), Config::default()).await?;
+        // The echo reports the head as received (names' case and order, raw target).
+        let mut config = Config::default();
+        config.raw_head = true;
+        let server = Server::bind(("127.0.0.1", port), config).await?;
         println!("{}", listening_line(server.local_addr()?));
         std::io::stdout().flush()?;
         server.serve(echo).await?;

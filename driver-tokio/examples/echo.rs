@@ -46,7 +46,10 @@ fn main() -> Result<(), BoxError> {
         .enable_all()
         .build()?
         .block_on(async {
-            let server = Server::bind(("127.0.0.1", port), Config::default()).await?;
+            // The echo reports the head as received (names' case and order, raw target).
+            let mut config = Config::default();
+            config.raw_head = true;
+            let server = Server::bind(("127.0.0.1", port), config).await?;
             println!("{}", listening_line(server.local_addr()?));
             std::io::stdout().flush()?;
             server.serve(echo).await?;

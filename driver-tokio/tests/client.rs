@@ -193,3 +193,52 @@ async fn the_idle_deadline_follows_the_last_request() {
     let idle = start.elapsed();
     assert!(idle >= Duration::from_millis(2200), "closed after {idle:?}");
 }
+
+/// The head as received rides in the request's extensions only when the configuration asks.
+#[tokio::test]
+async fn the_raw_head_is_kept_only_when_asked() {
+    for raw_head in [false, true] {
+        let mut config = Config::default();
+        config.raw_head = raw_head;
+        let server = Server::bind("127.0.0.1:0", config).await.expect("bind");
+        let addr = server.local_addr().expect("addr");
+        tokio::spawn(server.serve(|req: http::Request<Incoming>| async move {
+            let names = req
+                .extensions()
+                .get::<http_core::RequestHead>()
+                .map(|h| {
+                    h.headers
+                        .iter()
+                        .map(|(n, _)| String::from_utf8_lossy(n).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_else(|| "none".into());
+            Ok::<_, BoxError>(http::Response::new(Full::new(Bytes::from(names))))
+        }));
+        let mut client = Client::connect(addr, Config::default())
+            .await
+            .expect("connect");
+        let res = client
+            .send(
+                http::Request::get(format!("http://{addr}/"))
+                    .header("X-Mixed-Case", "1")
+                    .body(Full::new(Bytes::new()))
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        let body = res.into_body().collect().await.expect("body").to_bytes();
+        if raw_head {
+            let names = String::from_utf8_lossy(&body).into_owned();
+            assert!(
+                names
+                    .split(',')
+                    .any(|n| n.eq_ignore_ascii_case("x-mixed-case")),
+                "{names}"
+            );
+        } else {
+            assert_eq!(body, "none");
+        }
+    }
+}

@@ -21,6 +21,8 @@ pub fn config() -> Config {
     c.max_connections = 16;
     c.shutdown_timeout = Duration::from_secs(5);
     c.write_timeout = Duration::from_secs(5);
+    // The echo handler reports the head as received.
+    c.raw_head = true;
     c
 }
 
