@@ -25,6 +25,7 @@ impl Client {
             &config,
             |now| Connection::client(config.engine, now),
             None,
+            None,
         );
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),

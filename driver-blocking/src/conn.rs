@@ -12,8 +12,6 @@ use std::time::{Duration, Instant};
 
 /// Bytes read from the socket at a time.
 const READ_SIZE: usize = 16 * 1024;
-/// The longest a server connection waits before it looks at the shutdown flag again.
-const POLL: Duration = Duration::from_millis(100);
 /// How long a closing connection reads and discards what the peer still sends, so that a
 /// reset does not destroy the response it has not read yet (RFC 9112 §9.6).
 const LINGER: Duration = Duration::from_secs(1);
@@ -27,6 +25,10 @@ pub(crate) struct Conn {
     origin: Instant,
     /// Set when a graceful shutdown begins (servers only).
     stop: Option<Arc<AtomicBool>>,
+    /// Set while the connection waits idle between messages (servers only): a shutdown then
+    /// ends its input, which wakes the wait, rather than every wait looking at the flag now
+    /// and then.
+    idle: Option<Arc<AtomicBool>>,
     /// Whether the engine was told about the shutdown.
     told: bool,
     /// Heads received so far: the number of the last message.
@@ -65,6 +67,7 @@ impl Conn {
         cfg: &Config,
         engine: impl FnOnce(http_core::Instant) -> Connection,
         stop: Option<Arc<AtomicBool>>,
+        idle: Option<Arc<AtomicBool>>,
     ) -> Self {
         let _ = stream.set_nodelay(true);
         let _ = stream.set_write_timeout(Some(cfg.write_timeout).filter(|t| !t.is_zero()));
@@ -73,6 +76,7 @@ impl Conn {
             stream,
             origin: Instant::now(),
             stop,
+            idle,
             told: false,
             message: 0,
             reading: Arc::new(AtomicU64::new(0)),
@@ -151,22 +155,34 @@ impl Conn {
     }
 
     /// Waits for bytes or for the engine's next deadline, whichever comes first, and hands
-    /// the engine what came and the time. A server's wait is also bounded by [`POLL`], so
-    /// that it notices a shutdown.
+    /// the engine what came and the time. A server waiting idle between messages is woken by
+    /// a shutdown, which ends its input (see the `idle` flag); one in an exchange notices the
+    /// shutdown before its response.
     pub(crate) fn wait(&mut self) -> Result<(), Error> {
         self.check_shutdown();
-        let left = self
+        let bound = self
             .engine
             .poll_timeout()
             .map(|d| d.at.as_duration().saturating_sub(self.origin.elapsed()));
-        let bound = match (left, self.stop.is_some()) {
-            (Some(left), true) => Some(left.min(POLL)),
-            (None, true) => Some(POLL),
-            (left, false) => left,
-        };
         if bound != Some(Duration::ZERO) {
             if self.engine.wants_read() {
-                self.read(bound)?;
+                let idle = self.idle.clone().filter(|_| self.engine.is_idle());
+                if let Some(idle) = &idle {
+                    idle.store(true, Ordering::SeqCst);
+                    // Raised before the flag went up, the shutdown did not see this wait:
+                    // the connection is closed now instead. (Raised after, it sees the flag
+                    // and ends the input.)
+                    if self.stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst)) {
+                        idle.store(false, Ordering::SeqCst);
+                        self.check_shutdown();
+                        return Ok(());
+                    }
+                }
+                let read = self.read(bound);
+                if let Some(idle) = idle {
+                    idle.store(false, Ordering::SeqCst);
+                }
+                read?;
             } else if let Some(bound) = bound {
                 std::thread::sleep(bound);
             } else {

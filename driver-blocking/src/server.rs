@@ -47,8 +47,10 @@ struct Control {
 struct Slots {
     live: usize,
     next_id: u64,
-    /// A handle on each live connection's socket, to cut it off once the grace is over.
-    streams: HashMap<u64, TcpStream>,
+    /// A handle on each live connection's socket, to end the input of those waiting idle when
+    /// the shutdown begins and to cut the rest off once the grace is over, and whether it
+    /// waits idle.
+    streams: HashMap<u64, (TcpStream, Arc<AtomicBool>)>,
 }
 
 impl Control {
@@ -66,12 +68,14 @@ impl Control {
         s.live += 1;
         let id = s.next_id;
         s.next_id += 1;
+        let idle = Arc::new(AtomicBool::new(false));
         if let Ok(handle) = stream.try_clone() {
-            s.streams.insert(id, handle);
+            s.streams.insert(id, (handle, idle.clone()));
         }
         Slot {
             control: self.clone(),
             id,
+            idle,
         }
     }
 }
@@ -80,6 +84,8 @@ impl Control {
 struct Slot {
     control: Arc<Control>,
     id: u64,
+    /// Set while the connection waits idle between messages.
+    idle: Arc<AtomicBool>,
 }
 
 impl Drop for Slot {
@@ -107,7 +113,15 @@ impl Shutdown {
             return;
         }
         // Under the lock, so that `serve` cannot miss it between its look and its wait.
-        drop(c.slots());
+        let s = c.slots();
+        // Connections waiting idle between messages close now: their input ends, which
+        // wakes their read (one that starts waiting after this sees the flag instead).
+        for (stream, idle) in s.streams.values() {
+            if idle.load(Ordering::SeqCst) {
+                let _ = stream.shutdown(std::net::Shutdown::Read);
+            }
+        }
+        drop(s);
         c.changed.notify_all();
         // Wakes an accept that waits: that connection is accepted, found late, and dropped.
         let _ = TcpStream::connect_timeout(&c.wake, WAKE_TIMEOUT);
@@ -203,8 +217,9 @@ impl Server {
             let spawned = std::thread::Builder::new()
                 .name("http-connection".into())
                 .spawn(move || {
-                    let _slot = slot;
-                    serve_connection(stream, &*handler, &config, stop);
+                    let idle = slot.idle.clone();
+                    serve_connection(stream, &*handler, &config, stop, idle);
+                    drop(slot);
                 });
             if spawned.is_err() {
                 // The connection and its slot went with the closure: the client sees a close.
@@ -227,7 +242,7 @@ impl Server {
         }
         // The grace is over: the connections left are cut off (their threads see their
         // sockets fail and end).
-        for stream in s.streams.values() {
+        for (stream, _) in s.streams.values() {
             let _ = stream.shutdown(std::net::Shutdown::Both);
         }
         Ok(())
@@ -247,8 +262,13 @@ fn reachable(addr: SocketAddr) -> SocketAddr {
 
 /// One connection, from its first byte to its close, or to its handover after a protocol
 /// switch.
-fn serve_connection<H, E>(stream: TcpStream, handler: &H, config: &Config, stop: Arc<AtomicBool>)
-where
+fn serve_connection<H, E>(
+    stream: TcpStream,
+    handler: &H,
+    config: &Config,
+    stop: Arc<AtomicBool>,
+    idle: Arc<AtomicBool>,
+) where
     H: Fn(http::Request<Incoming>) -> Result<http::Response<Body>, E>,
     E: Into<BoxError>,
 {
@@ -257,6 +277,7 @@ where
         config,
         |now| Connection::server(config.engine, now),
         Some(stop),
+        Some(idle),
     );
     let shared: Shared = Arc::new(Mutex::new(conn));
     loop {

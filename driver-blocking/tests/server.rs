@@ -209,8 +209,15 @@ fn graceful_shutdown_finishes_the_request_in_flight() {
     let mut busy = Wire::connect(server.addr);
     busy.send(get("/slow"));
     slow_started.recv_timeout(SAFETY).unwrap();
+    let asked = Instant::now();
     server.shutdown.shutdown();
     idle.expect_closed();
+    // Woken by the shutdown, not by its idle timeout (5 s here).
+    assert!(
+        asked.elapsed() < Duration::from_secs(1),
+        "the idle connection closed after {:?}",
+        asked.elapsed()
+    );
     let res = busy.read();
     assert_eq!(res.text(), "slept");
     assert!(res.says_close(), "{res:?}");

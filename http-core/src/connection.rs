@@ -179,6 +179,14 @@ impl Connection {
             && (self.our_state(), self.their_state()) == (HalfState::Idle, HalfState::Idle)
     }
 
+    /// Whether the connection is reusable and holds nothing of a next message: the state in
+    /// which a server may close a kept-alive connection without cutting a request short (a
+    /// client must be ready for that close, RFC 9112 §9.3.1), as a graceful shutdown does.
+    #[must_use]
+    pub fn is_idle(&self) -> bool {
+        self.is_reusable() && self.recv.is_empty()
+    }
+
     /// Whether the driver should close the connection once every transmit piece is written.
     ///
     /// It follows from what each side still owes: a server closes once its last response is

@@ -1041,3 +1041,24 @@ fn a_sized_response_gets_a_content_length_where_the_head_left_framing_open() {
         "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok"
     );
 }
+
+#[test]
+fn idle_means_between_messages_with_nothing_of_the_next() {
+    let mut conn = server();
+    assert!(conn.is_idle());
+    conn.feed(at(0), b"GET / HT");
+    assert!(!conn.is_idle(), "part of a head came");
+    conn.feed(at(0), b"TP/1.1\r\nHost: a\r\n\r\nGET /2");
+    request(&mut conn);
+    assert!(!conn.is_idle(), "an exchange is under way");
+    assert!(matches!(event(&mut conn), Event::End(_)));
+    respond(&mut conn, 200, b"");
+    wire(&mut conn);
+    assert!(!conn.is_idle(), "the next request has begun");
+    conn.feed(at(0), b" HTTP/1.1\r\nHost: a\r\n\r\n");
+    request(&mut conn);
+    assert!(matches!(event(&mut conn), Event::End(_)));
+    respond(&mut conn, 200, b"");
+    wire(&mut conn);
+    assert!(conn.is_idle());
+}
