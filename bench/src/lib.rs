@@ -265,6 +265,19 @@ pub fn core_encode(conn: &mut Connection, request: &[u8], pieces: &[Bytes]) -> u
 mod tests {
     use super::*;
 
+    /// Whether picohttpparser, built with SSE4.2 (the `pico-sse4` feature), can run here.
+    fn pico_runs() -> bool {
+        #[cfg(all(
+            feature = "pico-sse4",
+            any(target_arch = "x86", target_arch = "x86_64")
+        ))]
+        if !std::arch::is_x86_feature_detected!("sse4.2") {
+            eprintln!("picohttpparser skipped: it was built for SSE4.2, which this CPU lacks");
+            return false;
+        }
+        true
+    }
+
     /// Every side parses every input to the same fields, whole and in pieces: the benchmarks
     /// compare the same work.
     #[test]
@@ -274,7 +287,9 @@ mod tests {
             for piece in [usize::MAX, 16, 1] {
                 let core = server.head(input, piece);
                 assert_eq!(core, httparse_request(input, piece), "{name} httparse");
-                assert_eq!(core, pico::request(input, piece), "{name} picohttpparser");
+                if pico_runs() {
+                    assert_eq!(core, pico::request(input, piece), "{name} picohttpparser");
+                }
             }
             assert_eq!(core_fresh_request(input), server.head(input, usize::MAX));
         }
@@ -282,7 +297,9 @@ mod tests {
             let core = core_response(RESPONSE, piece);
             assert_eq!(core, 10);
             assert_eq!(core, httparse_response(RESPONSE, piece));
-            assert_eq!(core, pico::response(RESPONSE, piece));
+            if pico_runs() {
+                assert_eq!(core, pico::response(RESPONSE, piece));
+            }
         }
     }
 
@@ -298,7 +315,9 @@ mod tests {
             let mut conn = Connection::server(Config::default(), Instant::ZERO);
             assert_eq!(core_decode(&input, &mut conn), total);
             assert_eq!(httparse_decode(&input, head_len), total);
-            assert_eq!(pico_decode(&input, head_len, &mut Vec::new()), total);
+            if pico_runs() {
+                assert_eq!(pico_decode(&input, head_len, &mut Vec::new()), total);
+            }
         }
     }
 }
