@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# End to end: each driver's `hello` against a hyper 1.x hello server, interleaved, with wrk on
-# 127.0.0.1; server pinned to CPU 0 and wrk to CPU 1. Reports requests per second, latency
-# percentiles and the server's CPU time per request (utime + stime from /proc/PID/stat).
+# End to end: each driver's `hello` against a hyper 1.x hello server and against a bare tokio
+# loop around httparse (bare_hello: the floor), interleaved, with wrk on 127.0.0.1; server
+# pinned to CPU 0 and wrk to CPU 1. Reports requests per second, latency percentiles and the
+# server's CPU time per request (utime + stime from /proc/PID/stat).
 # Usage: bench/e2e.sh [SECONDS]   (installs Debian's wrk if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build -q --release -p bench --bin hyper_hello
+cargo build -q --release -p bench --bin hyper_hello --bin bare_hello
 bin=${CARGO_TARGET_DIR:-target}/release
 hellos=$(mktemp -d)
 # The three examples share a name, so each is copied out as soon as it is built.
@@ -57,6 +58,7 @@ for label in "keep-alive, 64 conns" "pipelined 16, 64 conns" "1000 conns"; do
     esac
     run hyper "$bin/hyper_hello"
     [ "$label" = "pipelined 16, 64 conns" ] && run hyper-pipeflush "$bin/hyper_hello" --pipeline-flush
+    run bare-httparse "$bin/bare_hello"
     run driver-tokio "$hellos/tokio"
     run driver-smol "$hellos/smol"
     run driver-blocking "$hellos/blocking"

@@ -1,0 +1,71 @@
+//! The floor for the end-to-end runs: a bare tokio loop around httparse, answering every
+//! request with the same fixed "Hello, World!" bytes, as `hello` and `hyper_hello` do. It
+//! checks nothing beyond what `httparse` checks, frames nothing (every request is taken to
+//! have no body), keeps no timers and has no shutdown: the least a server on tokio can do.
+//! `bare_hello [--port N]`; prints `listening on http://ADDR` once it listens.
+
+use bytes::{Buf, BytesMut};
+use std::io::Write;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The response, byte for byte what the other hellos send but for hyper's `Date`.
+const RESPONSE: &[u8] =
+    b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!";
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut port = 8080u16;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--port" => port = args.next().ok_or("--port needs a value")?.parse()?,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(async move {
+            let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+            println!("listening on http://{}", listener.local_addr()?);
+            std::io::stdout().flush()?;
+            loop {
+                let (stream, _) = listener.accept().await?;
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(async move {
+                    let _ = serve(stream).await;
+                });
+            }
+        })
+}
+
+/// One connection: every complete request in what was read is answered, the answers written
+/// together (pipelined requests get one write), then the next read.
+async fn serve(mut stream: TcpStream) -> std::io::Result<()> {
+    let mut buf = BytesMut::with_capacity(8192);
+    let mut out = Vec::with_capacity(RESPONSE.len() * 16);
+    loop {
+        if stream.read_buf(&mut buf).await? == 0 {
+            return Ok(());
+        }
+        loop {
+            let mut headers = [httparse::EMPTY_HEADER; 32];
+            let mut req = httparse::Request::new(&mut headers);
+            match req.parse(&buf) {
+                Ok(httparse::Status::Complete(len)) => {
+                    out.extend_from_slice(RESPONSE);
+                    buf.advance(len);
+                }
+                Ok(httparse::Status::Partial) => break,
+                Err(_) => return Ok(()),
+            }
+        }
+        if !out.is_empty() {
+            stream.write_all(&out).await?;
+            out.clear();
+        }
+        if buf.capacity() - buf.len() < 1024 {
+            buf.reserve(8192);
+        }
+    }
+}
