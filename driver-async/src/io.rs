@@ -73,8 +73,6 @@ pub(crate) struct Io<R: Runtime> {
     pub(crate) stream: R::Stream,
     origin: Instant,
     write_timeout: Duration,
-    /// The pieces of a flush, kept between flushes so that a flush allocates nothing.
-    pieces: Vec<Bytes>,
     /// The timer for the engine's deadlines, and when it is set to fire (`None` once it has).
     timer: Option<R::Timer>,
     armed: Option<Instant>,
@@ -94,7 +92,6 @@ impl<R: Runtime> Io<R> {
             stream,
             origin: Instant::now(),
             write_timeout: cfg.write_timeout,
-            pieces: Vec::new(),
             timer: None,
             armed: None,
         }
@@ -115,25 +112,27 @@ impl<R: Runtime> Io<R> {
     }
 
     /// Writes everything the engine has queued, in one vectored write where the kernel takes
-    /// it.
+    /// it, straight from the engine's queue.
     pub(crate) async fn flush(&mut self, conn: &mut Connection) -> Result<(), Error> {
+        // Empty pieces first in the queue go at once (a write of nothing would say nothing).
+        conn.consume_transmit(0);
         if !conn.has_transmit() {
             return Ok(());
         }
-        let mut pieces = std::mem::take(&mut self.pieces);
-        while let Some(p) = conn.poll_transmit() {
-            pieces.push(p);
-        }
         let stream = &mut self.stream;
         let write = async {
-            let mut first = 0;
-            while first < pieces.len() {
-                // The slices live only while the write is polled, not in the future's state.
-                let mut n = poll_fn(|cx| {
+            // Straight from the engine's queue: the slices live only while the write is
+            // polled, and what went out is dropped from the queue after it.
+            while conn.has_transmit() {
+                let n = poll_fn(|cx| {
                     let mut slices = [IoSlice::new(&[]); MAX_IOV];
-                    let k = (pieces.len() - first).min(MAX_IOV);
-                    for (slice, piece) in slices.iter_mut().zip(&pieces[first..]) {
-                        *slice = IoSlice::new(piece);
+                    let mut k = 0;
+                    for piece in conn.transmit_pieces().filter(|p| !p.is_empty()) {
+                        if k == MAX_IOV {
+                            break;
+                        }
+                        slices[k] = IoSlice::new(piece);
+                        k += 1;
                     }
                     Pin::new(&mut *stream).poll_write_vectored(cx, &slices[..k])
                 })
@@ -141,17 +140,7 @@ impl<R: Runtime> Io<R> {
                 if n == 0 {
                     return Err(Error::Closed);
                 }
-                while n > 0 {
-                    let len = pieces[first].len();
-                    if n >= len {
-                        n -= len;
-                        first += 1;
-                    } else {
-                        let rest = pieces[first].slice(n..);
-                        pieces[first] = rest;
-                        n = 0;
-                    }
-                }
+                conn.consume_transmit(n);
             }
             Ok(())
         };
@@ -163,8 +152,6 @@ impl<R: Runtime> Io<R> {
             r = write => r,
             () = timeout => Err(Error::Timeout),
         };
-        pieces.clear();
-        self.pieces = pieces;
         result
     }
 

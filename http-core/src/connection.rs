@@ -15,7 +15,7 @@ use crate::serialize::{self, CRLF};
 use crate::state::{HalfState, Role, States, Step};
 use crate::timer::{Deadline, Instant, TimerKind};
 use alloc::collections::VecDeque;
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 mod client;
 mod server;
@@ -383,6 +383,28 @@ impl Connection {
     #[must_use]
     pub fn has_transmit(&self) -> bool {
         !self.transmit.is_empty()
+    }
+
+    /// The pieces waiting to be written, in order, left in place: a driver makes one vectored
+    /// write of them and then tells [`consume_transmit`](Self::consume_transmit) how many
+    /// bytes went out, so that it needs no list of its own. The same pieces come out of
+    /// [`poll_transmit`](Self::poll_transmit).
+    pub fn transmit_pieces(&self) -> impl Iterator<Item = &[u8]> {
+        self.transmit.iter().map(|piece| &piece[..])
+    }
+
+    /// Drops the first `n` bytes of the pieces waiting to be written, as a write took them
+    /// (at most all of them: more is the same as all), and any empty pieces before what is
+    /// left.
+    pub fn consume_transmit(&mut self, mut n: usize) {
+        while let Some(first) = self.transmit.front_mut() {
+            if n < first.len() {
+                first.advance(n);
+                return;
+            }
+            n -= first.len();
+            self.transmit.pop_front();
+        }
     }
 
     /// The next thing the peer sent. See the call order on [`Connection`].

@@ -1062,3 +1062,34 @@ fn idle_means_between_messages_with_nothing_of_the_next() {
     wire(&mut conn);
     assert!(conn.is_idle());
 }
+
+#[test]
+fn transmit_pieces_are_consumed_by_the_bytes_a_write_took() {
+    let mut conn = server();
+    conn.feed(at(0), GET);
+    request(&mut conn);
+    event(&mut conn);
+    let mut res = ResponseHead::new(200);
+    res.headers.append("Transfer-Encoding", "chunked");
+    conn.send_response(res).unwrap();
+    conn.send_data(Bytes::from_static(b"hello")).unwrap();
+    conn.send_data(Bytes::new()).unwrap();
+    conn.send_end(Headers::new()).unwrap();
+    let whole: Vec<u8> = conn.transmit_pieces().flatten().copied().collect();
+    // Consumed in uneven steps, the rest always follows on from what went out.
+    let mut out = Vec::new();
+    for step in [3, 1, 40, 2, 7, usize::MAX] {
+        let rest: Vec<u8> = conn.transmit_pieces().flatten().copied().collect();
+        assert_eq!(whole[out.len()..], rest[..]);
+        let n = step.min(rest.len());
+        out.extend_from_slice(&rest[..n]);
+        conn.consume_transmit(step);
+    }
+    assert_eq!(out, whole);
+    assert!(!conn.has_transmit(), "nothing left, not even empty pieces");
+    assert!(
+        text(&whole).ends_with("5\r\nhello\r\n0\r\n\r\n"),
+        "{}",
+        text(&whole)
+    );
+}
