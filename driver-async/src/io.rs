@@ -147,12 +147,11 @@ impl<R: Runtime> Io<R> {
         let timeout = R::sleep_until(Instant::now() + self.write_timeout);
         // The write first: when the socket takes everything at once, as it mostly does, the
         // timer is never polled and so never registered.
-        let result = tokio::select! {
+        tokio::select! {
             biased;
             r = write => r,
             () = timeout => Err(Error::Timeout),
-        };
-        result
+        }
     }
 
     /// Waits for bytes from the peer or the engine's next deadline, whichever comes first, and
