@@ -180,6 +180,7 @@ impl Receiver {
     /// Reads the body: `Ok(None)` when more bytes are needed. The end of input inside a body
     /// delimited by length or chunks is an error; for a body delimited by the close it is the
     /// body's end (RFC 9112 §6.3 steps 7–8).
+    #[inline]
     pub(crate) fn read_body(&mut self, cfg: &Config) -> Result<Option<BodyEvent>, RemoteError> {
         if self.stopped {
             return Ok(None);

@@ -52,6 +52,7 @@ impl ChunkedDecoder {
     }
 
     /// Decodes from the front of `buf`: `Ok(None)` when more bytes are needed.
+    #[inline]
     pub(crate) fn decode(
         &mut self,
         buf: &mut BytesMut,
