@@ -59,7 +59,7 @@ pub(crate) fn field_line(buf: &[u8], ls: usize) -> Option<Field> {
 
 /// The offset of the CR that ends the value starting at `i`, or `None` if a byte other than
 /// CR that no value may hold comes first, or the buffer ends.
-#[inline]
+#[inline(always)]
 fn value_end(buf: &[u8], mut i: usize) -> Option<usize> {
     loop {
         let rest = buf.get(i..)?;
