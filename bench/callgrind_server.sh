@@ -9,6 +9,7 @@
 # Usage: bench/callgrind_server.sh [SECONDS] [CONNECTIONS]   (default 4 s, 64 connections)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 secs=${1:-4}
 conns=${2:-64}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -16,19 +17,14 @@ cargo build -q --release -p bench --bin hyper_hello
 bin=${CARGO_TARGET_DIR:-target}/release
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# The three examples share a name, so each is copied out as soon as it is built.
-for d in tokio smol blocking; do
-    cargo build -q --release -p "driver-$d" --example hello
-    cp "$bin/examples/hello" "$tmp/$d"
-done
+build_hellos "$tmp"
 
 pid= port=
 start() { # program: runs it under callgrind on a free port, output in $tmp/cg
     rm -f "$tmp/cg" "$tmp/out"
     valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$1" --port 0 >"$tmp/out" 2>/dev/null &
     pid=$!
-    for _ in $(seq 400); do grep -q http "$tmp/out" 2>/dev/null && break; sleep 0.05; done
-    port=$(grep -o '[0-9]*$' "$tmp/out")
+    port=$(listening_port "$tmp/out")
 }
 count=
 stop() { # stops the server; the instructions callgrind counted in $count

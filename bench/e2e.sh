@@ -6,16 +6,13 @@
 # Usage: bench/e2e.sh [SECONDS]   (installs Debian's wrk if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 secs=${1:-10}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 cargo build -q --release -p bench --bin hyper_hello --bin bare_hello
 bin=${CARGO_TARGET_DIR:-target}/release
 hellos=$(mktemp -d)
-# The three examples share a name, so each is copied out as soon as it is built.
-for d in tokio smol blocking; do
-    cargo build -q --release -p "driver-$d" --example hello
-    cp "$bin/examples/hello" "$hellos/$d"
-done
+build_hellos "$hellos"
 tick=$(getconf CLK_TCK)
 pipeline=$(mktemp --suffix=.lua)
 cat >"$pipeline" <<'LUA'
@@ -34,8 +31,7 @@ run() { # name command... ; then scenario args in $scenario
     out=$(mktemp)
     taskset -c 0 "$@" --port 0 >"$out" &
     pid=$!
-    for _ in $(seq 100); do grep -q http "$out" && break; sleep 0.05; done
-    port=$(grep -o '[0-9]*$' "$out")
+    port=$(listening_port "$out")
     before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     result=$(taskset -c 1 wrk $scenario -d "${secs}s" --latency "http://127.0.0.1:$port/" 2>&1)
     after=$(awk '{print $14 + $15}' "/proc/$pid/stat")

@@ -14,6 +14,7 @@
 # Usage: bench/memory.sh [N]   (default 10000; raises the soft `ulimit -n`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 n=${1:-10000}
 want=$((2 * n + 1024))
 hard=$(ulimit -Hn)
@@ -27,11 +28,7 @@ n_blocking=$(( n < (limit - 64) / 2 ? n : (limit - 64) / 2 ))
 cargo build -q --release -p bench --bin hyper_hello --bin idle_client
 bin=${CARGO_TARGET_DIR:-target}/release
 hellos=$(mktemp -d)
-# The three examples share a name, so each is copied out as soon as it is built.
-for d in tokio smol blocking; do
-    cargo build -q --release -p "driver-$d" --example hello
-    cp "$bin/examples/hello" "$hellos/$d"
-done
+build_hellos "$hellos"
 pid= cpid=
 trap 'kill $pid $cpid 2>/dev/null || true; rm -rf "$hellos"' EXIT
 
@@ -46,9 +43,7 @@ run() { # name n command...
     out=$(mktemp); cout=$(mktemp); fifo=$(mktemp -u); mkfifo "$fifo"
     "$@" --port 0 >"$out" &
     pid=$!
-    for _ in $(seq 100); do grep -q http "$out" && break; sleep 0.05; done
-    grep -q http "$out" || { echo "$name did not start" >&2; exit 1; }
-    port=$(grep -o '[0-9]*$' "$out")
+    port=$(listening_port "$out") || { echo "$name did not start" >&2; exit 1; }
     sleep 0.5
     before=$(status "$pid" VmRSS)
     # The client's stdin is the fifo: closing our end of it lets the client end.

@@ -10,6 +10,7 @@
 # Usage: bench/static.sh [SECONDS]   (default 5; needs wrk, nginx, curl, taskset)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 secs=${1:-5}
 nginx=${NGINX:-/usr/sbin/nginx}
 cargo build -q --release -p driver-tokio --example static_files
@@ -74,8 +75,7 @@ CONF
 start_static() {
     taskset -c 0 "$bin" "$tmp/www" --port 0 --threads 1 --quiet >"$tmp/out" &
     pid=$!
-    for _ in $(seq 100); do grep -q http "$tmp/out" && break; sleep 0.05; done
-    port=$(grep -o '[0-9]*/$' "$tmp/out" | tr -d /)
+    port=$(listening_port "$tmp/out")
 }
 stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
 # CPU ticks of the server: the process and its children (nginx's worker).

@@ -145,37 +145,54 @@ pub fn core_response(input: &[u8], piece: usize) -> usize {
     fields
 }
 
-/// httparse on a request fed in pieces of `piece` bytes: each time more bytes have come, it
-/// parses again from the start, as its users do with a partial head.
-pub fn httparse_request(input: &[u8], piece: usize) -> usize {
+/// A peer's parse of `input` fed in pieces of `piece` bytes (all at once for `usize::MAX`):
+/// each time more bytes have come, `parse` runs again from the start on all of them, told how
+/// many it saw before, as the peers' users do with a partial head. `parse` gives the number
+/// of fields once the head is complete, `None` while it is partial; this returns that number.
+pub(crate) fn reparse(
+    input: &[u8],
+    piece: usize,
+    mut parse: impl FnMut(&[u8], usize) -> Option<usize>,
+) -> usize {
     let piece = piece.min(input.len()).max(1);
     let mut have = 0;
     loop {
+        let last = have;
         have = (have + piece).min(input.len());
+        if let Some(fields) = parse(&input[..have], last) {
+            return fields;
+        }
+        assert!(have < input.len(), "benchmark input incomplete");
+    }
+}
+
+/// What httparse said, as [`reparse`] takes it.
+fn complete<T: std::fmt::Debug>(status: httparse::Result<T>, fields: usize) -> Option<usize> {
+    match status {
+        Ok(httparse::Status::Complete(_)) => Some(fields),
+        Ok(httparse::Status::Partial) => None,
+        Err(e) => panic!("benchmark input not parsed by httparse: {e:?}"),
+    }
+}
+
+/// httparse on a request fed in pieces of `piece` bytes ([`reparse`]).
+pub fn httparse_request(input: &[u8], piece: usize) -> usize {
+    reparse(input, piece, |buf, _| {
         let mut headers = [httparse::EMPTY_HEADER; 32];
         let mut req = httparse::Request::new(&mut headers);
-        match req.parse(&input[..have]) {
-            Ok(httparse::Status::Complete(_)) => return req.headers.len(),
-            Ok(httparse::Status::Partial) if have < input.len() => {}
-            other => panic!("benchmark input not parsed: {other:?}"),
-        }
-    }
+        let status = req.parse(buf);
+        complete(status, req.headers.len())
+    })
 }
 
 /// httparse on a response, as [`httparse_request`].
 pub fn httparse_response(input: &[u8], piece: usize) -> usize {
-    let piece = piece.min(input.len()).max(1);
-    let mut have = 0;
-    loop {
-        have = (have + piece).min(input.len());
+    reparse(input, piece, |buf, _| {
         let mut headers = [httparse::EMPTY_HEADER; 32];
         let mut res = httparse::Response::new(&mut headers);
-        match res.parse(&input[..have]) {
-            Ok(httparse::Status::Complete(_)) => return res.headers.len(),
-            Ok(httparse::Status::Partial) if have < input.len() => {}
-            other => panic!("benchmark input not parsed: {other:?}"),
-        }
-    }
+        let status = res.parse(buf);
+        complete(status, res.headers.len())
+    })
 }
 
 /// A chunked request body of `total` bytes in chunks of `chunk` bytes, after its head.

@@ -14,42 +14,38 @@ use picohttpparser_sys::{
     phr_chunked_decoder, phr_decode_chunked, phr_header, phr_parse_request, phr_parse_response,
 };
 
+use crate::reparse;
+
 /// The size of the header array, as for httparse.
 const MAX_HEADERS: usize = 32;
 
-/// What one call of a pico parse function said.
-fn status(ret: c_int, have: usize, total: usize) -> Option<usize> {
+/// What a pico parse function said, as [`reparse`] takes it: its result (the bytes of the
+/// head when positive, -2 for partial, -1 for an error) and the fields it found.
+fn complete(ret: c_int, fields: usize) -> Option<usize> {
     match ret {
-        // Complete: the number of fields.
-        n if n > 0 => Some(usize::try_from(n).expect("positive")),
-        // Partial (-2) with more input to come.
-        -2 if have < total => None,
+        n if n > 0 => Some(fields),
+        -2 => None,
         other => panic!("benchmark input not parsed by picohttpparser: {other}"),
     }
 }
 
-/// picohttpparser on a request fed in pieces of `piece` bytes: each time more bytes have come
-/// it parses again from the start, telling the parser how much it saw before (`last_len`), as
-/// its users do. Returns the number of fields.
+/// picohttpparser on a request fed in pieces of `piece` bytes ([`reparse`], telling it how
+/// much it saw before: `last_len`); returns the number of fields.
 pub fn request(input: &[u8], piece: usize) -> usize {
-    let piece = piece.min(input.len()).max(1);
-    let mut have = 0;
-    loop {
-        let last = have;
-        have = (have + piece).min(input.len());
+    reparse(input, piece, |buf, last| {
         let mut headers = [phr_header::default(); MAX_HEADERS];
         let mut num_headers = MAX_HEADERS;
         let (mut method, mut method_len) = (ptr::null(), 0);
         let (mut path, mut path_len) = (ptr::null(), 0);
         let mut minor: c_int = 0;
-        // SAFETY: `input[..have]` is a live, initialised slice for the whole call, and its
-        // length is passed with it; every out-pointer is a valid, writable local, and
-        // `num_headers` tells the parser the length of `headers`, which it never writes past.
-        // The pointers it stores point into `input` and are not used after the call.
+        // SAFETY: `buf` is a live, initialised slice for the whole call, and its length is
+        // passed with it; every out-pointer is a valid, writable local, and `num_headers`
+        // tells the parser the length of `headers`, which it never writes past. The pointers
+        // it stores point into `buf` and are not used after the call.
         let ret = unsafe {
             phr_parse_request(
-                input.as_ptr().cast::<c_char>(),
-                have,
+                buf.as_ptr().cast::<c_char>(),
+                buf.len(),
                 &mut method,
                 &mut method_len,
                 &mut path,
@@ -60,19 +56,13 @@ pub fn request(input: &[u8], piece: usize) -> usize {
                 last,
             )
         };
-        if status(ret, have, input.len()).is_some() {
-            return num_headers;
-        }
-    }
+        complete(ret, num_headers)
+    })
 }
 
 /// picohttpparser on a response, as [`request`].
 pub fn response(input: &[u8], piece: usize) -> usize {
-    let piece = piece.min(input.len()).max(1);
-    let mut have = 0;
-    loop {
-        let last = have;
-        have = (have + piece).min(input.len());
+    reparse(input, piece, |buf, last| {
         let mut headers = [phr_header::default(); MAX_HEADERS];
         let mut num_headers = MAX_HEADERS;
         let (mut msg, mut msg_len) = (ptr::null(), 0);
@@ -81,8 +71,8 @@ pub fn response(input: &[u8], piece: usize) -> usize {
         // and the header array's length in `num_headers`.
         let ret = unsafe {
             phr_parse_response(
-                input.as_ptr().cast::<c_char>(),
-                have,
+                buf.as_ptr().cast::<c_char>(),
+                buf.len(),
                 &mut minor,
                 &mut code,
                 &mut msg,
@@ -92,10 +82,8 @@ pub fn response(input: &[u8], piece: usize) -> usize {
                 last,
             )
         };
-        if status(ret, have, input.len()).is_some() {
-            return num_headers;
-        }
-    }
+        complete(ret, num_headers)
+    })
 }
 
 /// Decodes the chunked body in `buf` (the bytes after the head) in place, as a server built

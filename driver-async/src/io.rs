@@ -126,14 +126,7 @@ impl<R: Runtime> Io<R> {
             while conn.has_transmit() {
                 let n = poll_fn(|cx| {
                     let mut slices = [IoSlice::new(&[]); MAX_IOV];
-                    let mut k = 0;
-                    for piece in conn.transmit_pieces().filter(|p| !p.is_empty()) {
-                        if k == MAX_IOV {
-                            break;
-                        }
-                        slices[k] = IoSlice::new(piece);
-                        k += 1;
-                    }
+                    let k = conn.transmit_io_slices(&mut slices);
                     Pin::new(&mut *stream).poll_write_vectored(cx, &slices[..k])
                 })
                 .await?;

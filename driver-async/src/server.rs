@@ -16,8 +16,7 @@ use std::io;
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
-use std::pin::pin;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
@@ -153,10 +152,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
     // it registers once, where a fresh one per wait would register (and lock) each time.
     let mut down = shutdown.wait();
     loop {
-        if !told && shutdown.is_raised() {
-            conn.close_after_exchange();
-            told = true;
-        }
+        note_shutdown(&mut conn, &shutdown, &mut told);
         match conn.poll_event() {
             Ok(Polled::Event(Event::Request(head))) => {
                 // The exchange is boxed: its state is larger than all the rest of the
@@ -206,10 +202,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
         };
         match io.wait(&mut conn, interrupt).await {
             Ok(Woken::Engine) => {}
-            Ok(Woken::Interrupted) => {
-                conn.close_after_exchange();
-                told = true;
-            }
+            Ok(Woken::Interrupted) => note_shutdown(&mut conn, &shutdown, &mut told),
             Err(_) => return,
         }
     }
@@ -294,9 +287,9 @@ where
     }))
 }
 
-/// One request and its response: the handler runs in a task of its own (a panic is caught
-/// there) while this moves the request body to it and its response body to the peer.
-/// Returns the upgrade to complete if the response switched protocols.
+/// One request and its response: this polls the handler's future (a panic in it is caught
+/// and answered with a 500) while it moves the request body to it and its response body to
+/// the peer. Returns the upgrade to complete if the response switched protocols.
 async fn exchange<R: Runtime, T, B, E>(
     io: &mut Io<R>,
     conn: &mut Connection,
@@ -332,8 +325,8 @@ where
         });
         if let Some(res) = ready {
             task.set(None);
-            note_shutdown(conn, shutdown, told);
-            let started = start_response(conn, res, response.as_mut(), &mut trailers)?;
+            let started =
+                start_response(conn, res, response.as_mut(), &mut trailers, shutdown, told)?;
             if after_start(io, conn, started).await? {
                 return Ok(upgrade);
             }
@@ -352,8 +345,8 @@ where
             joined = async { task.as_mut().as_pin_mut().expect("guarded").await }, if task.is_some() => {
                 task.set(None);
                 let res = joined.ok().and_then(Result::ok);
-                note_shutdown(conn, shutdown, told);
-                let started = start_response(conn, res, response.as_mut(), &mut trailers)?;
+                let started =
+                    start_response(conn, res, response.as_mut(), &mut trailers, shutdown, told)?;
                 if after_start(io, conn, started).await? {
                     return Ok(upgrade);
                 }
@@ -416,18 +409,22 @@ where
 }
 
 /// Starts the response the handler gave (a 500 if it failed, panicked, or gave a head the
-/// engine refuses) and queues as much of its body as is ready; says what must be written
-/// before a wait (see [`after_start`]).
+/// engine refuses), saying `Connection: close` if a shutdown began meanwhile, and queues as
+/// much of its body as is ready; says what must be written before a wait (see
+/// [`after_start`]).
 fn start_response<B>(
     conn: &mut Connection,
     res: Option<http::Response<B>>,
     mut response: Pin<&mut Option<B>>,
     trailers: &mut Headers,
+    shutdown: &Flag,
+    told: &mut bool,
 ) -> Result<Started, Error>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<BoxError>,
 {
+    note_shutdown(conn, shutdown, told);
     // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
     // client gets a 500 instead, as for a failed handler.
     let body = res.and_then(|res| {
@@ -459,7 +456,8 @@ where
     Ok(Started::Streaming)
 }
 
-/// A shutdown begun while the exchange ran: its response says the connection closes.
+/// Once a shutdown has begun, the engine is told (once) to close after the exchange under
+/// way: its response says so, and an idle connection closes.
 fn note_shutdown(conn: &mut Connection, shutdown: &Flag, told: &mut bool) {
     if !*told && shutdown.is_raised() {
         *told = true;
@@ -553,11 +551,14 @@ where
     Ok(false)
 }
 
-/// Sleeps until `wake`, or for ever. The timer is on the heap, made only when a body read
-/// waits with a deadline: inline, it would take room in every connection's state.
+/// Sleeps until `wake`, or for ever, on the runtime's resettable timer (boxed by tokio's
+/// driver): made only when a body read waits with a deadline, it takes no room in the
+/// exchange's state.
 async fn sleep_until<R: Runtime>(wake: Option<Instant>) {
     match wake {
-        Some(at) => Box::pin(R::sleep_until(at)).await,
+        Some(at) => {
+            R::timer(at).await;
+        }
         None => pending().await,
     }
 }

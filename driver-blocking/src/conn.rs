@@ -38,8 +38,6 @@ pub(crate) struct Conn {
     reading: Arc<AtomicU64>,
     /// The read timeout the socket has now, to set it only when it changes.
     read_timeout: Option<Duration>,
-    /// Pieces being written (kept to reuse its memory).
-    out: Vec<Bytes>,
 }
 
 /// A connection behind a lock, as the bodies it hands out share it.
@@ -81,7 +79,6 @@ impl Conn {
             message: 0,
             reading: Arc::new(AtomicU64::new(0)),
             read_timeout: None,
-            out: Vec::new(),
         }
     }
 
@@ -133,25 +130,29 @@ impl Conn {
     /// Tells the engine about a graceful shutdown, once it has begun: the exchange under way
     /// is the last.
     pub(crate) fn check_shutdown(&mut self) {
-        if !self.told && self.stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst)) {
+        if !self.told && self.stopping() {
             self.told = true;
             self.engine.close_after_exchange();
+        }
+    }
+
+    /// Whether a graceful shutdown has begun (servers only).
+    fn stopping(&self) -> bool {
+        self.stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst))
+    }
+
+    /// Says whether the connection waits idle between messages, where the server's
+    /// shutdown looks (servers only).
+    fn set_idle(&self, idle: bool) {
+        if let Some(flag) = &self.idle {
+            flag.store(idle, Ordering::SeqCst);
         }
     }
 
     /// Writes everything the engine has queued, in vectored writes over all of it, each
     /// bounded by the write timeout.
     pub(crate) fn flush(&mut self) -> Result<(), Error> {
-        let mut out = std::mem::take(&mut self.out);
-        while let Some(piece) = self.engine.poll_transmit() {
-            if !piece.is_empty() {
-                out.push(piece);
-            }
-        }
-        let written = write_all_vectored(&mut self.stream, &out);
-        out.clear();
-        self.out = out;
-        written
+        write_queued(&mut self.stream, &mut self.engine)
     }
 
     /// Waits for bytes or for the engine's next deadline, whichever comes first, and hands
@@ -166,21 +167,21 @@ impl Conn {
             .map(|d| d.at.as_duration().saturating_sub(self.origin.elapsed()));
         if bound != Some(Duration::ZERO) {
             if self.engine.wants_read() {
-                let idle = self.idle.clone().filter(|_| self.engine.is_idle());
-                if let Some(idle) = &idle {
-                    idle.store(true, Ordering::SeqCst);
-                    // Raised before the flag went up, the shutdown did not see this wait:
-                    // the connection is closed now instead. (Raised after, it sees the flag
-                    // and ends the input.)
-                    if self.stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst)) {
-                        idle.store(false, Ordering::SeqCst);
+                let idle = self.idle.is_some() && self.engine.is_idle();
+                if idle {
+                    self.set_idle(true);
+                    // A shutdown begun before the flag went up did not see this wait: the
+                    // connection closes now instead. (Begun after, it sees the flag and ends
+                    // the input.)
+                    if self.stopping() {
+                        self.set_idle(false);
                         self.check_shutdown();
                         return Ok(());
                     }
                 }
                 let read = self.read(bound);
-                if let Some(idle) = idle {
-                    idle.store(false, Ordering::SeqCst);
+                if idle {
+                    self.set_idle(false);
                 }
                 read?;
             } else if let Some(bound) = bound {
@@ -273,15 +274,24 @@ impl Conn {
     }
 }
 
-/// Writes all of `pieces`, in order, with as few vectored writes as the socket allows;
-/// a partial write resumes inside the piece where it stopped.
-fn write_all_vectored(stream: &mut impl Write, pieces: &[Bytes]) -> Result<(), Error> {
-    let mut slices: Vec<IoSlice<'_>> = pieces.iter().map(|p| IoSlice::new(p)).collect();
-    let mut rest = &mut slices[..];
-    while !rest.is_empty() {
-        match stream.write_vectored(rest) {
+/// Most pieces handed to one vectored write (the rest go in the next).
+const MAX_IOV: usize = 64;
+
+/// Writes everything `engine` has queued, in order, straight from its queue, with as few
+/// vectored writes as the socket allows; a partial write resumes inside the piece where it
+/// stopped.
+fn write_queued(stream: &mut impl Write, engine: &mut Connection) -> Result<(), Error> {
+    loop {
+        let mut slices = [IoSlice::new(&[]); MAX_IOV];
+        let k = engine.transmit_io_slices(&mut slices);
+        if k == 0 {
+            // Nothing, or only empty pieces, left.
+            engine.consume_transmit(0);
+            return Ok(());
+        }
+        match stream.write_vectored(&slices[..k]) {
             Ok(0) => return Err(Error::Closed),
-            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Ok(n) => engine.consume_transmit(n),
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                 return Err(Error::Timeout);
@@ -289,7 +299,6 @@ fn write_all_vectored(stream: &mut impl Write, pieces: &[Bytes]) -> Result<(), E
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -329,20 +338,35 @@ mod tests {
 
     #[test]
     fn partial_vectored_writes_resume_where_they_stopped() {
-        let pieces: Vec<Bytes> = ["HTTP/1.1 200 OK\r\n", "", "a", "bcdefgh", "\r\n"]
-            .into_iter()
-            .map(|s| Bytes::from_static(s.as_bytes()))
-            .collect();
-        let whole: Vec<u8> = pieces.concat();
+        // A server connection with a chunked response queued: head, size lines, data (an
+        // empty piece among them), CRLFs and the last chunk.
+        let queued = || {
+            let mut engine = Connection::server(http_core::Config::default(), Default::default());
+            engine.feed(Default::default(), b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            while let Ok(Polled::Event(_)) = engine.poll_event() {}
+            let mut head = http_core::ResponseHead::new(200);
+            head.headers.append("Transfer-Encoding", "chunked");
+            engine.send_response(head).unwrap();
+            for piece in ["a", "", "bcdefgh"] {
+                engine
+                    .send_data(Bytes::from_static(piece.as_bytes()))
+                    .unwrap();
+            }
+            engine.send_end(Headers::new()).unwrap();
+            engine
+        };
+        let whole: Vec<u8> = queued().transmit_pieces().flatten().copied().collect();
         for most in 1..=whole.len() {
             let mut w = Trickle {
                 got: Vec::new(),
                 most,
                 writes: 0,
             };
-            write_all_vectored(&mut w, &pieces).unwrap();
+            let mut engine = queued();
+            write_queued(&mut w, &mut engine).unwrap();
             assert_eq!(w.got, whole, "at most {most} bytes a write");
             assert_eq!(w.writes, whole.len().div_ceil(most));
+            assert!(!engine.has_transmit());
         }
     }
 }

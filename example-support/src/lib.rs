@@ -81,18 +81,29 @@ pub fn port_arg(args: impl IntoIterator<Item = String>, default: u16) -> Result<
     let mut args = args.into_iter();
     let mut port = default;
     while let Some(arg) = args.next() {
-        let value = if arg == "--port" {
-            args.next().ok_or("--port needs a value")?
-        } else if let Some(v) = arg.strip_prefix("--port=") {
-            v.to_owned()
-        } else {
+        let Some(value) = flag_value(&arg, "port", &mut args) else {
             return Err(format!("unknown argument {arg:?} (usage: [--port N])"));
         };
+        let value = value?;
         port = value
             .parse()
             .map_err(|_| format!("--port: {value:?} is not a port number"))?;
     }
     Ok(port)
+}
+
+/// The value of `arg` when it is `--NAME VALUE` (the value taken from `rest`) or
+/// `--NAME=VALUE`; `None` when it is another argument.
+fn flag_value(
+    arg: &str,
+    name: &str,
+    rest: &mut impl Iterator<Item = String>,
+) -> Option<Result<String, String>> {
+    let flag = arg.strip_prefix("--")?.strip_prefix(name)?;
+    if flag.is_empty() {
+        return Some(rest.next().ok_or_else(|| format!("--{name} needs a value")));
+    }
+    flag.strip_prefix('=').map(|v| Ok(v.to_owned()))
 }
 
 /// The arguments of a `hello` example: `--port N` as [`port_arg`] reads them, and
@@ -110,14 +121,11 @@ pub fn hello_args(
     let mut rest = Vec::new();
     let mut max = None;
     while let Some(arg) = args.next() {
-        let value = if arg == "--max-connections" {
-            args.next().ok_or("--max-connections needs a value")?
-        } else if let Some(v) = arg.strip_prefix("--max-connections=") {
-            v.to_owned()
-        } else {
+        let Some(value) = flag_value(&arg, "max-connections", &mut args) else {
             rest.push(arg);
             continue;
         };
+        let value = value?;
         max = Some(
             value
                 .parse()

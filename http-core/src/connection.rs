@@ -393,6 +393,20 @@ impl Connection {
         self.transmit.iter().map(|piece| &piece[..])
     }
 
+    /// Fills `slices` with the pieces waiting to be written, in order and empty ones left
+    /// out, for one vectored write; returns how many it filled (0 when nothing waits). After
+    /// the write, [`consume_transmit`](Self::consume_transmit) drops what it took.
+    #[cfg(feature = "std")]
+    pub fn transmit_io_slices<'a>(&'a self, slices: &mut [std::io::IoSlice<'a>]) -> usize {
+        let pieces = self.transmit_pieces().filter(|p| !p.is_empty());
+        let mut filled = 0;
+        for (slice, piece) in slices.iter_mut().zip(pieces) {
+            *slice = std::io::IoSlice::new(piece);
+            filled += 1;
+        }
+        filled
+    }
+
     /// Drops the first `n` bytes of the pieces waiting to be written, as a write took them
     /// (at most all of them: more is the same as all), and any empty pieces before what is
     /// left.
@@ -434,8 +448,8 @@ impl Connection {
                         return Ok(Polled::NeedData);
                     }
                     Some(BodyEvent::Data(data)) => {
-                        // Data keeps the peer's half in SendBody (the state table's rule for
-                        // it), where it is: no step to take, on the hottest path there is.
+                        // Data is no step of the state table: the peer's half stays in
+                        // SendBody.
                         if self.discarded(data.len()) {
                             continue;
                         }

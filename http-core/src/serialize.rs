@@ -64,8 +64,8 @@ pub(crate) struct Added {
     pub(crate) chunked: bool,
     pub(crate) close: bool,
     pub(crate) keep_alive: bool,
-    pub(crate) zero_length: bool,
-    /// `Content-Length` for a body whose length the application gave.
+    /// `Content-Length`: the length the application gave a response's body, or 0 for a
+    /// bodiless request whose method expects content.
     pub(crate) length: Option<u64>,
 }
 
@@ -78,9 +78,6 @@ fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
     }
     if added.chunked {
         out.put_slice(b"Transfer-Encoding: chunked\r\n");
-    }
-    if added.zero_length {
-        out.put_slice(b"Content-Length: 0\r\n");
     }
     if let Some(n) = added.length {
         let mut digits = [0; 20];

@@ -4,7 +4,9 @@
 //! plays: it tracks the client's half and the server's half of the conversation, and is told
 //! which half did what. Transitions are of two kinds, each written as one `match` that reads
 //! as a table:
-//! - event-triggered: a half sends a head, data, the end of a message, or closes;
+//! - event-triggered: a half sends a head, the end of a message, or closes (body data is no
+//!   step: it leaves a half in SendBody, the one state in which the connection sends or
+//!   reads it);
 //! - state-triggered: what follows from the pair of states, the keep-alive flag and pending
 //!   protocol-switch proposals, applied until nothing changes.
 
@@ -57,10 +59,6 @@ pub(crate) enum Step {
     Request,
     InformationalResponse,
     Response,
-    /// Body data: it leaves a half in SendBody, so the connection does not run the table for
-    /// it (its rows are here for the table's completeness, and its tests).
-    #[cfg_attr(not(test), allow(dead_code))]
-    Data,
     EndOfMessage,
     ConnectionClosed,
 }
@@ -94,7 +92,6 @@ fn on_step(who: Role, state: HalfState, step: Step, switch: Option<Switch>) -> O
     use Role::{Client, Server};
     Some(match (who, state, step, switch) {
         (Client, Idle, Step::Request, None) => SendBody,
-        (Client, SendBody, Step::Data, None) => SendBody,
         (Client, SendBody, Step::EndOfMessage, None) => Done,
         // A response with no request: the answer to a request that failed to parse.
         (Server, Idle, Step::Response, None) => SendBody,
@@ -104,7 +101,6 @@ fn on_step(who: Role, state: HalfState, step: Step, switch: Option<Switch>) -> O
         }
         (Server, SendResponse, Step::Response, None) => SendBody,
         (Server, SendResponse, Step::Response, Some(Switch::Connect)) => SwitchedProtocol,
-        (Server, SendBody, Step::Data, None) => SendBody,
         (Server, SendBody, Step::EndOfMessage, None) => Done,
         (_, Idle | Done | MustClose | Closed, Step::ConnectionClosed, None) => Closed,
         _ => return None,
@@ -264,7 +260,6 @@ mod tests {
         let mut s = States::new();
         s.process(Role::Client, Step::Request, None).unwrap();
         assert_eq!(states(&s), (SendBody, SendResponse));
-        s.process(Role::Client, Step::Data, None).unwrap();
         s.process(Role::Client, Step::EndOfMessage, None).unwrap();
         s.process(Role::Server, Step::InformationalResponse, None)
             .unwrap();
@@ -332,7 +327,10 @@ mod tests {
     #[test]
     fn the_table_refuses_what_it_does_not_list() {
         let mut s = States::new();
-        assert_eq!(s.process(Role::Client, Step::Data, None), Err(NotAllowed));
+        assert_eq!(
+            s.process(Role::Client, Step::EndOfMessage, None),
+            Err(NotAllowed)
+        );
         assert_eq!(
             s.process(Role::Server, Step::InformationalResponse, None),
             Err(NotAllowed)
@@ -342,7 +340,10 @@ mod tests {
             s.process(Role::Client, Step::Request, None),
             Err(NotAllowed)
         );
-        assert_eq!(s.process(Role::Server, Step::Data, None), Err(NotAllowed));
+        assert_eq!(
+            s.process(Role::Server, Step::EndOfMessage, None),
+            Err(NotAllowed)
+        );
         assert_eq!(
             s.process(
                 Role::Server,

@@ -5,6 +5,7 @@
 //! `bare_hello [--port N]`; prints `listening on http://ADDR` once it listens.
 
 use bytes::{Buf, BytesMut};
+use example_support::{listening_line, port_arg};
 use std::io::Write;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -14,20 +15,13 @@ const RESPONSE: &[u8] =
     b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 13\r\n\r\nHello, World!";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut port = 8080u16;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--port" => port = args.next().ok_or("--port needs a value")?.parse()?,
-            other => return Err(format!("unknown argument {other}").into()),
-        }
-    }
+    let port = port_arg(std::env::args().skip(1), 8080)?;
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
         .block_on(async move {
             let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-            println!("listening on http://{}", listener.local_addr()?);
+            println!("{}", listening_line(listener.local_addr()?));
             std::io::stdout().flush()?;
             loop {
                 let (stream, _) = listener.accept().await?;

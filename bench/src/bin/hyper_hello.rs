@@ -3,6 +3,7 @@
 //! `hello` examples do. `hyper_hello [--port N] [--pipeline-flush]`
 
 use bytes::Bytes;
+use example_support::{listening_line, port_arg};
 use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -11,22 +12,18 @@ use std::convert::Infallible;
 use std::io::Write;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut port = 8080u16;
-    let mut pipeline_flush = false;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--port" => port = args.next().ok_or("--port needs a value")?.parse()?,
-            "--pipeline-flush" => pipeline_flush = true,
-            other => return Err(format!("unknown argument {other}").into()),
-        }
-    }
+    // `--pipeline-flush`, and the port as the drivers' examples read it.
+    let (flags, rest): (Vec<String>, Vec<String>) = std::env::args()
+        .skip(1)
+        .partition(|a| a == "--pipeline-flush");
+    let pipeline_flush = !flags.is_empty();
+    let port = port_arg(rest, 8080)?;
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
         .block_on(async move {
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-            println!("listening on http://{}", listener.local_addr()?);
+            println!("{}", listening_line(listener.local_addr()?));
             std::io::stdout().flush()?;
             loop {
                 let (stream, _) = listener.accept().await?;

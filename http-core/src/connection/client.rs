@@ -111,7 +111,7 @@ impl Connection {
             (chunked, added)
         } else {
             let added = Added {
-                zero_length: framing::method_expects_content(&head.method),
+                length: framing::method_expects_content(&head.method).then_some(0),
                 ..Added::default()
             };
             (BodyWriter::Length(0), added)

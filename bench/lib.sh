@@ -1,0 +1,23 @@
+# What the benchmark scripts share; they source it (`. bench/lib.sh`) from the workspace root.
+
+# Builds each driver's `hello` example in release mode as DIR/tokio, DIR/smol and
+# DIR/blocking: the three share a name, so each is copied out as soon as it is built.
+build_hellos() {
+    local dir=$1 d
+    for d in tokio smol blocking; do
+        cargo build -q --release -p "driver-$d" --example hello
+        cp "${CARGO_TARGET_DIR:-target}/release/examples/hello" "$dir/$d"
+    done
+}
+
+# Waits (up to 20 s) for the listening line a server prints to FILE, its stdout, and prints
+# the port in it; fails if none came.
+listening_port() {
+    local out=$1
+    for _ in $(seq 400); do
+        grep -q http "$out" 2>/dev/null && break
+        sleep 0.05
+    done
+    grep -q http "$out" 2>/dev/null || { echo "the server did not start" >&2; return 1; }
+    sed -n 's|.*http://[^ ]*:\([0-9][0-9]*\).*|\1|p;T;q' "$out"
+}
