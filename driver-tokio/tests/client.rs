@@ -45,19 +45,43 @@ impl http_body::Body for Frames {
     }
 }
 
+/// A server with `config` answering every request with `handler`'s bytes.
+async fn serve_bytes<F>(
+    config: Config,
+    handler: impl Fn(http::Request<Incoming>) -> F + Send + Sync + 'static,
+) -> SocketAddr
+where
+    F: Future<Output = Result<http::Response<Full<Bytes>>, BoxError>> + Send + 'static,
+{
+    let server = Server::bind("127.0.0.1:0", config).await.expect("bind");
+    let addr = server.local_addr().expect("addr");
+    tokio::spawn(server.serve(handler));
+    addr
+}
+
+/// A GET of `path` on `client` with `fields` and no body.
+async fn get(
+    client: &mut Client,
+    addr: SocketAddr,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> Result<http::Response<Incoming>, Error> {
+    let mut req = http::Request::get(format!("http://{addr}{path}"));
+    for &(name, value) in fields {
+        req = req.header(name, value);
+    }
+    client
+        .send(req.body(Full::new(Bytes::new())).expect("request"))
+        .await
+}
+
 #[tokio::test]
 async fn requests_reuse_one_connection_and_bodies_stream_both_ways() {
     let addr = server().await;
     let mut client = Client::connect(addr, Config::default())
         .await
         .expect("connect");
-    let uri = format!("http://{addr}/first");
-    let res = client
-        .send(
-            http::Request::get(uri)
-                .body(Full::new(Bytes::new()))
-                .expect("request"),
-        )
+    let res = get(&mut client, addr, "/first", &[])
         .await
         .expect("response");
     assert_eq!(res.status(), 200);
@@ -88,26 +112,14 @@ async fn requests_reuse_one_connection_and_bodies_stream_both_ways() {
     assert!(bytes.ends_with(b"098099"));
 
     // Asking to close: the response still comes, then the connection is done.
-    let res = client
-        .send(
-            http::Request::get(format!("http://{addr}/last"))
-                .header("connection", "close")
-                .body(Full::new(Bytes::new()))
-                .expect("request"),
-        )
+    let res = get(&mut client, addr, "/last", &[("connection", "close")])
         .await
         .expect("response");
     assert_eq!(
         res.into_body().collect().await.expect("body").to_bytes(),
         "GET /last "
     );
-    let again = client
-        .send(
-            http::Request::get(format!("http://{addr}/again"))
-                .body(Full::new(Bytes::new()))
-                .expect("request"),
-        )
-        .await;
+    let again = get(&mut client, addr, "/again", &[]).await;
     assert!(matches!(again, Err(Error::Closed)), "{again:?}");
 }
 
@@ -117,13 +129,10 @@ async fn requests_reuse_one_connection_and_bodies_stream_both_ways() {
 async fn a_body_of_known_length_is_framed_by_it() {
     use http_body::Body as _;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let server = Server::bind("127.0.0.1:0", Config::default())
-        .await
-        .expect("bind");
-    let addr = server.local_addr().expect("addr");
-    tokio::spawn(server.serve(|_req: http::Request<Incoming>| async {
-        Ok::<_, BoxError>(http::Response::new(Full::new(Bytes::from_static(b"hello"))))
-    }));
+    let addr = serve_bytes(Config::default(), |_req| async {
+        Ok(http::Response::new(Full::new(Bytes::from_static(b"hello"))))
+    })
+    .await;
 
     let mut raw = tokio::net::TcpStream::connect(addr).await.expect("connect");
     raw.write_all(b"GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
@@ -139,14 +148,7 @@ async fn a_body_of_known_length_is_framed_by_it() {
     let mut client = Client::connect(addr, Config::default())
         .await
         .expect("connect");
-    let res = client
-        .send(
-            http::Request::get(format!("http://{addr}/"))
-                .body(Full::new(Bytes::new()))
-                .expect("request"),
-        )
-        .await
-        .expect("response");
+    let res = get(&mut client, addr, "/", &[]).await.expect("response");
     assert_eq!(res.body().size_hint().exact(), Some(5));
     assert_eq!(
         res.into_body().collect().await.expect("body").to_bytes(),
@@ -163,11 +165,10 @@ async fn the_idle_deadline_follows_the_last_request() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut config = Config::default();
     config.engine.timeouts.idle = Some(Duration::from_millis(1000));
-    let server = Server::bind("127.0.0.1:0", config).await.expect("bind");
-    let addr = server.local_addr().expect("addr");
-    tokio::spawn(server.serve(|_req: http::Request<Incoming>| async {
-        Ok::<_, BoxError>(http::Response::new(Full::new(Bytes::from_static(b"ok"))))
-    }));
+    let addr = serve_bytes(config, |_req| async {
+        Ok(http::Response::new(Full::new(Bytes::from_static(b"ok"))))
+    })
+    .await;
     let mut raw = tokio::net::TcpStream::connect(addr).await.expect("connect");
     let start = Instant::now();
     let mut buf = [0u8; 1024];
@@ -200,9 +201,7 @@ async fn the_raw_head_is_kept_only_when_asked() {
     for raw_head in [false, true] {
         let mut config = Config::default();
         config.raw_head = raw_head;
-        let server = Server::bind("127.0.0.1:0", config).await.expect("bind");
-        let addr = server.local_addr().expect("addr");
-        tokio::spawn(server.serve(|req: http::Request<Incoming>| async move {
+        let addr = serve_bytes(config, |req| async move {
             let names = req
                 .extensions()
                 .get::<http_core::RequestHead>()
@@ -214,18 +213,13 @@ async fn the_raw_head_is_kept_only_when_asked() {
                         .join(",")
                 })
                 .unwrap_or_else(|| "none".into());
-            Ok::<_, BoxError>(http::Response::new(Full::new(Bytes::from(names))))
-        }));
+            Ok(http::Response::new(Full::new(Bytes::from(names))))
+        })
+        .await;
         let mut client = Client::connect(addr, Config::default())
             .await
             .expect("connect");
-        let res = client
-            .send(
-                http::Request::get(format!("http://{addr}/"))
-                    .header("X-Mixed-Case", "1")
-                    .body(Full::new(Bytes::new()))
-                    .expect("request"),
-            )
+        let res = get(&mut client, addr, "/", &[("X-Mixed-Case", "1")])
             .await
             .expect("response");
         let body = res.into_body().collect().await.expect("body").to_bytes();
