@@ -2,14 +2,15 @@
 //! per connection (see `bench/memory.sh`).
 //!
 //! `idle_client PORT N [SECONDS]` opens `N` connections to `127.0.0.1:PORT`, in batches so that
-//! the listen backlog never holds more than one batch. On each it sends one
-//! `GET / HTTP/1.1` and reads the whole response (framed by its Content-Length; every read
-//! bounded by a timeout), so that every connection has just completed one exchange. It then
+//! the listen backlog never holds more than one batch. On each, an http-core client connection
+//! sends one `GET / HTTP/1.1` and reads the whole response (every read bounded by a timeout),
+//! so that every connection has just completed one exchange. It then
 //! prints `ready N` on stdout and keeps them all open and idle until its stdin closes or
 //! `SECONDS` pass (default 600). Before it exits it prints `open K of N`: how many the server
 //! still held open. Any failure is reported on stderr and ends the program with an error; it
 //! raises no limit itself (the caller raises `ulimit -n`).
 
+use http_core::{Config, Connection, Event, Headers, Instant, Polled, RequestHead};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::sync::mpsc;
@@ -21,10 +22,8 @@ use std::time::Duration;
 const BATCH: usize = 64;
 /// The longest any connect, write or read may take.
 const TIMEOUT: Duration = Duration::from_secs(10);
-/// The request sent on each connection.
-const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n";
-/// The longest response head accepted.
-const MAX_HEAD: usize = 16 * 1024;
+/// Bytes read from a socket at a time.
+const READ: usize = 4096;
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -52,21 +51,22 @@ fn main() -> Result<(), BoxError> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
 
     let mut conns: Vec<TcpStream> = Vec::with_capacity(n);
-    let mut buf = vec![0u8; MAX_HEAD];
+    let mut buf = vec![0u8; READ];
     while conns.len() < n {
         let start = conns.len();
         let batch = BATCH.min(n - start);
+        let mut engines = Vec::with_capacity(batch);
         for i in start..start + batch {
             let mut s = TcpStream::connect_timeout(&addr, TIMEOUT)
                 .map_err(|e| format!("connection {i}: connect to {addr}: {e}"))?;
             s.set_read_timeout(Some(TIMEOUT))?;
             s.set_write_timeout(Some(TIMEOUT))?;
-            s.write_all(REQUEST)
-                .map_err(|e| format!("connection {i}: sending the request: {e}"))?;
+            engines.push(send_get(&mut s).map_err(|e| format!("connection {i}: {e}"))?);
             conns.push(s);
         }
-        for (i, s) in conns.iter_mut().enumerate().skip(start) {
-            read_response(s, &mut buf).map_err(|e| format!("connection {i}: {e}"))?;
+        for (i, (s, engine)) in conns[start..].iter_mut().zip(&mut engines).enumerate() {
+            read_response(s, engine, &mut buf)
+                .map_err(|e| format!("connection {}: {e}", start + i))?;
         }
     }
 
@@ -93,44 +93,37 @@ fn main() -> Result<(), BoxError> {
     Ok(())
 }
 
-/// Reads one whole response from `s`: a head (at most `buf.len()` bytes) with status 200 and a
-/// Content-Length, then that many bytes of body. Nothing may follow it.
-fn read_response(s: &mut TcpStream, buf: &mut [u8]) -> Result<(), String> {
-    let mut len = 0;
-    let head_end = loop {
-        if let Some(p) = find(&buf[..len], b"\r\n\r\n") {
-            break p + 4;
+/// Sends `GET /` on `s` through a client connection of the engine, which then reads the
+/// response.
+fn send_get(s: &mut TcpStream) -> Result<Connection, String> {
+    let mut engine = Connection::client(Config::default(), Instant::ZERO);
+    let mut get = RequestHead::new("GET", "/");
+    get.headers.append("Host", "x");
+    engine.send_request(get).map_err(|e| e.to_string())?;
+    engine.send_end(Headers::new()).map_err(|e| e.to_string())?;
+    while let Some(piece) = engine.poll_transmit() {
+        s.write_all(&piece)
+            .map_err(|e| format!("sending the request: {e}"))?;
+    }
+    Ok(engine)
+}
+
+/// Reads the whole response to the GET `engine` sent, which must be a 200.
+fn read_response(s: &mut TcpStream, engine: &mut Connection, buf: &mut [u8]) -> Result<(), String> {
+    loop {
+        match engine.poll_event() {
+            Ok(Polled::Event(Event::Response(r))) if r.status != 200 => {
+                return Err(format!("unexpected status {}", r.status));
+            }
+            Ok(Polled::Event(Event::End(_))) => return Ok(()),
+            Ok(Polled::Event(_)) => {}
+            Ok(Polled::NeedData | Polled::Paused) => {
+                let n = read_some(s, buf)?;
+                engine.feed(Instant::ZERO, &buf[..n]);
+            }
+            Err(e) => return Err(format!("bad response: {e}")),
         }
-        if len == buf.len() {
-            return Err(format!("response head longer than {} bytes", buf.len()));
-        }
-        len += read_some(s, &mut buf[len..])?;
-    };
-    let head = std::str::from_utf8(&buf[..head_end])
-        .map_err(|_| "response head is not UTF-8".to_owned())?;
-    let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap_or_default();
-    if !status.starts_with("HTTP/1.1 200 ") {
-        return Err(format!("unexpected status line {status:?}"));
     }
-    let length = lines
-        .filter_map(|l| l.split_once(':'))
-        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
-        .ok_or("response has no Content-Length")?
-        .1
-        .trim();
-    let length: usize = length
-        .parse()
-        .map_err(|_| format!("bad Content-Length {length:?}"))?;
-    let mut body = len - head_end;
-    while body < length {
-        let room = buf.len().min(length - body);
-        body += read_some(s, &mut buf[..room])?;
-    }
-    if body > length {
-        return Err(format!("{} bytes after a body of {length}", body - length));
-    }
-    Ok(())
 }
 
 /// One read of at least one byte; the end of input is an error, as is the read timeout.
@@ -155,9 +148,4 @@ fn still_open(s: &TcpStream) -> std::io::Result<bool> {
         // The end of input, unexpected bytes or a reset: not an idle open connection.
         Ok(_) | Err(_) => false,
     })
-}
-
-/// Where `needle` first occurs in `haystack`.
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
