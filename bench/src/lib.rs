@@ -149,7 +149,7 @@ pub fn core_response(input: &[u8], piece: usize) -> usize {
 /// each time more bytes have come, `parse` runs again from the start on all of them, told how
 /// many it saw before, as the peers' users do with a partial head. `parse` gives the number
 /// of fields once the head is complete, `None` while it is partial; this returns that number.
-pub(crate) fn reparse(
+pub fn reparse(
     input: &[u8],
     piece: usize,
     mut parse: impl FnMut(&[u8], usize) -> Option<usize>,
