@@ -161,6 +161,10 @@ impl Conn {
     /// shutdown before its response.
     pub(crate) fn wait(&mut self) -> Result<(), Error> {
         self.check_shutdown();
+        if self.engine.should_close() {
+            // A shutdown just ended an idle connection: nothing to wait for.
+            return Ok(());
+        }
         let bound = self
             .engine
             .poll_timeout()
