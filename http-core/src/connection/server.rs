@@ -12,6 +12,7 @@ use crate::serialize::{self, Added};
 use crate::state::{HalfState, Role, Step, Switch};
 use crate::timer::Instant;
 use bytes::Bytes;
+use core::ops::Range;
 
 impl Connection {
     /// A server connection that starts at `now`.
@@ -234,6 +235,24 @@ impl Connection {
     }
 }
 
+/// The method's bytes: a static copy for the methods of RFC 9110 §9.3 and PATCH (RFC 5789),
+/// which costs no reference count on the head's buffer; a slice of it for any other.
+fn method_bytes(head: &Bytes, method: Range<usize>) -> Bytes {
+    let known: &'static [u8] = match head.get(method.clone()).unwrap_or_default() {
+        b"GET" => b"GET",
+        b"POST" => b"POST",
+        b"HEAD" => b"HEAD",
+        b"PUT" => b"PUT",
+        b"DELETE" => b"DELETE",
+        b"OPTIONS" => b"OPTIONS",
+        b"PATCH" => b"PATCH",
+        b"CONNECT" => b"CONNECT",
+        b"TRACE" => b"TRACE",
+        _ => return head.slice(method),
+    };
+    Bytes::from_static(known)
+}
+
 /// The request head out of a parsed head (the start line was checked by the parser).
 fn request_head(p: ParsedHead) -> RequestHead {
     let (method, target, version) = match p.start {
@@ -246,7 +265,7 @@ fn request_head(p: ParsedHead) -> RequestHead {
         _ => (0..0, 0..0, Version::Http11),
     };
     RequestHead {
-        method: p.bytes.slice(method),
+        method: method_bytes(&p.bytes, method),
         target: p.bytes.slice(target),
         version,
         headers: Headers::from_parts(p.bytes, p.entries),
