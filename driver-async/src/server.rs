@@ -19,7 +19,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::{Semaphore, oneshot};
 
 /// An HTTP/1.1 server on a listening socket of runtime `R`.
@@ -183,6 +183,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
             Ok(Polled::NeedData | Polled::Paused) => {}
             Err(_) => {
                 // The peer's error: answered with the status the engine suggests, then closed.
+                conn.set_date(unix_secs());
                 let _ = conn.send_error_response();
                 break;
             }
@@ -207,6 +208,14 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
         }
     }
     io.close(&mut conn).await;
+}
+
+/// The wall-clock time for the engine's `Date` field, in seconds since 1970 (0 if the clock
+/// is set before it).
+fn unix_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// A response with no content, for a handler that failed.
@@ -267,6 +276,7 @@ where
         // A head the `http` types cannot hold never reaches the handler.
         let mut head = status_only(400);
         head.headers.append("Connection", "close");
+        conn.set_date(unix_secs());
         conn.send_response(head)?;
         conn.send_end(Headers::new())?;
         return Ok(None);
@@ -425,6 +435,7 @@ where
     B::Error: Into<BoxError>,
 {
     note_shutdown(conn, shutdown, told);
+    conn.set_date(unix_secs());
     // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
     // client gets a 500 instead, as for a failed handler.
     let body = res.and_then(|res| {

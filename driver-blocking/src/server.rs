@@ -13,7 +13,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long accepting pauses after it failed (out of file descriptors, say) or a thread
 /// could not be started.
@@ -306,7 +306,9 @@ fn serve_connection<H, E>(
             Ok(Polled::NeedData | Polled::Paused) => {}
             Err(_) => {
                 // The peer's error: answered with the status the engine suggests, then closed.
-                let _ = lock(&shared).engine.send_error_response();
+                let mut c = lock(&shared);
+                c.engine.set_date(unix_secs());
+                let _ = c.engine.send_error_response();
                 break;
             }
         }
@@ -379,6 +381,7 @@ where
             // closes after the answer.
             let mut c = lock(shared);
             c.engine.close_after_exchange();
+            c.engine.set_date(unix_secs());
             c.engine.send_response(status_only(400))?;
             return end(&mut c, Headers::new()).map(|()| None);
         }
@@ -388,6 +391,7 @@ where
         .and_then(Result::ok);
     let mut c = lock(shared);
     c.check_shutdown();
+    c.engine.set_date(unix_secs());
     let Some(mut body) = answer.and_then(|res| start_response(&mut c, res)) else {
         c.engine.send_response(status_only(500))?;
         return end(&mut c, Headers::new()).map(|()| None);
@@ -415,6 +419,14 @@ fn end(c: &mut Conn, trailers: Headers) -> Result<(), Error> {
     c.engine.send_end(trailers)?;
     c.end_exchange();
     Ok(())
+}
+
+/// The wall-clock time for the engine's `Date` field, in seconds since 1970 (0 if the clock
+/// is set before it).
+fn unix_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Hands the handler's response head to the engine and returns its body; `None` if the

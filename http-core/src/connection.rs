@@ -4,6 +4,7 @@
 //! hold what differs. The rules they apply live elsewhere: framing and persistence in
 //! `framing.rs`, transitions in `state.rs`, grammars in `parse/`, encoding in `serialize.rs`.
 
+use crate::date::HttpDate;
 use crate::error::{LocalError, RemoteError};
 use crate::event::{Event, Polled};
 use crate::framing::{Answering, BodyWriter, Requested};
@@ -95,6 +96,8 @@ pub struct Connection {
     pending_head: Option<crate::event::RequestHead>,
     /// Client: body pieces held for 100 (Continue).
     hold: Hold,
+    /// Server: the time last told, for the `Date` of final responses.
+    date: Option<HttpDate>,
 }
 
 impl Connection {
@@ -122,6 +125,7 @@ impl Connection {
             requested: Requested::default(),
             pending_head: None,
             hold: Hold::Off,
+            date: None,
         }
     }
 
@@ -322,6 +326,18 @@ impl Connection {
             TimerKind::BodyRead => self.fail(RemoteError::BodyTimeout),
             // RFC 9110 §10.1.1: a client that waited long enough sends its body anyway.
             TimerKind::Continue => self.release_hold(),
+        }
+    }
+
+    /// Tells a server connection the wall-clock time, in seconds since 1970-01-01 00:00:00
+    /// GMT, for the `Date` field: RFC 9110 §6.6.1 has an origin server with a clock send it
+    /// in every 2xx, 3xx and 4xx response. Once told, the engine adds `Date` to every final
+    /// response whose head has none (1xx go without, as that section allows). The engine
+    /// reads no clock, so the driver tells it, at least before each response; the field is
+    /// written anew only when the second changes. A client connection ignores it.
+    pub fn set_date(&mut self, unix_secs: u64) {
+        if self.role == Role::Server && self.date.map(|d| d.unix_secs()) != Some(unix_secs) {
+            self.date = Some(HttpDate::from_unix_secs(unix_secs));
         }
     }
 

@@ -67,6 +67,7 @@ extern crate std;
 mod connection;
 #[cfg(feature = "http")]
 mod convert;
+mod date;
 mod error;
 mod event;
 mod framing;
@@ -81,6 +82,7 @@ mod timer;
 pub use connection::Connection;
 #[cfg(feature = "http")]
 pub use convert::ConvertError;
+pub use date::HttpDate;
 pub use error::{LocalError, RemoteError};
 pub use event::{Event, Polled, RequestHead, ResponseHead, Version, reason_phrase};
 pub use headers::{Headers, Iter};

@@ -2,6 +2,7 @@
 //! anything is queued, so a field with CR or LF (header injection) is a local error and is
 //! never sent. Body data is never copied: the engine adds only the framing pieces.
 
+use crate::date::HttpDate;
 use crate::error::LocalError;
 use crate::event::{RequestHead, ResponseHead};
 use crate::headers::Headers;
@@ -67,6 +68,8 @@ pub(crate) struct Added {
     /// `Content-Length`: the length the application gave a response's body, or 0 for a
     /// bodiless request whose method expects content.
     pub(crate) length: Option<u64>,
+    /// `Date`: a final response's, when the connection knows the time (RFC 9110 §6.6.1).
+    pub(crate) date: Option<HttpDate>,
 }
 
 fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
@@ -74,6 +77,11 @@ fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
         out.put_slice(name);
         out.put_slice(b": ");
         out.put_slice(value);
+        out.put_slice(b"\r\n");
+    }
+    if let Some(date) = added.date {
+        out.put_slice(b"Date: ");
+        out.put_slice(date.as_bytes());
         out.put_slice(b"\r\n");
     }
     if added.chunked {
@@ -96,7 +104,7 @@ fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
 
 /// `status-line` and fields. Always `HTTP/1.1` (RFC 9110 §2.5).
 pub(crate) fn response_head(head: &ResponseHead, added: Added) -> Bytes {
-    let mut out = BytesMut::with_capacity(96 + head.reason.len() + head.headers.encoded_len());
+    let mut out = BytesMut::with_capacity(128 + head.reason.len() + head.headers.encoded_len());
     out.put_slice(b"HTTP/1.1 ");
     // invariant: check_response bounds the status to three digits.
     let s = head.status;

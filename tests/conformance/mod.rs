@@ -533,6 +533,52 @@ pub(crate) fn bad_request_400<M: Mount>() {
     server.stop();
 }
 
+/// Every final response carries `Date` (RFC 9110 §6.6.1): the application's 200, the
+/// driver's 500 for a failed handler and the engine's 400, each an IMF-fixdate within a few
+/// seconds of now.
+pub(crate) fn responses_carry_the_date<M: Mount>() {
+    #[track_caller]
+    fn assert_recent_date(res: &wire::Response) {
+        let date = res
+            .header("date")
+            .unwrap_or_else(|| panic!("no Date: {res:?}"));
+        let date = http_core::HttpDate::parse(date.as_bytes())
+            .unwrap_or_else(|| panic!("not an HTTP date: {date:?}"));
+        assert_eq!(
+            date.as_bytes(),
+            res.header("date").unwrap_or_default().as_bytes()
+        );
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs();
+        assert!(
+            now.abs_diff(date.unix_secs()) <= 5,
+            "{date:?} is not now ({now})"
+        );
+    }
+    let server = start::<M>(App::Echo);
+    let mut w = Wire::connect(server.addr);
+    w.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
+    let res = w.read("GET");
+    assert_eq!(res.status, 200, "{res:?}");
+    assert_recent_date(&res);
+    w.send("GET / HTTP/1.1\r\nHost: test\r\nBad Header\r\n\r\n");
+    let res = w.read("GET");
+    assert_eq!(res.status, 400, "{res:?}");
+    assert_recent_date(&res);
+    drop(w);
+    server.stop();
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    w.send("GET /panic HTTP/1.1\r\nHost: test\r\n\r\n");
+    let res = w.read("GET");
+    assert_eq!(res.status, 500, "{res:?}");
+    assert_recent_date(&res);
+    drop(w);
+    server.stop();
+}
+
 /// Content-Length with Transfer-Encoding (the classic smuggling vector): 400 and the close,
 /// and the request hidden in the body is never answered.
 pub(crate) fn smuggling_is_refused<M: Mount>() {
@@ -658,6 +704,7 @@ pub(crate) const CHECKS: &[&str] = &[
     "error_is_500",
     "body_error_cuts_the_response",
     "bad_request_400",
+    "responses_carry_the_date",
     "smuggling_is_refused",
     "large_request_body_streams",
     "large_response_body_streams",

@@ -10,7 +10,6 @@
 //! (default: one per CPU); `--port 0` picks a free port, shown in the `serving ... on` line on
 //! stdout. Ctrl-C shuts down gracefully.
 
-mod dates;
 mod ranges;
 mod serve;
 mod site;

@@ -1,17 +1,18 @@
 //! Answering one request: methods, validators and conditional requests (RFC 9110 §13),
 //! ranges (§14), and the body: from the cache, or streamed from the file.
 
-use crate::dates;
 use crate::ranges::{self, Ranges};
 use crate::site::{Refusal, Site, Target, content_type, etag};
 use bytes::Bytes;
 use http::{HeaderMap, Method, Response, StatusCode, header};
 use http_body::{Body, Frame, SizeHint};
+use http_core::HttpDate;
 use std::io::SeekFrom;
 use std::io::{Read, Seek};
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::UNIX_EPOCH;
 use tokio::sync::mpsc;
 
 /// Bytes read from a file at a time when streaming: each read is one trip to the blocking
@@ -217,8 +218,12 @@ fn file(
 ) -> Response<FileBody> {
     let len = meta.len();
     let tag = etag(meta);
-    let modified = meta.modified().ok();
-    let last_modified = modified.map(dates::format);
+    // Kept to the second: the precision of HTTP dates.
+    let modified = meta
+        .modified()
+        .ok()
+        .map(|m| HttpDate::from_unix_secs(m.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())));
+    let last_modified = modified.map(|m| m.to_string());
     let mut res = Response::new(FileBody::Full(None));
     let h = res.headers_mut();
     if let Ok(v) = tag.parse() {
@@ -236,11 +241,10 @@ fn file(
     let not_modified = match get(header::IF_NONE_MATCH) {
         Some(list) => none_match(list, &tag),
         None => match (
-            get(header::IF_MODIFIED_SINCE).and_then(dates::parse),
+            get(header::IF_MODIFIED_SINCE).and_then(|v| HttpDate::parse(v.as_bytes())),
             modified,
         ) {
-            // Compared at the second: the precision of HTTP dates.
-            (Some(since), Some(m)) => dates::parse(&dates::format(m)).is_some_and(|m| m <= since),
+            (Some(since), Some(m)) => m.unix_secs() <= since.unix_secs(),
             _ => false,
         },
     };

@@ -182,6 +182,9 @@ impl Connection {
                 && self.answering.version == Some(Version::Http10)
                 && !head.headers.has_token("connection", "keep-alive");
         }
+        if !interim && !head.headers.contains("date") {
+            added.date = self.date;
+        }
         let bytes = serialize::response_head(&head, added);
 
         self.states = next;

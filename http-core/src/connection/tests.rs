@@ -486,6 +486,82 @@ fn the_application_closing_is_honoured() {
     assert!(c.should_close());
 }
 
+// ----- the Date field -----
+
+const NOV_6_1994: u64 = 784_111_777;
+
+#[test]
+fn final_responses_carry_the_date_once_told_and_interim_ones_do_not() {
+    let mut c = server();
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    // Not told the time: no Date.
+    respond(&mut c, 200, b"");
+    assert!(!text(&wire(&mut c)).contains("Date:"));
+
+    c.set_date(NOV_6_1994);
+    c.feed(at(0), EXPECT);
+    request(&mut c);
+    c.send_continue().unwrap();
+    assert_eq!(wire(&mut c), b"HTTP/1.1 100 Continue\r\n\r\n");
+    c.feed(at(0), b"hello");
+    event(&mut c);
+    event(&mut c);
+    respond(&mut c, 404, b"");
+    let out = text(&wire(&mut c));
+    assert_eq!(
+        out.matches("\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n")
+            .count(),
+        1
+    );
+
+    // A second later, the new second; a head with its own Date keeps it alone.
+    c.set_date(NOV_6_1994 + 1);
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    let mut res = ResponseHead::new(204);
+    res.headers.append("date", "Mon, 07 Nov 1994 00:00:00 GMT");
+    c.send_response(res).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    let out = text(&wire(&mut c));
+    assert_eq!(out.matches("ate: ").count(), 1, "{out}");
+    assert!(out.contains("\r\ndate: Mon, 07 Nov 1994 00:00:00 GMT\r\n"));
+
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    respond(&mut c, 200, b"");
+    assert!(text(&wire(&mut c)).contains("\r\nDate: Sun, 06 Nov 1994 08:49:38 GMT\r\n"));
+}
+
+#[test]
+fn the_engines_own_error_responses_carry_the_date() {
+    let mut c = server();
+    c.set_date(NOV_6_1994);
+    c.feed(at(0), b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+    assert_eq!(c.poll_event(), Err(RemoteError::InvalidHost));
+    assert_eq!(c.send_error_response(), Ok(true));
+    let out = text(&wire(&mut c));
+    assert!(out.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{out}");
+    assert!(
+        out.contains("\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_client_sends_no_date() {
+    let mut c = Connection::client(Config::default(), Instant::ZERO);
+    c.set_date(NOV_6_1994);
+    let mut get = RequestHead::new("GET", "/");
+    get.headers.append("Host", "a");
+    c.send_request(get).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(wire(&mut c), b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+}
+
 // ----- pipelining and errors -----
 
 #[test]
