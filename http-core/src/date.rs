@@ -249,6 +249,37 @@ mod tests {
     }
 
     #[test]
+    fn near_misses_never_panic_and_what_is_read_writes_back() {
+        let forms: [&[u8]; 3] = [
+            b"Sun, 06 Nov 1994 08:49:37 GMT",
+            b"Sunday, 06-Nov-94 08:49:37 GMT",
+            b"Sun Nov  6 08:49:37 1994",
+        ];
+        let check = |s: &[u8]| {
+            if let Some(d) = HttpDate::parse(s) {
+                assert_eq!(HttpDate::parse(d.as_bytes()), Some(d));
+            }
+        };
+        for form in forms {
+            for cut in 0..=form.len() {
+                check(&form[..cut]);
+                check(&form[cut..]);
+            }
+            for at in 0..form.len() {
+                for b in [0u8, b' ', b'0', b'9', b'-', b',', b':', b'a', 0xff] {
+                    let mut s = form.to_vec();
+                    s[at] = b;
+                    check(&s);
+                    s.insert(at, b);
+                    check(&s);
+                }
+            }
+        }
+        check(b"Sun, 99 Dec 9999 99:99:99 GMT");
+        check(b"Sun, 31 Dec 9999 23:59:60 GMT");
+    }
+
+    #[test]
     fn rejects_what_is_not_a_date() {
         for bad in [
             &b""[..],
