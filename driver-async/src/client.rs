@@ -85,7 +85,12 @@ impl<R: Runtime> Client<R> {
             head.target = Bytes::copy_from_slice(pq.as_str().as_bytes());
         }
         let Idle { io, conn } = &mut *idle;
-        conn.send_request(head)?;
+        // A body that knows its length is framed by it (Content-Length, the head sent at
+        // once); any other goes chunked.
+        match body.size_hint().exact() {
+            Some(len) => conn.send_request_sized(head, len)?,
+            None => conn.send_request(head)?,
+        }
         io.send_body(conn, body).await?;
         io.flush(conn).await?;
 

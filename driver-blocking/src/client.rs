@@ -55,6 +55,7 @@ impl Client {
     ) -> Result<http::Response<Incoming>, Error> {
         let (parts, body) = req.into_parts();
         let head = request_head(parts)?;
+        let body: Body = body.into();
         {
             let mut c = lock(&self.conn);
             while c.is_reading() {
@@ -65,9 +66,14 @@ impl Client {
             if !c.engine.is_reusable() {
                 return Err(Error::Closed);
             }
-            c.engine.send_request(head)?;
+            // A body that knows its length is framed by it (Content-Length, the head sent at
+            // once); a streamed one goes chunked.
+            match body.known_len() {
+                Some(len) => c.engine.send_request_sized(head, len)?,
+                None => c.engine.send_request(head)?,
+            }
         }
-        let sent = self.send_body(body.into());
+        let sent = self.send_body(body);
         let mut c = lock(&self.conn);
         let head = match sent {
             Ok(Some(early)) => early,

@@ -18,23 +18,23 @@ fn read_all(res: &mut http::Response<driver_blocking::Incoming>) -> Vec<u8> {
 fn the_connection_is_reused() {
     let server = start(config(), echo);
     let mut client = Client::connect(server.addr, config()).unwrap();
-    for i in 0..3 {
+    for i in 0..4 {
         let uri = format!("http://{}/r/{i}", server.addr);
-        let req = if i == 1 {
-            http::Request::post(uri).body(Body::from("posted"))
-        } else {
-            http::Request::get(uri).body(Body::empty())
+        let req = match i {
+            1 => http::Request::post(uri).body(Body::from("posted")),
+            3 => http::Request::post(uri).body(Body::from_reader(&b"streamed"[..])),
+            _ => http::Request::get(uri).body(Body::empty()),
         }
         .unwrap();
         let mut res = client.send(req).unwrap();
         assert_eq!(res.status(), 200);
         assert!(!client.is_reusable(), "not before the body was read");
         let text = String::from_utf8(read_all(&mut res)).unwrap();
-        if i == 1 {
-            // A body of unknown length to the engine: it chunks it.
-            assert_eq!(text, "POST /r/1\nhost,Transfer-Encoding\nposted");
-        } else {
-            assert_eq!(text, format!("GET /r/{i}\nhost\n"));
+        match i {
+            // A body in memory goes with its length; a streamed one is chunked.
+            1 => assert_eq!(text, "POST /r/1\nhost,Content-Length\nposted"),
+            3 => assert_eq!(text, "POST /r/3\nhost,Transfer-Encoding\nstreamed"),
+            _ => assert_eq!(text, format!("GET /r/{i}\nhost\n")),
         }
         assert!(client.is_reusable(), "request {i}");
     }

@@ -236,3 +236,47 @@ async fn the_raw_head_is_kept_only_when_asked() {
         }
     }
 }
+
+/// A body of known length goes with its Content-Length; one of unknown length is chunked.
+#[tokio::test]
+async fn a_body_of_known_length_is_sent_with_its_length() {
+    let addr = serve_bytes(
+        Config::default(),
+        |req: http::Request<Incoming>| async move {
+            let field = |name| {
+                req.headers()
+                    .get(name)
+                    .map_or("-", |v| v.to_str().unwrap_or("?"))
+                    .to_owned()
+            };
+            let framing = format!("{} {}", field("content-length"), field("transfer-encoding"));
+            let body = req.into_body().collect().await?.to_bytes();
+            let text = format!("{framing} {}", String::from_utf8_lossy(&body));
+            Ok(http::Response::new(Full::new(Bytes::from(text))))
+        },
+    )
+    .await;
+    let mut client = Client::connect(addr, Config::default())
+        .await
+        .expect("connect");
+    let res = client
+        .send(
+            http::Request::put(format!("http://{addr}/known"))
+                .body(Full::new(Bytes::from_static(b"twelve bytes")))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    let text = res.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(text, "12 - twelve bytes");
+    let res = client
+        .send(
+            http::Request::put(format!("http://{addr}/unknown"))
+                .body(Frames([Frame::data(Bytes::from_static(b"some"))].into()))
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    let text = res.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(text, "- chunked some");
+}

@@ -33,6 +33,20 @@ impl Connection {
     /// a final response that comes first means the body is never sent and the connection
     /// closes (RFC 9110 §10.1.1).
     pub fn send_request(&mut self, head: RequestHead) -> Result<(), LocalError> {
+        self.request(head, None)
+    }
+
+    /// As [`send_request`](Self::send_request), for a body the application knows to be
+    /// exactly `len` bytes long (a buffer, a file): when the head has neither Content-Length
+    /// nor Transfer-Encoding, the engine frames it with `Content-Length: len` and sends the
+    /// head at once rather than chunking the body, which also lets an HTTP/1.0 request carry
+    /// one; the body is then held to that length. An empty body gets no Content-Length
+    /// unless the method expects content (POST, PUT, PATCH: RFC 9110 §8.6).
+    pub fn send_request_sized(&mut self, head: RequestHead, len: u64) -> Result<(), LocalError> {
+        self.request(head, Some(len))
+    }
+
+    fn request(&mut self, head: RequestHead, known: Option<u64>) -> Result<(), LocalError> {
         if self.role != Role::Client {
             return Err(LocalError::WrongRole);
         }
@@ -66,16 +80,21 @@ impl Connection {
             connect: head.is_connect(),
             http10: head.version == Version::Http10,
         };
-        // An expectation means a body follows: its framing is settled now.
-        let writer = match declared {
-            Some(w) => Some(w),
-            None if expect => Some(BodyWriter::Chunked { add_header: true }),
-            None => None,
+        // A known length, or an expectation (a body follows), settles the framing now.
+        let (writer, length) = match (declared, known) {
+            (Some(w), _) => (Some(w), None),
+            (None, Some(n)) => {
+                let field = n > 0 || framing::method_expects_content(&head.method);
+                (Some(BodyWriter::Length(n)), field.then_some(n))
+            }
+            (None, None) if expect => (Some(BodyWriter::Chunked { add_header: true }), None),
+            (None, None) => (None, None),
         };
         match writer {
             Some(w) => {
                 let added = Added {
                     chunked: w == BodyWriter::Chunked { add_header: true },
+                    length,
                     ..Added::default()
                 };
                 self.transmit

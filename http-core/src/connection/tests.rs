@@ -719,6 +719,98 @@ fn a_client_frames_bodies_once_it_knows_them() {
 }
 
 #[test]
+fn a_client_frames_a_known_length_with_content_length() {
+    let mut c = client();
+    let mut post = RequestHead::new("POST", "/p");
+    post.headers.append("Host", "h");
+    c.send_request_sized(post.clone(), 5).unwrap();
+    // The head goes out at once: nothing about the body is left to learn.
+    assert_eq!(
+        text(&wire(&mut c)),
+        "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n"
+    );
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"toolong")),
+        Err(LocalError::BodyTooLong)
+    );
+    c.send_data(Bytes::from_static(b"hel")).unwrap();
+    assert_eq!(c.send_end(Headers::new()), Err(LocalError::BodyTooShort));
+    c.send_data(Bytes::from_static(b"lo")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(text(&wire(&mut c)), "hello");
+    c.feed(at(0), b"HTTP/1.1 204 No Content\r\n\r\n");
+    response(&mut c);
+    event(&mut c);
+
+    // Empty: a GET says nothing, a POST says 0 (RFC 9110 §8.6).
+    c.send_request_sized(get("/"), 0).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"
+    );
+    c.feed(at(0), b"HTTP/1.1 204 No Content\r\n\r\n");
+    response(&mut c);
+    event(&mut c);
+    c.send_request_sized(post.clone(), 0).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
+    );
+    c.feed(at(0), b"HTTP/1.1 204 No Content\r\n\r\n");
+    response(&mut c);
+    event(&mut c);
+
+    // The head's own framing wins, and the length is held to it.
+    let mut own = post.clone();
+    own.headers.append("Content-Length", "2");
+    c.send_request_sized(own, 5).unwrap();
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"abc")),
+        Err(LocalError::BodyTooLong)
+    );
+    c.send_data(Bytes::from_static(b"ab")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nab"
+    );
+    c.feed(at(0), b"HTTP/1.1 204 No Content\r\n\r\n");
+    response(&mut c);
+    event(&mut c);
+
+    // An HTTP/1.0 request can carry a body of known length (never a chunked one).
+    let mut old = post;
+    old.version = Version::Http10;
+    c.send_request_sized(old, 2).unwrap();
+    c.send_data(Bytes::from_static(b"ok")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "POST /p HTTP/1.0\r\nHost: h\r\nContent-Length: 2\r\n\r\nok"
+    );
+}
+
+#[test]
+fn a_known_length_waits_for_100_continue_like_any_body() {
+    let mut c = client();
+    let mut put = RequestHead::new("PUT", "/u");
+    put.headers.append("Host", "h");
+    put.headers.append("Expect", "100-continue");
+    c.send_request_sized(put, 3).unwrap();
+    c.send_data(Bytes::from_static(b"abc")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "PUT /u HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"
+    );
+    c.feed(at(0), b"HTTP/1.1 100 Continue\r\n\r\n");
+    assert_eq!(response(&mut c).status, 100);
+    assert_eq!(text(&wire(&mut c)), "abc");
+}
+
+#[test]
 fn a_client_refuses_requests_it_cannot_send() {
     let mut c = client();
     assert_eq!(
