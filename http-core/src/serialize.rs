@@ -8,6 +8,7 @@ use crate::event::{RequestHead, ResponseHead};
 use crate::headers::Headers;
 use crate::parse::chars::{find_invalid_value_byte, is_token};
 use crate::parse::chunked::is_forbidden_trailer;
+use alloc::vec::Vec;
 use bytes::{BufMut, Bytes, BytesMut};
 
 /// `CRLF`, shared by every chunk.
@@ -72,67 +73,111 @@ pub(crate) struct Added {
     pub(crate) date: Option<HttpDate>,
 }
 
-fn fields(out: &mut BytesMut, h: &Headers, added: Added) {
+impl Added {
+    /// The bytes these fields take, with the empty line that ends the head.
+    fn encoded_len(&self) -> usize {
+        let mut digits = [0; 20];
+        let flag = |on: bool, field: &[u8]| if on { field.len() } else { 0 };
+        flag(
+            self.date.is_some(),
+            b"Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n",
+        ) + flag(self.chunked, CHUNKED)
+            + self.length.map_or(0, |n| {
+                b"Content-Length: \r\n".len() + decimal(n, &mut digits).len()
+            })
+            + flag(self.close, CLOSE)
+            + flag(self.keep_alive, KEEP_ALIVE)
+            + EOL.len()
+    }
+}
+
+/// The end of a line.
+const EOL: &[u8] = b"\r\n";
+const CHUNKED: &[u8] = b"Transfer-Encoding: chunked\r\n";
+const CLOSE: &[u8] = b"Connection: close\r\n";
+const KEEP_ALIVE: &[u8] = b"Connection: keep-alive\r\n";
+
+fn fields(out: &mut Vec<u8>, h: &Headers, added: Added) {
     for (name, value) in h {
-        out.put_slice(name);
-        out.put_slice(b": ");
-        out.put_slice(value);
-        out.put_slice(b"\r\n");
+        out.extend_from_slice(name);
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value);
+        out.extend_from_slice(EOL);
     }
     if let Some(date) = added.date {
-        out.put_slice(b"Date: ");
-        out.put_slice(date.as_bytes());
-        out.put_slice(b"\r\n");
+        out.extend_from_slice(b"Date: ");
+        out.extend_from_slice(date.as_bytes());
+        out.extend_from_slice(EOL);
     }
     if added.chunked {
-        out.put_slice(b"Transfer-Encoding: chunked\r\n");
+        out.extend_from_slice(CHUNKED);
     }
     if let Some(n) = added.length {
         let mut digits = [0; 20];
-        out.put_slice(b"Content-Length: ");
-        out.put_slice(decimal(n, &mut digits));
-        out.put_slice(b"\r\n");
+        out.extend_from_slice(b"Content-Length: ");
+        out.extend_from_slice(decimal(n, &mut digits));
+        out.extend_from_slice(EOL);
     }
     if added.close {
-        out.put_slice(b"Connection: close\r\n");
+        out.extend_from_slice(CLOSE);
     }
     if added.keep_alive {
-        out.put_slice(b"Connection: keep-alive\r\n");
+        out.extend_from_slice(KEEP_ALIVE);
     }
-    out.put_slice(b"\r\n");
+    out.extend_from_slice(EOL);
+}
+
+/// A head written into a buffer of exactly its size, which becomes `Bytes` without a further
+/// allocation.
+fn exact(len: usize, write: impl FnOnce(&mut Vec<u8>)) -> Bytes {
+    let mut out = Vec::with_capacity(len);
+    write(&mut out);
+    debug_assert_eq!(out.len(), len, "a head's size was miscounted");
+    Bytes::from(out)
 }
 
 /// `status-line` and fields. Always `HTTP/1.1` (RFC 9110 §2.5).
 pub(crate) fn response_head(head: &ResponseHead, added: Added) -> Bytes {
-    let mut out = BytesMut::with_capacity(128 + head.reason.len() + head.headers.encoded_len());
-    out.put_slice(b"HTTP/1.1 ");
-    // invariant: check_response bounds the status to three digits.
-    let s = head.status;
-    out.put_slice(&[
-        b'0' + (s / 100 % 10) as u8,
-        b'0' + (s / 10 % 10) as u8,
-        b'0' + (s % 10) as u8,
-        b' ',
-    ]);
-    out.put_slice(&head.reason);
-    out.put_slice(b"\r\n");
-    fields(&mut out, &head.headers, added);
-    out.freeze()
+    let len = b"HTTP/1.1 200 \r\n".len()
+        + head.reason.len()
+        + head.headers.encoded_len()
+        + added.encoded_len();
+    exact(len, |out| {
+        out.extend_from_slice(b"HTTP/1.1 ");
+        // invariant: check_response bounds the status to three digits.
+        let s = head.status;
+        out.extend_from_slice(&[
+            b'0' + (s / 100 % 10) as u8,
+            b'0' + (s / 10 % 10) as u8,
+            b'0' + (s % 10) as u8,
+            b' ',
+        ]);
+        out.extend_from_slice(&head.reason);
+        out.extend_from_slice(EOL);
+        fields(out, &head.headers, added);
+    })
 }
 
 /// `request-line` and fields. Always `HTTP/1.1` unless the head says 1.0.
 pub(crate) fn request_head(head: &RequestHead, added: Added) -> Bytes {
-    let mut out = BytesMut::with_capacity(
-        32 + head.method.len() + head.target.len() + head.headers.encoded_len(),
-    );
-    out.put_slice(&head.method);
-    out.put_slice(b" ");
-    out.put_slice(&head.target);
-    out.put_slice(b" ");
-    out.put_slice(head.version.as_str().as_bytes());
-    out.put_slice(b"\r\n");
-    fields(&mut out, &head.headers, added);
-    out.freeze()
+    let version = head.version.as_str().as_bytes();
+    let len = head.method.len()
+        + 1
+        + head.target.len()
+        + 1
+        + version.len()
+        + EOL.len()
+        + head.headers.encoded_len()
+        + added.encoded_len();
+    exact(len, |out| {
+        out.extend_from_slice(&head.method);
+        out.extend_from_slice(b" ");
+        out.extend_from_slice(&head.target);
+        out.extend_from_slice(b" ");
+        out.extend_from_slice(version);
+        out.extend_from_slice(EOL);
+        fields(out, &head.headers, added);
+    })
 }
 
 /// The `chunk-size CRLF` line announcing `len` bytes, written into `scratch` (one allocation
@@ -176,10 +221,11 @@ pub(crate) fn last_chunk(trailers: &Headers) -> Bytes {
     if trailers.is_empty() {
         return Bytes::from_static(b"0\r\n\r\n");
     }
-    let mut out = BytesMut::with_capacity(5 + trailers.encoded_len());
-    out.put_slice(b"0\r\n");
-    fields(&mut out, trailers, Added::default());
-    out.freeze()
+    let added = Added::default();
+    exact(3 + trailers.encoded_len() + added.encoded_len(), |out| {
+        out.extend_from_slice(b"0\r\n");
+        fields(out, trailers, added);
+    })
 }
 
 #[cfg(test)]
