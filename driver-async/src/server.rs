@@ -440,12 +440,9 @@ where
     // client gets a 500 instead, as for a failed handler.
     let body = res.and_then(|res| {
         let (parts, body) = res.into_parts();
-        let head = ResponseHead::from_http(&parts).ok()?;
         // A body that knows its length is framed by it, as a buffer or a file is.
-        match body.size_hint().exact() {
-            Some(len) => conn.send_response_sized(head, len).ok()?,
-            None => conn.send_response(head).ok()?,
-        }
+        conn.send_http_response(&parts, body.size_hint().exact())
+            .ok()?;
         Some(body)
     });
     let Some(body) = body else {

@@ -434,11 +434,7 @@ fn unix_secs() -> u64 {
 /// neither answers the request.
 fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
     let (parts, body) = res.into_parts();
-    let head = ResponseHead::from_http(&parts).ok()?;
-    match body.known_len() {
-        Some(len) => c.engine.send_response_sized(head, len).ok()?,
-        None => c.engine.send_response(head).ok()?,
-    }
+    c.engine.send_http_response(&parts, body.known_len()).ok()?;
     (c.engine.our_state() != HalfState::SendResponse).then_some(body)
 }
 

@@ -214,4 +214,94 @@ mod tests {
         bad.headers.append("X", "\n");
         assert_eq!(bad.into_http(()).unwrap_err(), ConvertError::FieldValue);
     }
+
+    /// A server connection that has read a request of `version` and is to answer it.
+    fn answering(version: &str) -> crate::Connection {
+        let mut c = crate::Connection::server(crate::Config::default(), crate::Instant::ZERO);
+        c.feed(
+            crate::Instant::ZERO,
+            alloc::format!("GET / HTTP/{version}\r\nHost: a\r\n\r\n").as_bytes(),
+        );
+        assert!(matches!(
+            c.poll_event(),
+            Ok(crate::Polled::Event(crate::Event::Request(_)))
+        ));
+        c
+    }
+
+    fn wire(c: &mut crate::Connection) -> alloc::string::String {
+        let mut out = alloc::vec::Vec::new();
+        while let Some(piece) = c.poll_transmit() {
+            out.extend_from_slice(&piece);
+        }
+        alloc::string::String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_response_goes_out_straight_from_http_parts_as_from_its_head() {
+        type Case<'a> = (u16, &'a [(&'a str, &'a str)], Option<u64>, &'a str);
+        let cases: [Case<'_>; 6] = [
+            (200, &[("content-type", "text/plain")], Some(5), "1.1"),
+            (200, &[("x-a", "1"), ("x-a", "2")], None, "1.1"),
+            (200, &[("connection", "close")], Some(0), "1.1"),
+            (200, &[], Some(3), "1.0"),
+            (304, &[("etag", "\"x\"")], Some(9), "1.1"),
+            (
+                404,
+                &[
+                    ("content-length", "0"),
+                    ("date", "Sun, 06 Nov 1994 08:49:37 GMT"),
+                ],
+                None,
+                "1.1",
+            ),
+        ];
+        for (status, fields, len, version) in cases {
+            let mut res = http::Response::builder().status(status);
+            let mut head = ResponseHead::new(status);
+            for &(n, v) in fields {
+                res = res.header(n, v);
+                head.headers.append(n, v);
+            }
+            let (parts, ()) = res.body(()).unwrap().into_parts();
+            let (mut straight, mut via_head) = (answering(version), answering(version));
+            straight.set_date(784_111_777);
+            via_head.set_date(784_111_777);
+            straight.send_http_response(&parts, len).unwrap();
+            match len {
+                Some(n) => via_head.send_response_sized(head, n).unwrap(),
+                None => via_head.send_response(head).unwrap(),
+            }
+            assert_eq!(
+                wire(&mut straight),
+                wire(&mut via_head),
+                "{status} {fields:?}"
+            );
+            assert_eq!(straight.should_close(), via_head.should_close());
+        }
+    }
+
+    #[test]
+    fn a_response_from_http_parts_is_checked_like_any_other() {
+        let mut c = answering("1.1");
+        let (parts, ()) = http::Response::builder()
+            .status(204)
+            .header("content-length", "0")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert_eq!(
+            c.send_http_response(&parts, None),
+            Err(crate::LocalError::InvalidContentLength)
+        );
+        assert_eq!(wire(&mut c), "", "nothing is queued");
+        // A version other than 1.x is the server's own to choose: HTTP/1.1.
+        let (parts, ()) = http::Response::builder()
+            .version(http::Version::HTTP_2)
+            .body(())
+            .unwrap()
+            .into_parts();
+        c.send_http_response(&parts, Some(0)).unwrap();
+        assert_eq!(wire(&mut c), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    }
 }

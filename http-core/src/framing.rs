@@ -7,7 +7,7 @@
 
 use crate::error::{LocalError, RemoteError};
 use crate::event::{RequestHead, Version};
-use crate::headers::{Headers, list_has, trim_ows};
+use crate::headers::{Fields, Headers, list_has, trim_ows};
 use crate::limits::{Config, Leniency};
 use crate::parse::chars::is_token;
 use crate::parse::target::is_host_field;
@@ -218,20 +218,20 @@ fn transfer_codings_checked(
 
 /// Whether a message leaves the connection open (RFC 9112 §9.3): `close` ends it; otherwise
 /// HTTP/1.1 persists by default and HTTP/1.0 only with `keep-alive`.
-pub(crate) fn persistent(version: Version, h: &Headers) -> bool {
-    if h.has_token("connection", "close") {
+pub(crate) fn persistent(version: Version, h: &impl Fields) -> bool {
+    if h.lists_token("connection", "close") {
         return false;
     }
-    version == Version::Http11 || h.has_token("connection", "keep-alive")
+    version == Version::Http11 || h.lists_token("connection", "keep-alive")
 }
 
 /// The Content-Length of a message: one `1*DIGIT` that fits in 64 bits (RFC 9110 §8.6).
 ///
 /// Several values, in one field or several, are rejected unless the opt-in accepts identical
 /// ones (RFC 9112 §6.3 step 5 allows either); differing values are always rejected.
-pub(crate) fn content_length(h: &Headers, lenient: &Leniency) -> Result<u64, RemoteError> {
+pub(crate) fn content_length(h: &impl Fields, lenient: &Leniency) -> Result<u64, RemoteError> {
     let mut found: Option<u64> = None;
-    for value in h.get_all("content-length") {
+    for value in h.values_of("content-length") {
         for element in value.split(|&b| b == b',') {
             let n = parse_decimal(trim_ows(element)).ok_or(RemoteError::InvalidContentLength)?;
             match found {
@@ -271,11 +271,11 @@ pub(crate) enum Codings {
 /// Reads the transfer codings listed in every Transfer-Encoding field (RFC 9112 §6.1); `None`
 /// for a malformed list: empty, a coding that is not a token, or `chunked` named twice or with
 /// parameters.
-pub(crate) fn transfer_codings(h: &Headers) -> Option<Codings> {
+pub(crate) fn transfer_codings(h: &impl Fields) -> Option<Codings> {
     let mut last_chunked = false;
     let mut chunked_seen = false;
     let mut other = false;
-    for value in h.get_all("transfer-encoding") {
+    for value in h.values_of("transfer-encoding") {
         for element in value.split(|&b| b == b',') {
             let element = trim_ows(element);
             if element.is_empty() {
@@ -330,14 +330,54 @@ pub(crate) struct Answering {
     pub(crate) connect: bool,
 }
 
-/// The framing of a response the application sends (RFC 9112 §6.1–6.3, RFC 9110 §8.6).
+/// What the fields of a response the application sends say about its framing and
+/// persistence, learnt in one pass that also checks every field (`serialize::check_field`),
+/// as [`Present`] does for a received request.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Outgoing {
+    pub(crate) content_length: bool,
+    pub(crate) transfer_encoding: bool,
+    pub(crate) date: bool,
+    /// The Connection options hold `close` (RFC 9112 §9.6).
+    pub(crate) close: bool,
+    /// The Connection options hold `keep-alive`.
+    pub(crate) keep_alive: bool,
+    /// The bytes the fields take as field lines.
+    pub(crate) encoded_len: usize,
+}
+
+impl Outgoing {
+    pub(crate) fn of(h: &impl Fields) -> Result<Self, LocalError> {
+        let mut o = Self::default();
+        for (name, value) in h.pairs() {
+            crate::serialize::check_field(name, value)?;
+            o.encoded_len += name.len() + value.len() + 4;
+            let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+            match name.len() {
+                4 if is("date") => o.date = true,
+                10 if is("connection") => {
+                    o.close |= list_has(value, b"close");
+                    o.keep_alive |= list_has(value, b"keep-alive");
+                }
+                14 if is("content-length") => o.content_length = true,
+                17 if is("transfer-encoding") => o.transfer_encoding = true,
+                _ => {}
+            }
+        }
+        Ok(o)
+    }
+}
+
+/// The framing of a response the application sends (RFC 9112 §6.1–6.3, RFC 9110 §8.6), from
+/// its fields `h` and what [`Outgoing::of`] saw of them.
 pub(crate) fn response_writer(
     to: Answering,
     status: u16,
-    h: &Headers,
+    h: &impl Fields,
+    seen: &Outgoing,
 ) -> Result<BodyWriter, LocalError> {
-    let has_te = h.contains("transfer-encoding");
-    let has_cl = h.contains("content-length");
+    let has_te = seen.transfer_encoding;
+    let has_cl = seen.content_length;
     // RFC 9110 §8.6 and RFC 9112 §6.1: no Content-Length or Transfer-Encoding in a 1xx or
     // 204; none in a 2xx to CONNECT (RFC 9110 §9.3.6).
     let no_framing_fields = (100..200).contains(&status)
@@ -679,6 +719,9 @@ mod tests {
     #[test]
     fn response_writers() {
         let h = |fields: &[(&str, &str)]| fields.iter().copied().collect::<Headers>();
+        let response_writer = |to, status, h: &Headers| {
+            response_writer(to, status, h, &Outgoing::of(h).expect("valid fields"))
+        };
         let v11 = Answering {
             version: Some(Version::Http11),
             ..Answering::default()

@@ -227,10 +227,44 @@ impl Headers {
             .iter()
             .map(move |e| (slice(e.name), slice(e.value)))
     }
+}
 
-    /// The number of bytes these fields take when serialized as field lines.
-    pub(crate) fn encoded_len(&self) -> usize {
-        self.iter().map(|(n, v)| n.len() + v.len() + 4).sum()
+/// A field section as the engine reads one to frame and write a message: its own
+/// [`Headers`], or (with the `http` feature) the `http::HeaderMap` of a response sent straight
+/// from the `http` types, which is then written without a copy into `Headers` first.
+pub(crate) trait Fields {
+    /// The (name, value) pairs, in order.
+    fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])>;
+
+    /// The values of every field called `name` (compared case-insensitively).
+    fn values_of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> {
+        self.pairs()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name.as_bytes()))
+            .map(|(_, v)| v)
+    }
+
+    /// Whether the comma lists of the fields called `name` hold `token` (RFC 9110 §5.6.1).
+    fn lists_token(&self, name: &str, token: &str) -> bool {
+        self.values_of(name).any(|v| list_has(v, token.as_bytes()))
+    }
+
+    /// The bytes the fields take as field lines (`name: value` CRLF each).
+    fn encoded_len(&self) -> usize {
+        self.pairs().map(|(n, v)| n.len() + v.len() + 4).sum()
+    }
+}
+
+impl Fields for Headers {
+    fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.iter()
+    }
+}
+
+#[cfg(feature = "http")]
+impl Fields for http::HeaderMap {
+    fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.iter()
+            .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes()))
     }
 }
 

@@ -4,8 +4,8 @@
 
 use crate::date::HttpDate;
 use crate::error::LocalError;
-use crate::event::{RequestHead, ResponseHead};
-use crate::headers::Headers;
+use crate::event::RequestHead;
+use crate::headers::{Fields, Headers};
 use crate::parse::chars::{find_invalid_value_byte, is_token};
 use crate::parse::chunked::is_forbidden_trailer;
 use alloc::vec::Vec;
@@ -16,14 +16,19 @@ pub(crate) const CRLF: Bytes = Bytes::from_static(b"\r\n");
 
 /// Checks field names are tokens and values hold only `field-vchar`, SP and HTAB (RFC 9110
 /// §5.1, §5.5).
-pub(crate) fn check_fields(h: &Headers) -> Result<(), LocalError> {
-    for (name, value) in h {
-        if !is_token(name) {
-            return Err(LocalError::InvalidFieldName);
-        }
-        if find_invalid_value_byte(value).is_some() {
-            return Err(LocalError::InvalidFieldValue);
-        }
+pub(crate) fn check_fields(h: &impl Fields) -> Result<(), LocalError> {
+    h.pairs()
+        .try_for_each(|(name, value)| check_field(name, value))
+}
+
+/// Checks one field: a token name, a value of `field-vchar`, SP and HTAB (RFC 9110 §5.1,
+/// §5.5), so that no field can inject a line.
+pub(crate) fn check_field(name: &[u8], value: &[u8]) -> Result<(), LocalError> {
+    if !is_token(name) {
+        return Err(LocalError::InvalidFieldName);
+    }
+    if find_invalid_value_byte(value).is_some() {
+        return Err(LocalError::InvalidFieldValue);
     }
     Ok(())
 }
@@ -37,15 +42,15 @@ pub(crate) fn check_trailers(h: &Headers) -> Result<(), LocalError> {
     Ok(())
 }
 
-/// Checks a response's status line and fields.
-pub(crate) fn check_response(head: &ResponseHead) -> Result<(), LocalError> {
-    if !(100..=999).contains(&head.status) {
+/// Checks a response's status line (its fields are checked by `framing::Outgoing::of`).
+pub(crate) fn check_status_line(status: u16, reason: &[u8]) -> Result<(), LocalError> {
+    if !(100..=999).contains(&status) {
         return Err(LocalError::InvalidStatus);
     }
-    if find_invalid_value_byte(&head.reason).is_some() {
+    if find_invalid_value_byte(reason).is_some() {
         return Err(LocalError::InvalidReason);
     }
-    check_fields(&head.headers)
+    Ok(())
 }
 
 /// Checks a request's start line and fields: a token method and a target with no SP, control
@@ -97,8 +102,8 @@ const CHUNKED: &[u8] = b"Transfer-Encoding: chunked\r\n";
 const CLOSE: &[u8] = b"Connection: close\r\n";
 const KEEP_ALIVE: &[u8] = b"Connection: keep-alive\r\n";
 
-fn fields(out: &mut Vec<u8>, h: &Headers, added: Added) {
-    for (name, value) in h {
+fn fields(out: &mut Vec<u8>, h: &impl Fields, added: Added) {
+    for (name, value) in h.pairs() {
         out.extend_from_slice(name);
         out.extend_from_slice(b": ");
         out.extend_from_slice(value);
@@ -136,25 +141,29 @@ fn exact(len: usize, write: impl FnOnce(&mut Vec<u8>)) -> Bytes {
     Bytes::from(out)
 }
 
-/// `status-line` and fields. Always `HTTP/1.1` (RFC 9110 §2.5).
-pub(crate) fn response_head(head: &ResponseHead, added: Added) -> Bytes {
-    let len = b"HTTP/1.1 200 \r\n".len()
-        + head.reason.len()
-        + head.headers.encoded_len()
-        + added.encoded_len();
+/// `status-line` and fields, which take `fields_len` bytes as field lines. Always `HTTP/1.1`
+/// (RFC 9110 §2.5).
+pub(crate) fn response_head(
+    status: u16,
+    reason: &[u8],
+    h: &impl Fields,
+    fields_len: usize,
+    added: Added,
+) -> Bytes {
+    let len = b"HTTP/1.1 200 \r\n".len() + reason.len() + fields_len + added.encoded_len();
     exact(len, |out| {
         out.extend_from_slice(b"HTTP/1.1 ");
         // invariant: check_response bounds the status to three digits.
-        let s = head.status;
+        let s = status;
         out.extend_from_slice(&[
             b'0' + (s / 100 % 10) as u8,
             b'0' + (s / 10 % 10) as u8,
             b'0' + (s % 10) as u8,
             b' ',
         ]);
-        out.extend_from_slice(&head.reason);
+        out.extend_from_slice(reason);
         out.extend_from_slice(EOL);
-        fields(out, &head.headers, added);
+        fields(out, h, added);
     })
 }
 
@@ -231,6 +240,7 @@ pub(crate) fn last_chunk(trailers: &Headers) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::ResponseHead;
 
     #[test]
     fn writes_heads_and_framing() {
@@ -242,7 +252,13 @@ mod tests {
             ..Added::default()
         };
         assert_eq!(
-            &response_head(&r, added)[..],
+            &response_head(
+                r.status,
+                &r.reason,
+                &r.headers,
+                r.headers.encoded_len(),
+                added
+            )[..],
             b"HTTP/1.1 200 OK\r\nX-A: 1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
         );
         let mut scratch = BytesMut::new();
@@ -258,23 +274,27 @@ mod tests {
 
     #[test]
     fn refuses_header_injection_and_bad_start_lines() {
+        let check = |r: &ResponseHead| {
+            check_status_line(r.status, &r.reason)?;
+            check_fields(&r.headers)
+        };
         let mut r = ResponseHead::new(200);
         r.headers.append("X", "a\r\nSet-Cookie: evil");
-        assert_eq!(check_response(&r), Err(LocalError::InvalidFieldValue));
+        assert_eq!(check(&r), Err(LocalError::InvalidFieldValue));
         let t: Headers = [("Content-Length", "1")].into_iter().collect();
         assert_eq!(check_trailers(&t), Err(LocalError::ForbiddenTrailer));
         let mut r = ResponseHead::new(200);
         r.headers.append("X Y", "a");
-        assert_eq!(check_response(&r), Err(LocalError::InvalidFieldName));
+        assert_eq!(check(&r), Err(LocalError::InvalidFieldName));
         let mut r = ResponseHead::new(200);
         r.reason = Bytes::from_static(b"OK\r\n");
-        assert_eq!(check_response(&r), Err(LocalError::InvalidReason));
+        assert_eq!(check(&r), Err(LocalError::InvalidReason));
         assert_eq!(
-            check_response(&ResponseHead::new(99)),
+            check(&ResponseHead::new(99)),
             Err(LocalError::InvalidStatus)
         );
         assert_eq!(
-            check_response(&ResponseHead::new(1000)),
+            check(&ResponseHead::new(1000)),
             Err(LocalError::InvalidStatus)
         );
         assert_eq!(

@@ -5,7 +5,7 @@ use super::Connection;
 use crate::error::{LocalError, RemoteError};
 use crate::event::{Event, Polled, RequestHead, ResponseHead, Version};
 use crate::framing::{self, Answering, BodyWriter};
-use crate::headers::Headers;
+use crate::headers::{Fields, Headers};
 use crate::limits::Config;
 use crate::parse::head::{ParsedHead, StartLine};
 use crate::serialize::{self, Added};
@@ -100,7 +100,7 @@ impl Connection {
     /// kept-alive HTTP/1.0 client. A 101, or a 2xx to CONNECT, switches protocols: see
     /// [`take_leftover`](Self::take_leftover).
     pub fn send_response(&mut self, head: ResponseHead) -> Result<(), LocalError> {
-        self.respond(head, None)
+        self.respond(head.status, &head.reason, &head.headers, None)
     }
 
     /// As [`send_response`](Self::send_response), for a body the application knows to be
@@ -110,25 +110,48 @@ impl Connection {
     /// holds the body to that length. A response to HEAD is left as it is: its length is the
     /// GET response's, which `len` is not (RFC 9110 §9.3.2).
     pub fn send_response_sized(&mut self, head: ResponseHead, len: u64) -> Result<(), LocalError> {
-        self.respond(head, Some(len))
+        self.respond(head.status, &head.reason, &head.headers, Some(len))
     }
 
-    fn respond(&mut self, head: ResponseHead, known: Option<u64>) -> Result<(), LocalError> {
+    /// As [`send_response`](Self::send_response) (or, with `len`,
+    /// [`send_response_sized`](Self::send_response_sized)) for the head of an
+    /// `http::Response`, written straight from its fields with no [`ResponseHead`] made
+    /// first. The status's reason phrase is [`reason_phrase`](crate::reason_phrase)'s; the
+    /// version is HTTP/1.1 whatever `parts` says (RFC 9110 §2.5: a server sends its own).
+    #[cfg(feature = "http")]
+    pub fn send_http_response(
+        &mut self,
+        parts: &http::response::Parts,
+        len: Option<u64>,
+    ) -> Result<(), LocalError> {
+        let status = parts.status.as_u16();
+        let reason = crate::event::reason_phrase(status).as_bytes();
+        self.respond(status, reason, &parts.headers, len)
+    }
+
+    fn respond(
+        &mut self,
+        status: u16,
+        reason: &[u8],
+        fields: &impl Fields,
+        known: Option<u64>,
+    ) -> Result<(), LocalError> {
         if self.role != Role::Server {
             return Err(LocalError::WrongRole);
         }
-        serialize::check_response(&head)?;
-        let interim = head.is_informational();
+        serialize::check_status_line(status, reason)?;
+        let seen = framing::Outgoing::of(fields)?;
+        let interim = (100..200).contains(&status);
         if interim && self.answering.version != Some(Version::Http11) {
             // RFC 9110 §15.2: a server MUST NOT send a 1xx to an HTTP/1.0 client.
             return Err(LocalError::InvalidStatus);
         }
-        let switch = if head.status == 101 {
+        let switch = if status == 101 {
             if !self.states.proposed(Switch::Upgrade) {
                 return Err(LocalError::InvalidStatus);
             }
             Some(Switch::Upgrade)
-        } else if !interim && self.answering.connect && (200..300).contains(&head.status) {
+        } else if !interim && self.answering.connect && (200..300).contains(&status) {
             Some(Switch::Connect)
         } else {
             None
@@ -144,15 +167,15 @@ impl Connection {
         let writer = if interim {
             // RFC 9110 §8.6 and RFC 9112 §6.1: a 1xx has no content, and a server MUST NOT
             // send Content-Length or Transfer-Encoding in one.
-            if head.headers.contains("content-length") {
+            if seen.content_length {
                 return Err(LocalError::InvalidContentLength);
             }
-            if head.headers.contains("transfer-encoding") {
+            if seen.transfer_encoding {
                 return Err(LocalError::InvalidTransferEncoding);
             }
             BodyWriter::None
         } else {
-            framing::response_writer(self.answering, head.status, &head.headers)?
+            framing::response_writer(self.answering, status, fields, &seen)?
         };
         // A body of known length where the head left the framing to the engine.
         let (writer, length) = match (writer, known) {
@@ -171,21 +194,20 @@ impl Connection {
         if !interim && switch.is_none() {
             // RFC 9112 §9.6: say so when the connection will close after this response.
             close = !self.states.keep_alive()
-                || !framing::persistent(Version::Http11, &head.headers)
+                || seen.close
                 || writer == BodyWriter::UntilClose
                 || self.their_state() == HalfState::Error
                 // RFC 9110 §10.1.1: a client told no 100 may or may not send its body; the
                 // connection cannot be read reliably after this, so it closes.
                 || (self.continue_pending && self.their_state() == HalfState::SendBody);
-            added.close = close && !head.headers.has_token("connection", "close");
-            added.keep_alive = !close
-                && self.answering.version == Some(Version::Http10)
-                && !head.headers.has_token("connection", "keep-alive");
+            added.close = close && !seen.close;
+            added.keep_alive =
+                !close && self.answering.version == Some(Version::Http10) && !seen.keep_alive;
         }
-        if !interim && !head.headers.contains("date") {
+        if !interim && !seen.date {
             added.date = self.date;
         }
-        let bytes = serialize::response_head(&head, added);
+        let bytes = serialize::response_head(status, reason, fields, seen.encoded_len, added);
 
         self.states = next;
         if close {
@@ -194,7 +216,7 @@ impl Connection {
         if !interim {
             self.writer = writer;
         }
-        if head.status == 100 || !interim {
+        if status == 100 || !interim {
             self.continue_pending = false;
         }
         self.transmit.push_back(bytes);
