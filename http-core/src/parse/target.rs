@@ -1,6 +1,6 @@
 //! The four forms of request-target and which method each belongs to (RFC 9112 §3.2).
 
-use super::chars::{hex_value, is_reg_name_byte, is_uri_byte};
+use super::chars::{hex_value, is_reg_name_byte, is_uri_byte, skip_short};
 use crate::error::RemoteError;
 use crate::limits::Leniency;
 
@@ -161,22 +161,22 @@ pub(crate) fn is_host(host: &[u8]) -> bool {
         _ => {
             // reg-name = *( unreserved / pct-encoded / sub-delims ); IPv4 is a subset.
             let mut i = 0;
-            while i < host.len() {
-                let b = host[i];
-                if b == b'%' {
-                    match host.get(i + 1..i + 3) {
-                        Some([x, y]) if hex_value(*x).is_some() && hex_value(*y).is_some() => {}
-                        _ => return false,
+            loop {
+                // Runs of plain bytes four at a time; `None`: they run to the end.
+                let Some(stop) = skip_short(host, i, is_reg_name_byte) else {
+                    return true;
+                };
+                match host.get(stop + 1..stop + 3) {
+                    Some([x, y])
+                        if host[stop] == b'%'
+                            && hex_value(*x).is_some()
+                            && hex_value(*y).is_some() =>
+                    {
+                        i = stop + 3;
                     }
-                    i += 3;
-                    continue;
+                    _ => return false,
                 }
-                if !is_reg_name_byte(b) {
-                    return false;
-                }
-                i += 1;
             }
-            true
         }
     }
 }
@@ -201,6 +201,45 @@ mod tests {
 
     fn form(method: &str, target: &str) -> Result<TargetForm, RemoteError> {
         check(method.as_bytes(), target.as_bytes(), &Leniency::default())
+    }
+
+    /// `reg-name`, byte by byte, as RFC 3986 §3.2.2 writes it.
+    fn reg_name_reference(host: &[u8]) -> bool {
+        let mut i = 0;
+        while i < host.len() {
+            if host[i] == b'%' {
+                match host.get(i + 1..i + 3) {
+                    Some([x, y]) if hex_value(*x).is_some() && hex_value(*y).is_some() => i += 3,
+                    _ => return false,
+                }
+            } else if is_reg_name_byte(host[i]) {
+                i += 1;
+            } else {
+                return false;
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn reg_names_are_read_as_the_grammar_reads_them() {
+        let alphabet = b"aZ9.-%4fG:/ @";
+        // Every string of up to four bytes over the alphabet.
+        let mut all = alloc::vec![alloc::vec::Vec::new()];
+        let mut last = all.clone();
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |&b| [&s[..], &[b]].concat()))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        for s in &all {
+            let want = !s.is_empty() && reg_name_reference(s);
+            assert_eq!(is_host(s), want, "{:?}", core::str::from_utf8(s));
+            let long = [&b"example-host.test"[..], s, b"%41.x"].concat();
+            assert_eq!(is_host(&long), reg_name_reference(&long), "{long:?}");
+        }
     }
 
     #[test]
