@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
-# User-space instructions per request of each `hello` server and the hyper one, from callgrind:
-# steady where CPU time on a shared machine is not. Each server runs under
+# User-space instructions per request of each `hello` server, the bare loop and hyper, from
+# callgrind: steady where CPU time on a shared machine is not. Each server runs under
 # `valgrind --tool=callgrind` twice: once started and stopped with no request (its start-up
 # and shutdown), once while wrk keeps C keep-alive connections busy for D seconds; the
 # difference over the requests wrk completed is the cost of one request (the kernel's part is
 # not counted: callgrind sees only user space). Under valgrind a server runs some 50 times
 # slower, so wrk's figures here are not throughput.
-# Usage: bench/callgrind_server.sh [SECONDS] [CONNECTIONS]   (default 4 s, 64 connections)
+# With `pipelined`, wrk sends 16 requests in each write (as in bench/e2e.sh) and hyper runs
+# with `pipeline_flush`, as it is compared there.
+# Usage: bench/callgrind_server.sh [SECONDS] [CONNECTIONS] [pipelined]
+#        (default 4 s, 64 connections, one request at a time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 secs=${1:-4}
 conns=${2:-64}
+mode=${3:-}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build -q --release -p bench --bin hyper_hello
+cargo build -q --release -p bench --bin hyper_hello --bin bare_hello
 bin=${CARGO_TARGET_DIR:-target}/release
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 build_hellos "$tmp"
+load=()
+hyper_args=()
+if [ "$mode" = pipelined ]; then
+    pipeline_script "$tmp/pipeline.lua"
+    load=(-s "$tmp/pipeline.lua")
+    hyper_args=(--pipeline-flush)
+fi
 
 pid= port=
-start() { # program: runs it under callgrind on a free port, output in $tmp/cg
+start() { # program [args]: runs it under callgrind on a free port, output in $tmp/cg
     rm -f "$tmp/cg" "$tmp/out"
-    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$1" --port 0 >"$tmp/out" 2>/dev/null &
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$@" --port 0 >"$tmp/out" 2>/dev/null &
     pid=$!
     port=$(listening_port "$tmp/out")
 }
@@ -34,21 +45,26 @@ stop() { # stops the server; the instructions callgrind counted in $count
 }
 
 printf '%-16s %10s %14s %16s %10s\n' server requests "instr (run)" "instr (no load)" instr/req
-for server in hyper tokio smol blocking; do
+for server in hyper bare tokio smol blocking; do
     case $server in
-        hyper) program=$bin/hyper_hello ;;
-        *) program=$tmp/$server ;;
+        hyper) program=("$bin/hyper_hello" "${hyper_args[@]}") ;;
+        bare) program=("$bin/bare_hello") ;;
+        *) program=("$tmp/$server") ;;
     esac
-    start "$program"
+    start "${program[@]}"
     sleep 0.5
     stop
     idle=$count
-    start "$program"
-    result=$(wrk -t1 -c"$conns" -d"${secs}s" "http://127.0.0.1:$port/" 2>&1)
+    start "${program[@]}"
+    result=$(wrk -t1 -c"$conns" -d"${secs}s" "${load[@]}" "http://127.0.0.1:$port/" 2>&1)
     stop
     total=$count
     reqs=$(echo "$result" | awk '/requests in/ {print $1}')
     name=$server
-    [ "$server" != hyper ] && name=driver-$server
+    case $server in
+        hyper) ;;
+        bare) name=bare-httparse ;;
+        *) name=driver-$server ;;
+    esac
     printf '%-16s %10s %14s %16s %10s\n' "$name" "$reqs" "$total" "$idle" $(((total - idle) / reqs))
 done

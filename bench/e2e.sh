@@ -15,14 +15,7 @@ hellos=$(mktemp -d)
 build_hellos "$hellos"
 tick=$(getconf CLK_TCK)
 pipeline=$(mktemp --suffix=.lua)
-cat >"$pipeline" <<'LUA'
-init = function(args)
-  local r = {}
-  for i = 1, 16 do r[i] = wrk.format(nil, "/") end
-  req = table.concat(r)
-end
-request = function() return req end
-LUA
+pipeline_script "$pipeline"
 trap 'rm -rf "$pipeline" "$hellos"' EXIT
 
 run() { # name command... ; then scenario args in $scenario

@@ -21,3 +21,15 @@ listening_port() {
     grep -q http "$out" 2>/dev/null || { echo "the server did not start" >&2; return 1; }
     sed -n 's|.*http://[^ ]*:\([0-9][0-9]*\).*|\1|p;T;q' "$out"
 }
+
+# Writes to FILE a wrk script that sends 16 pipelined GETs of / in each write.
+pipeline_script() {
+    cat >"$1" <<'LUA'
+init = function(args)
+  local r = {}
+  for i = 1, 16 do r[i] = wrk.format(nil, "/") end
+  req = table.concat(r)
+end
+request = function() return req end
+LUA
+}
