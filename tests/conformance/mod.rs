@@ -557,26 +557,28 @@ pub(crate) fn responses_carry_the_date<M: Mount>() {
             "{date:?} is not now ({now})"
         );
     }
-    let server = start::<M>(App::Echo);
-    let mut w = Wire::connect(server.addr);
-    w.send("GET / HTTP/1.1\r\nHost: test\r\n\r\n");
-    let res = w.read("GET");
-    assert_eq!(res.status, 200, "{res:?}");
-    assert_recent_date(&res);
-    w.send("GET / HTTP/1.1\r\nHost: test\r\nBad Header\r\n\r\n");
-    let res = w.read("GET");
-    assert_eq!(res.status, 400, "{res:?}");
-    assert_recent_date(&res);
-    drop(w);
-    server.stop();
-    let server = start::<M>(App::Faulty);
-    let mut w = Wire::connect(server.addr);
-    w.send("GET /panic HTTP/1.1\r\nHost: test\r\n\r\n");
-    let res = w.read("GET");
-    assert_eq!(res.status, 500, "{res:?}");
-    assert_recent_date(&res);
-    drop(w);
-    server.stop();
+    for (app, request, status) in [
+        (App::Echo, "GET / HTTP/1.1\r\nHost: test\r\n\r\n", 200),
+        (
+            App::Echo,
+            "GET / HTTP/1.1\r\nHost: test\r\nBad Header\r\n\r\n",
+            400,
+        ),
+        (
+            App::Faulty,
+            "GET /panic HTTP/1.1\r\nHost: test\r\n\r\n",
+            500,
+        ),
+    ] {
+        let server = start::<M>(app);
+        let mut w = Wire::connect(server.addr);
+        w.send(request);
+        let res = w.read("GET");
+        assert_eq!(res.status, status, "{res:?}");
+        assert_recent_date(&res);
+        drop(w);
+        server.stop();
+    }
 }
 
 /// Content-Length with Transfer-Encoding (the classic smuggling vector): 400 and the close,

@@ -144,8 +144,14 @@ fn pipelined_responses_share_the_room_for_heads() {
         assert_eq!(&head[..], b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n");
     }
     // One allocation: each head starts where the one before it ended.
-    assert_eq!(heads[0].as_ptr().wrapping_add(heads[0].len()), heads[1].as_ptr());
-    assert_eq!(heads[1].as_ptr().wrapping_add(heads[1].len()), heads[2].as_ptr());
+    assert_eq!(
+        heads[0].as_ptr().wrapping_add(heads[0].len()),
+        heads[1].as_ptr()
+    );
+    assert_eq!(
+        heads[1].as_ptr().wrapping_add(heads[1].len()),
+        heads[2].as_ptr()
+    );
     assert_eq!(c.poll_event(), Ok(Polled::NeedData));
     assert_eq!(c.scratch.capacity(), 0, "released once idle");
 }
