@@ -102,34 +102,34 @@ const CHUNKED: &[u8] = b"Transfer-Encoding: chunked\r\n";
 const CLOSE: &[u8] = b"Connection: close\r\n";
 const KEEP_ALIVE: &[u8] = b"Connection: keep-alive\r\n";
 
-fn fields(out: &mut impl BufMut, h: &impl Fields, added: Added) {
+fn fields(out: &mut Vec<u8>, h: &impl Fields, added: Added) {
     for (name, value) in h.pairs() {
-        out.put_slice(name);
-        out.put_slice(b": ");
-        out.put_slice(value);
-        out.put_slice(EOL);
+        out.extend_from_slice(name);
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value);
+        out.extend_from_slice(EOL);
     }
     if let Some(date) = added.date {
-        out.put_slice(b"Date: ");
-        out.put_slice(date.as_bytes());
-        out.put_slice(EOL);
+        out.extend_from_slice(b"Date: ");
+        out.extend_from_slice(date.as_bytes());
+        out.extend_from_slice(EOL);
     }
     if added.chunked {
-        out.put_slice(CHUNKED);
+        out.extend_from_slice(CHUNKED);
     }
     if let Some(n) = added.length {
         let mut digits = [0; 20];
-        out.put_slice(b"Content-Length: ");
-        out.put_slice(decimal(n, &mut digits));
-        out.put_slice(EOL);
+        out.extend_from_slice(b"Content-Length: ");
+        out.extend_from_slice(decimal(n, &mut digits));
+        out.extend_from_slice(EOL);
     }
     if added.close {
-        out.put_slice(CLOSE);
+        out.extend_from_slice(CLOSE);
     }
     if added.keep_alive {
-        out.put_slice(KEEP_ALIVE);
+        out.extend_from_slice(KEEP_ALIVE);
     }
-    out.put_slice(EOL);
+    out.extend_from_slice(EOL);
 }
 
 /// A head written into a buffer of exactly its size, which becomes `Bytes` without a further
@@ -141,15 +141,9 @@ fn exact(len: usize, write: impl FnOnce(&mut Vec<u8>)) -> Bytes {
     Bytes::from(out)
 }
 
-/// Room kept for response heads in a connection's scratch buffer: several heads of pipelined
-/// requests share one allocation.
-const HEADS_ROOM: usize = 2048;
-
-/// `status-line` and fields, which take `fields_len` bytes as field lines, written into
-/// `scratch` (shared by the heads of one busy spell of the connection) and split off. Always
-/// `HTTP/1.1` (RFC 9110 §2.5).
+/// `status-line` and fields, which take `fields_len` bytes as field lines. Always `HTTP/1.1`
+/// (RFC 9110 §2.5).
 pub(crate) fn response_head(
-    scratch: &mut BytesMut,
     status: u16,
     reason: &[u8],
     h: &impl Fields,
@@ -157,23 +151,20 @@ pub(crate) fn response_head(
     added: Added,
 ) -> Bytes {
     let len = b"HTTP/1.1 200 \r\n".len() + reason.len() + fields_len + added.encoded_len();
-    if scratch.capacity() - scratch.len() < len {
-        scratch.reserve(len.max(HEADS_ROOM));
-    }
-    scratch.put_slice(b"HTTP/1.1 ");
-    // invariant: check_status_line bounds the status to three digits.
-    let s = status;
-    scratch.put_slice(&[
-        b'0' + (s / 100 % 10) as u8,
-        b'0' + (s / 10 % 10) as u8,
-        b'0' + (s % 10) as u8,
-        b' ',
-    ]);
-    scratch.put_slice(reason);
-    scratch.put_slice(EOL);
-    fields(scratch, h, added);
-    debug_assert_eq!(scratch.len(), len, "a head's size was miscounted");
-    scratch.split().freeze()
+    exact(len, |out| {
+        out.extend_from_slice(b"HTTP/1.1 ");
+        // invariant: check_response bounds the status to three digits.
+        let s = status;
+        out.extend_from_slice(&[
+            b'0' + (s / 100 % 10) as u8,
+            b'0' + (s / 10 % 10) as u8,
+            b'0' + (s % 10) as u8,
+            b' ',
+        ]);
+        out.extend_from_slice(reason);
+        out.extend_from_slice(EOL);
+        fields(out, h, added);
+    })
 }
 
 /// `request-line` and fields. Always `HTTP/1.1` unless the head says 1.0.
@@ -262,7 +253,6 @@ mod tests {
         };
         assert_eq!(
             &response_head(
-                &mut BytesMut::new(),
                 r.status,
                 &r.reason,
                 &r.headers,

@@ -11,7 +11,7 @@ use crate::parse::head::{ParsedHead, StartLine};
 use crate::serialize::{self, Added};
 use crate::state::{HalfState, Role, Step, Switch};
 use crate::timer::Instant;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use core::ops::Range;
 
 impl Connection {
@@ -45,11 +45,7 @@ impl Connection {
                 }
                 return self.peer_closed();
             }
-            // Waiting for a request: no memory held for one (what is queued keeps its own).
             self.recv.release_if_empty();
-            if self.scratch.is_empty() {
-                self.scratch = BytesMut::new();
-            }
             return Ok(Polled::NeedData);
         };
         let head = request_head(parsed);
@@ -211,14 +207,7 @@ impl Connection {
         if !interim && !seen.date {
             added.date = self.date;
         }
-        let bytes = serialize::response_head(
-            &mut self.scratch,
-            status,
-            reason,
-            fields,
-            seen.encoded_len,
-            added,
-        );
+        let bytes = serialize::response_head(status, reason, fields, seen.encoded_len, added);
 
         self.states = next;
         if close {

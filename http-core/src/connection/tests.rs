@@ -122,38 +122,9 @@ fn an_idle_kept_alive_connection_times_out_quietly_and_holds_no_buffer() {
         0,
         "an idle connection holds no read buffer"
     );
-    assert_eq!(c.scratch.capacity(), 0, "nor room for heads");
     c.handle_timeout(at(75));
     assert_eq!(c.poll_event(), Err(RemoteError::IdleTimeout));
     assert!(c.should_close());
-}
-
-#[test]
-fn pipelined_responses_share_the_room_for_heads() {
-    let mut c = server();
-    c.feed(at(0), &[GET, GET, GET].concat());
-    let mut heads = Vec::new();
-    for _ in 0..3 {
-        request(&mut c);
-        event(&mut c);
-        respond(&mut c, 200, b"hi");
-        heads.push(c.poll_transmit().expect("the head"));
-        while c.poll_transmit().is_some() {}
-    }
-    for head in &heads {
-        assert_eq!(&head[..], b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n");
-    }
-    // One allocation: each head starts where the one before it ended.
-    assert_eq!(
-        heads[0].as_ptr().wrapping_add(heads[0].len()),
-        heads[1].as_ptr()
-    );
-    assert_eq!(
-        heads[1].as_ptr().wrapping_add(heads[1].len()),
-        heads[2].as_ptr()
-    );
-    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
-    assert_eq!(c.scratch.capacity(), 0, "released once idle");
 }
 
 #[test]
