@@ -54,6 +54,13 @@
 //! assert!(conn.poll_timeout().is_some());
 //! assert_eq!(wire, b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
 //! ```
+//!
+//! # Time
+//!
+//! Two clocks come in from the driver, never read here: an [`Instant`] with every input, for
+//! the deadlines; and the wall-clock second through [`Connection::set_date`], which a server
+//! writes as the `Date` of its final responses (RFC 9110 §6.6.1; [`HttpDate`] writes and
+//! reads the field's forms). A server never told the date sends none, as above.
 
 #![no_std]
 #![forbid(unsafe_code)]
