@@ -18,7 +18,10 @@ fn main() {
         std::process::exit(2);
     };
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10_000);
-    let piece: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(usize::MAX);
+    let piece: usize = args
+        .get(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(usize::MAX);
     let bytes = if input == "response" {
         RESPONSE
     } else {
