@@ -28,6 +28,8 @@ use smol::net::{AsyncToSocketAddrs, TcpListener, TcpStream};
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 /// smol's part: sockets, tasks, timer.
@@ -53,6 +55,14 @@ impl driver_async::Runtime for Smol {
 
     fn reset_timer(timer: &mut smol::Timer, at: Instant) {
         timer.set_at(at);
+    }
+
+    fn poll_read_ready(stream: &mut TcpStream, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // async-io reports readiness once the reactor has seen the socket readable since this
+        // task last got `Pending`: a wait for the next request lends no buffer to a read that
+        // would find nothing, and costs no failed read.
+        let source: Arc<smol::Async<std::net::TcpStream>> = stream.clone().into();
+        source.poll_readable(cx)
     }
 }
 
