@@ -56,9 +56,13 @@ impl HttpDate {
 
     /// Reads a date in any of the three forms a recipient MUST accept (RFC 9110 §5.6.7):
     /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
-    /// (`Sunday, 06-Nov-94 08:49:37 GMT`, its two-digit year taken as the one within 50
-    /// years of 2000) and asctime (`Sun Nov  6 08:49:37 1994`). Leading and trailing
-    /// whitespace is ignored; the day name is not checked against the date.
+    /// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). Leading
+    /// and trailing whitespace is ignored; the day name is not checked against the date.
+    ///
+    /// RFC 9110 has an RFC 850 year that would be more than 50 years in the future read as
+    /// the most recent past year with the same two digits: that needs the present, and this
+    /// reads no clock, so the window is fixed at 1950–2049 (the rule's answer until 2049
+    /// for every year up to today's).
     #[must_use]
     pub fn parse(s: &[u8]) -> Option<Self> {
         let mut parts = [&b""[..]; 6];
