@@ -61,8 +61,8 @@ impl HttpDate {
     ///
     /// RFC 9110 has an RFC 850 year that would be more than 50 years in the future read as
     /// the most recent past year with the same two digits: that needs the present, and this
-    /// reads no clock, so the window is fixed at 1950–2049 (the rule's answer until 2049
-    /// for every year up to today's).
+    /// reads no clock, so the window is fixed at 1950–2049: two digits from 50 to 99 are read
+    /// as 1950–1999, where the rule in 2026 would read 50–76 as 2050–2076.
     #[must_use]
     pub fn parse(s: &[u8]) -> Option<Self> {
         let mut parts = [&b""[..]; 6];
