@@ -65,6 +65,34 @@ pub const REQUESTS: &[(&str, &[u8])] = &[
     ("techempower", TECHEMPOWER),
 ];
 
+/// The accept loop of the peer servers of the end-to-end runs (`hyper_hello`, `bare_hello`):
+/// a current-thread tokio runtime listening on 127.0.0.1:`port`, which prints `listening on
+/// http://ADDR` once it listens and hands each connection (`TCP_NODELAY` set) to a task of
+/// its own running `serve`.
+pub fn serve_tokio<F, Fut>(port: u16, serve: F) -> Result<(), Box<dyn std::error::Error>>
+where
+    F: Fn(tokio::net::TcpStream) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    use std::io::Write;
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(async move {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+            println!(
+                "{}",
+                example_support::listening_line(listener.local_addr()?)
+            );
+            std::io::stdout().flush()?;
+            loop {
+                let (stream, _) = listener.accept().await?;
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(serve(stream));
+            }
+        })
+}
+
 /// A keep-alive server connection that parses one request head per call.
 #[derive(Debug)]
 pub struct CoreServer {

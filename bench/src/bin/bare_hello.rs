@@ -5,12 +5,11 @@
 //! `bare_hello [--port N]`; prints `listening on http://ADDR` once it listens.
 
 use bytes::{Buf, BytesMut};
-use example_support::{listening_line, port_arg};
+use example_support::port_arg;
 use http_core::HttpDate;
-use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// The response, byte for byte what the other hellos send, around the `Date` field every
 /// server sends (RFC 9110 §6.6.1).
@@ -19,21 +18,9 @@ const AFTER_DATE: &[u8] = b"\r\ncontent-length: 13\r\n\r\nHello, World!";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = port_arg(std::env::args().skip(1), 8080)?;
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(async move {
-            let listener = TcpListener::bind(("127.0.0.1", port)).await?;
-            println!("{}", listening_line(listener.local_addr()?));
-            std::io::stdout().flush()?;
-            loop {
-                let (stream, _) = listener.accept().await?;
-                let _ = stream.set_nodelay(true);
-                tokio::spawn(async move {
-                    let _ = serve(stream).await;
-                });
-            }
-        })
+    bench::serve_tokio(port, |stream| async move {
+        let _ = serve(stream).await;
+    })
 }
 
 /// One connection: every complete request in what was read is answered, the answers written

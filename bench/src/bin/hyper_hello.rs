@@ -3,13 +3,12 @@
 //! `hello` examples do. `hyper_hello [--port N] [--pipeline-flush]`
 
 use bytes::Bytes;
-use example_support::{listening_line, port_arg};
+use example_support::port_arg;
 use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
-use std::io::Write;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `--pipeline-flush`, and the port as the drivers' examples read it.
@@ -18,31 +17,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .partition(|a| a == "--pipeline-flush");
     let pipeline_flush = !flags.is_empty();
     let port = port_arg(rest, 8080)?;
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(async move {
-            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
-            println!("{}", listening_line(listener.local_addr()?));
-            std::io::stdout().flush()?;
-            loop {
-                let (stream, _) = listener.accept().await?;
-                let _ = stream.set_nodelay(true);
-                tokio::spawn(async move {
-                    let service = service_fn(|_req| async {
-                        let mut res =
-                            hyper::Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
-                        res.headers_mut().insert(
-                            hyper::header::CONTENT_TYPE,
-                            hyper::header::HeaderValue::from_static("text/plain"),
-                        );
-                        Ok::<_, Infallible>(res)
-                    });
-                    let _ = http1::Builder::new()
-                        .pipeline_flush(pipeline_flush)
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        })
+    bench::serve_tokio(port, move |stream| async move {
+        let service = service_fn(|_req| async {
+            let mut res = hyper::Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
+            res.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                hyper::header::HeaderValue::from_static("text/plain"),
+            );
+            Ok::<_, Infallible>(res)
+        });
+        let _ = http1::Builder::new()
+            .pipeline_flush(pipeline_flush)
+            .serve_connection(TokioIo::new(stream), service)
+            .await;
+    })
 }
