@@ -114,8 +114,6 @@ impl<R: Runtime> Io<R> {
     /// Writes everything the engine has queued, in one vectored write where the kernel takes
     /// it, straight from the engine's queue.
     pub(crate) async fn flush(&mut self, conn: &mut Connection) -> Result<(), Error> {
-        // Empty pieces first in the queue go at once (a write of nothing would say nothing).
-        conn.consume_transmit(0);
         if !conn.has_transmit() {
             return Ok(());
         }

@@ -409,14 +409,13 @@ impl Connection {
         self.transmit.iter().map(|piece| &piece[..])
     }
 
-    /// Fills `slices` with the pieces waiting to be written, in order and empty ones left
-    /// out, for one vectored write; returns how many it filled (0 when nothing waits). After
-    /// the write, [`consume_transmit`](Self::consume_transmit) drops what it took.
+    /// Fills `slices` with the pieces waiting to be written, in order (none is empty), for one
+    /// vectored write; returns how many it filled (0 when nothing waits). After the write,
+    /// [`consume_transmit`](Self::consume_transmit) drops what it took.
     #[cfg(feature = "std")]
     pub fn transmit_io_slices<'a>(&'a self, slices: &mut [std::io::IoSlice<'a>]) -> usize {
-        let pieces = self.transmit_pieces().filter(|p| !p.is_empty());
         let mut filled = 0;
-        for (slice, piece) in slices.iter_mut().zip(pieces) {
+        for (slice, piece) in slices.iter_mut().zip(self.transmit_pieces()) {
             *slice = std::io::IoSlice::new(piece);
             filled += 1;
         }
@@ -424,8 +423,7 @@ impl Connection {
     }
 
     /// Drops the first `n` bytes of the pieces waiting to be written, as a write took them
-    /// (at most all of them: more is the same as all), and any empty pieces before what is
-    /// left.
+    /// (at most all of them: more is the same as all).
     pub fn consume_transmit(&mut self, mut n: usize) {
         while let Some(first) = self.transmit.front_mut() {
             if n < first.len() {
@@ -610,6 +608,9 @@ impl Connection {
 
     /// Queues body pieces: out now, held for 100 (Continue), or dropped after a final response.
     fn queue_body<const N: usize>(&mut self, pieces: [Bytes; N]) {
+        // Nothing empty is ever queued (`send_data` drops empty data), so a driver's write of
+        // what is queued always writes something.
+        debug_assert!(pieces.iter().all(|p| !p.is_empty()));
         match &mut self.hold {
             Hold::Off => self.transmit.extend(pieces),
             Hold::Waiting { pieces: held, .. } => held.extend(pieces),

@@ -78,17 +78,12 @@ impl HttpDate {
             }
             // RFC 850.
             [name, dmy, t, b"GMT"] if name.ends_with(b",") => {
-                let [d, m, y] = dmy.splitn(3, |&b| b == b'-').collect::<ArrayOf3<'_>>().0?;
-                if d.len() != 2 || y.len() != 2 {
+                let &[d1, d0, b'-', m0, m1, m2, b'-', y1, y0] = dmy else {
                     return None;
-                }
-                let y = number(y)?;
-                (
-                    if y < 50 { 2000 + y } else { 1900 + y },
-                    month(m)?,
-                    number(d)?,
-                    t,
-                )
+                };
+                let y = number(&[y1, y0])?;
+                let year = if y < 50 { 2000 + y } else { 1900 + y };
+                (year, month(&[m0, m1, m2])?, number(&[d1, d0])?, t)
             }
             // asctime.
             [_, m, d, t, y] if y.len() == 4 && (1..=2).contains(&d.len()) => {
@@ -116,19 +111,6 @@ impl fmt::Display for HttpDate {
 impl fmt::Debug for HttpDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HttpDate({self})")
-    }
-}
-
-/// Up to three `-`-separated parts, `None` for any other count.
-struct ArrayOf3<'a>(Option<[&'a [u8]; 3]>);
-
-impl<'a> FromIterator<&'a [u8]> for ArrayOf3<'a> {
-    fn from_iter<I: IntoIterator<Item = &'a [u8]>>(iter: I) -> Self {
-        let mut it = iter.into_iter();
-        Self(match (it.next(), it.next(), it.next(), it.next()) {
-            (Some(a), Some(b), Some(c), None) => Some([a, b, c]),
-            _ => None,
-        })
     }
 }
 

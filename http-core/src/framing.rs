@@ -218,11 +218,11 @@ fn transfer_codings_checked(
 
 /// Whether a message leaves the connection open (RFC 9112 §9.3): `close` ends it; otherwise
 /// HTTP/1.1 persists by default and HTTP/1.0 only with `keep-alive`.
-pub(crate) fn persistent(version: Version, h: &impl Fields) -> bool {
-    if h.lists_token("connection", "close") {
+pub(crate) fn persistent(version: Version, h: &Headers) -> bool {
+    if h.has_token("connection", "close") {
         return false;
     }
-    version == Version::Http11 || h.lists_token("connection", "keep-alive")
+    version == Version::Http11 || h.has_token("connection", "keep-alive")
 }
 
 /// The Content-Length of a message: one `1*DIGIT` that fits in 64 bits (RFC 9110 §8.6).
@@ -347,10 +347,12 @@ pub(crate) struct Outgoing {
 }
 
 impl Outgoing {
-    pub(crate) fn of(h: &impl Fields) -> Result<Self, LocalError> {
+    pub(crate) fn of<F: Fields>(h: &F) -> Result<Self, LocalError> {
         let mut o = Self::default();
         for (name, value) in h.pairs() {
-            crate::serialize::check_field(name, value)?;
+            if !F::VALID {
+                crate::serialize::check_field(name, value)?;
+            }
             o.encoded_len += name.len() + value.len() + 4;
             let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
             match name.len() {
@@ -369,12 +371,15 @@ impl Outgoing {
 }
 
 /// The framing of a response the application sends (RFC 9112 §6.1–6.3, RFC 9110 §8.6), from
-/// its fields `h` and what [`Outgoing::of`] saw of them.
+/// its fields `h` and what [`Outgoing::of`] saw of them. A body the application knows to be
+/// `known` bytes long is framed by that length where the fields leave the framing to the
+/// engine.
 pub(crate) fn response_writer(
     to: Answering,
     status: u16,
     h: &impl Fields,
     seen: &Outgoing,
+    known: Option<u64>,
 ) -> Result<BodyWriter, LocalError> {
     let has_te = seen.transfer_encoding;
     let has_cl = seen.content_length;
@@ -416,6 +421,8 @@ pub(crate) fn response_writer(
         content_length(h, &Leniency::default())
             .map(BodyWriter::Length)
             .map_err(|_| LocalError::InvalidContentLength)?
+    } else if let Some(n) = known {
+        BodyWriter::Length(n)
     } else if http11 {
         BodyWriter::Chunked { add_header: true }
     } else {
@@ -534,10 +541,17 @@ pub(crate) fn request_writer(head: &RequestHead) -> Result<Option<BodyWriter>, L
     Ok(None)
 }
 
-/// Whether a method defines a meaning for request content, so that an empty body is sent as
-/// `Content-Length: 0` (RFC 9110 §8.6: a user agent SHOULD send it then).
+/// Whether a method defines a meaning for request content (RFC 9110 §8.6).
 pub(crate) fn method_expects_content(method: &[u8]) -> bool {
     matches!(method, b"POST" | b"PUT" | b"PATCH")
+}
+
+/// The `Content-Length` the engine adds to a request whose body is `len` bytes and whose head
+/// has no framing fields: `len`, except none for an empty body when the method expects no
+/// content (RFC 9110 §8.6: a user agent SHOULD NOT send it then, and SHOULD send 0 when the
+/// method does expect content).
+pub(crate) fn request_length_field(method: &[u8], len: u64) -> Option<u64> {
+    (len > 0 || method_expects_content(method)).then_some(len)
 }
 
 #[cfg(test)]
@@ -720,7 +734,7 @@ mod tests {
     fn response_writers() {
         let h = |fields: &[(&str, &str)]| fields.iter().copied().collect::<Headers>();
         let response_writer = |to, status, h: &Headers| {
-            response_writer(to, status, h, &Outgoing::of(h).expect("valid fields"))
+            response_writer(to, status, h, &Outgoing::of(h).expect("valid fields"), None)
         };
         let v11 = Answering {
             version: Some(Version::Http11),

@@ -159,6 +159,11 @@ impl Headers {
         })
     }
 
+    /// The bytes the fields take as field lines (`name: value` CRLF each).
+    pub(crate) fn encoded_len(&self) -> usize {
+        self.iter().map(|(n, v)| n.len() + v.len() + 4).sum()
+    }
+
     /// The value of the field at `index` in order (empty past the end).
     pub(crate) fn value_at(&self, index: usize) -> &[u8] {
         self.entries
@@ -233,6 +238,11 @@ impl Headers {
 /// [`Headers`], or (with the `http` feature) the `http::HeaderMap` of a response sent straight
 /// from the `http` types, which is then written without a copy into `Headers` first.
 pub(crate) trait Fields {
+    /// Whether every field is valid by construction (a token name, a value of `field-vchar`,
+    /// SP and HTAB: RFC 9110 §5.1, §5.5), as the `http` types check them when they are made;
+    /// the engine checks the fields of any other section before writing them.
+    const VALID: bool;
+
     /// The (name, value) pairs, in order.
     fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])>;
 
@@ -242,19 +252,11 @@ pub(crate) trait Fields {
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name.as_bytes()))
             .map(|(_, v)| v)
     }
-
-    /// Whether the comma lists of the fields called `name` hold `token` (RFC 9110 §5.6.1).
-    fn lists_token(&self, name: &str, token: &str) -> bool {
-        self.values_of(name).any(|v| list_has(v, token.as_bytes()))
-    }
-
-    /// The bytes the fields take as field lines (`name: value` CRLF each).
-    fn encoded_len(&self) -> usize {
-        self.pairs().map(|(n, v)| n.len() + v.len() + 4).sum()
-    }
 }
 
 impl Fields for Headers {
+    const VALID: bool = false;
+
     fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
         self.iter()
     }
@@ -262,6 +264,10 @@ impl Fields for Headers {
 
 #[cfg(feature = "http")]
 impl Fields for http::HeaderMap {
+    // `HeaderName` holds only lower-case tokens and `HeaderValue` only the bytes a field
+    // value may hold, whichever safe constructor made them.
+    const VALID: bool = true;
+
     fn pairs(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
         self.iter()
             .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes()))

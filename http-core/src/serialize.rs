@@ -78,66 +78,64 @@ pub(crate) struct Added {
     pub(crate) date: Option<HttpDate>,
 }
 
+/// The longest the added fields can be: `Date` (37), `Transfer-Encoding` (28), a 20-digit
+/// `Content-Length` (38), `Connection: keep-alive` (24) and the empty line (2).
+const ADDED_MAX: usize = 160;
+
 impl Added {
-    /// The bytes these fields take, with the empty line that ends the head.
-    fn encoded_len(&self) -> usize {
-        let mut digits = [0; 20];
-        let flag = |on: bool, field: &[u8]| if on { field.len() } else { 0 };
-        flag(
-            self.date.is_some(),
-            b"Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n",
-        ) + flag(self.chunked, CHUNKED)
-            + self.length.map_or(0, |n| {
-                b"Content-Length: \r\n".len() + decimal(n, &mut digits).len()
-            })
-            + flag(self.close, CLOSE)
-            + flag(self.keep_alive, KEEP_ALIVE)
-            + EOL.len()
+    /// The added fields and the empty line that ends the head, written once: their length
+    /// sizes the head's buffer and their bytes go into it.
+    fn lines(&self) -> ([u8; ADDED_MAX], usize) {
+        let mut buf = [0; ADDED_MAX];
+        let mut out = &mut buf[..];
+        if let Some(date) = self.date {
+            out.put_slice(b"Date: ");
+            out.put_slice(date.as_bytes());
+            out.put_slice(EOL);
+        }
+        if self.chunked {
+            out.put_slice(b"Transfer-Encoding: chunked\r\n");
+        }
+        if let Some(n) = self.length {
+            let mut digits = [0; 20];
+            out.put_slice(b"Content-Length: ");
+            out.put_slice(decimal(n, &mut digits));
+            out.put_slice(EOL);
+        }
+        if self.close {
+            out.put_slice(b"Connection: close\r\n");
+        }
+        if self.keep_alive {
+            out.put_slice(b"Connection: keep-alive\r\n");
+        }
+        out.put_slice(EOL);
+        let len = ADDED_MAX - out.len();
+        (buf, len)
     }
 }
 
 /// The end of a line.
 const EOL: &[u8] = b"\r\n";
-const CHUNKED: &[u8] = b"Transfer-Encoding: chunked\r\n";
-const CLOSE: &[u8] = b"Connection: close\r\n";
-const KEEP_ALIVE: &[u8] = b"Connection: keep-alive\r\n";
 
-fn fields(out: &mut Vec<u8>, h: &impl Fields, added: Added) {
+/// A head written into a buffer of exactly its size, which becomes `Bytes` without a further
+/// allocation: `first` (a start line, or none), the fields `h` (taking `fields_len` bytes as
+/// field lines) and the `added` ones.
+fn head(first: &[&[u8]], h: &impl Fields, fields_len: usize, added: Added) -> Bytes {
+    let (tail, tail_len) = added.lines();
+    let tail = &tail[..tail_len];
+    let len = first.iter().map(|p| p.len()).sum::<usize>() + fields_len + tail.len();
+    let mut out = Vec::with_capacity(len);
+    for piece in first {
+        out.extend_from_slice(piece);
+    }
     for (name, value) in h.pairs() {
         out.extend_from_slice(name);
         out.extend_from_slice(b": ");
         out.extend_from_slice(value);
         out.extend_from_slice(EOL);
     }
-    if let Some(date) = added.date {
-        out.extend_from_slice(b"Date: ");
-        out.extend_from_slice(date.as_bytes());
-        out.extend_from_slice(EOL);
-    }
-    if added.chunked {
-        out.extend_from_slice(CHUNKED);
-    }
-    if let Some(n) = added.length {
-        let mut digits = [0; 20];
-        out.extend_from_slice(b"Content-Length: ");
-        out.extend_from_slice(decimal(n, &mut digits));
-        out.extend_from_slice(EOL);
-    }
-    if added.close {
-        out.extend_from_slice(CLOSE);
-    }
-    if added.keep_alive {
-        out.extend_from_slice(KEEP_ALIVE);
-    }
-    out.extend_from_slice(EOL);
-}
-
-/// A head written into a buffer of exactly its size, which becomes `Bytes` without a further
-/// allocation.
-fn exact(len: usize, write: impl FnOnce(&mut Vec<u8>)) -> Bytes {
-    let mut out = Vec::with_capacity(len);
-    write(&mut out);
-    debug_assert_eq!(out.len(), len, "a head's size was miscounted");
+    out.extend_from_slice(tail);
+    debug_assert_eq!(out.len(), len, "a head's fields were miscounted");
     Bytes::from(out)
 }
 
@@ -150,43 +148,32 @@ pub(crate) fn response_head(
     fields_len: usize,
     added: Added,
 ) -> Bytes {
-    let len = b"HTTP/1.1 200 \r\n".len() + reason.len() + fields_len + added.encoded_len();
-    exact(len, |out| {
-        out.extend_from_slice(b"HTTP/1.1 ");
-        // invariant: check_response bounds the status to three digits.
-        let s = status;
-        out.extend_from_slice(&[
-            b'0' + (s / 100 % 10) as u8,
-            b'0' + (s / 10 % 10) as u8,
-            b'0' + (s % 10) as u8,
-            b' ',
-        ]);
-        out.extend_from_slice(reason);
-        out.extend_from_slice(EOL);
-        fields(out, h, added);
-    })
+    // invariant: check_status_line bounds the status to three digits.
+    let code = [
+        b'0' + (status / 100 % 10) as u8,
+        b'0' + (status / 10 % 10) as u8,
+        b'0' + (status % 10) as u8,
+        b' ',
+    ];
+    head(&[b"HTTP/1.1 ", &code, reason, EOL], h, fields_len, added)
 }
 
 /// `request-line` and fields. Always `HTTP/1.1` unless the head says 1.0.
-pub(crate) fn request_head(head: &RequestHead, added: Added) -> Bytes {
-    let version = head.version.as_str().as_bytes();
-    let len = head.method.len()
-        + 1
-        + head.target.len()
-        + 1
-        + version.len()
-        + EOL.len()
-        + head.headers.encoded_len()
-        + added.encoded_len();
-    exact(len, |out| {
-        out.extend_from_slice(&head.method);
-        out.extend_from_slice(b" ");
-        out.extend_from_slice(&head.target);
-        out.extend_from_slice(b" ");
-        out.extend_from_slice(version);
-        out.extend_from_slice(EOL);
-        fields(out, &head.headers, added);
-    })
+pub(crate) fn request_head(request: &RequestHead, added: Added) -> Bytes {
+    let first: [&[u8]; 6] = [
+        &request.method,
+        b" ",
+        &request.target,
+        b" ",
+        request.version.as_str().as_bytes(),
+        EOL,
+    ];
+    head(
+        &first,
+        &request.headers,
+        request.headers.encoded_len(),
+        added,
+    )
 }
 
 /// The `chunk-size CRLF` line announcing `len` bytes, written into `scratch` (one allocation
@@ -230,11 +217,12 @@ pub(crate) fn last_chunk(trailers: &Headers) -> Bytes {
     if trailers.is_empty() {
         return Bytes::from_static(b"0\r\n\r\n");
     }
-    let added = Added::default();
-    exact(3 + trailers.encoded_len() + added.encoded_len(), |out| {
-        out.extend_from_slice(b"0\r\n");
-        fields(out, trailers, added);
-    })
+    head(
+        &[b"0\r\n"],
+        trailers,
+        trailers.encoded_len(),
+        Added::default(),
+    )
 }
 
 #[cfg(test)]

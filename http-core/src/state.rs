@@ -151,11 +151,6 @@ impl States {
     }
 
     /// The client's request proposes a protocol switch.
-    /// Whether a protocol switch has been proposed and not yet turned down.
-    pub(crate) fn switch_proposed(&self) -> bool {
-        self.propose_upgrade || self.propose_connect
-    }
-
     pub(crate) fn process_client_switch_proposal(&mut self, switch: Switch) {
         match switch {
             Switch::Upgrade => self.propose_upgrade = true,

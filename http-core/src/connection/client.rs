@@ -83,10 +83,10 @@ impl Connection {
         // A known length, or an expectation (a body follows), settles the framing now.
         let (writer, length) = match (declared, known) {
             (Some(w), _) => (Some(w), None),
-            (None, Some(n)) => {
-                let field = n > 0 || framing::method_expects_content(&head.method);
-                (Some(BodyWriter::Length(n)), field.then_some(n))
-            }
+            (None, Some(n)) => (
+                Some(BodyWriter::Length(n)),
+                framing::request_length_field(&head.method, n),
+            ),
             (None, None) if expect => (Some(BodyWriter::Chunked { add_header: true }), None),
             (None, None) => (None, None),
         };
@@ -130,7 +130,7 @@ impl Connection {
             (chunked, added)
         } else {
             let added = Added {
-                length: framing::method_expects_content(&head.method).then_some(0),
+                length: framing::request_length_field(&head.method, 0),
                 ..Added::default()
             };
             (BodyWriter::Length(0), added)

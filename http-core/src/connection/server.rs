@@ -34,7 +34,7 @@ impl Connection {
     /// the response switch protocols, so a driver needs to prepare a hand-over only then.
     #[must_use]
     pub fn switch_proposed(&self) -> bool {
-        self.states.switch_proposed()
+        self.states.proposed(Switch::Upgrade) || self.states.proposed(Switch::Connect)
     }
 
     pub(super) fn read_request_head(&mut self) -> Result<Polled, RemoteError> {
@@ -164,25 +164,12 @@ impl Connection {
         let mut next = self.states;
         next.process(Role::Server, step, switch)
             .map_err(|_| LocalError::WrongState)?;
-        let writer = if interim {
-            // RFC 9110 §8.6 and RFC 9112 §6.1: a 1xx has no content, and a server MUST NOT
-            // send Content-Length or Transfer-Encoding in one.
-            if seen.content_length {
-                return Err(LocalError::InvalidContentLength);
-            }
-            if seen.transfer_encoding {
-                return Err(LocalError::InvalidTransferEncoding);
-            }
-            BodyWriter::None
-        } else {
-            framing::response_writer(self.answering, status, fields, &seen)?
-        };
-        // A body of known length where the head left the framing to the engine.
-        let (writer, length) = match (writer, known) {
-            (BodyWriter::Chunked { add_header: true } | BodyWriter::UntilClose, Some(n)) => {
-                (BodyWriter::Length(n), Some(n))
-            }
-            (w, _) => (w, None),
+        // A 1xx has no content, nor a Content-Length or Transfer-Encoding (the writer's rule).
+        let writer = framing::response_writer(self.answering, status, fields, &seen, known)?;
+        // Content-Length is the engine's to add when the length came from the application.
+        let length = match writer {
+            BodyWriter::Length(n) if !seen.content_length => Some(n),
+            _ => None,
         };
 
         let mut added = Added {
@@ -248,11 +235,8 @@ impl Connection {
         let mut head = ResponseHead::new(status);
         head.headers
             .append("Content-Type", "text/plain; charset=utf-8");
-        let mut digits = [0; 20];
-        let length = serialize::decimal(message.len() as u64 + 1, &mut digits);
-        head.headers.append("Content-Length", length);
-        head.headers.append("Connection", "close");
-        self.send_response(head)?;
+        // The engine adds the length, and `Connection: close` for a peer in error.
+        self.send_response_sized(head, message.len() as u64 + 1)?;
         self.send_data(Bytes::from_static(message.as_bytes()))?;
         self.send_data(Bytes::from_static(b"\n"))?;
         self.send_end(Headers::new())?;

@@ -549,6 +549,11 @@ fn the_engines_own_error_responses_carry_the_date() {
         out.contains("\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"),
         "{out}"
     );
+    // The engine frames its own answer and says the connection closes.
+    let (head, body) = out.split_once("\r\n\r\n").expect("a head");
+    assert!(head.ends_with("\r\nConnection: close"), "{out}");
+    let length = alloc::format!("\r\nContent-Length: {}\r\n", body.len());
+    assert!(head.contains(&length), "{out}");
 }
 
 #[test]

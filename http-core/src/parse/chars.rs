@@ -91,9 +91,9 @@ pub(crate) fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
-/// [`is_path_byte`] in branch-free compares of ranges, for [`first_outside`].
+/// [`is_path_byte`] in branch-free compares of ranges, for [`all_in`].
 #[inline(always)]
-pub(crate) fn path_ranges(b: u8) -> bool {
+fn path_ranges(b: u8) -> bool {
     (b == b'!')
         | (b == b'$')
         | (b.wrapping_sub(b'&') < 22) // & ' ( ) * + , - . / 0-9 : ;
@@ -104,38 +104,39 @@ pub(crate) fn path_ranges(b: u8) -> bool {
         | (b == b'~')
 }
 
-/// Whether every byte of a 16-byte block is in the class: a loop of fixed length with no
-/// early exit over a branch-free predicate, which the compiler turns into a few SIMD compares
-/// (SSE2 on x86-64, NEON on aarch64) in safe code.
+/// Whether `b` is neither a control byte (below 0x20) nor DEL, branch-free, for [`all_in`].
 #[inline(always)]
-fn all_in(block: &[u8; 16], class: impl Fn(u8) -> bool) -> bool {
+pub(crate) fn not_control(b: u8) -> bool {
+    (b >= 0x20) & (b != 0x7f)
+}
+
+/// Whether every byte of a block is in the class: a loop of fixed length with no early exit
+/// over a branch-free predicate, which the compiler turns into a few SIMD compares (SSE2 on
+/// x86-64, NEON on aarch64) in safe code.
+#[inline(always)]
+pub(crate) fn all_in<const N: usize>(block: &[u8; N], class: impl Fn(u8) -> bool) -> bool {
     block.iter().fold(true, |ok, &b| ok & class(b))
 }
 
-/// The offset of the first byte at or after `i` outside a class, or `None` if `buf` ends
-/// first: whole blocks of sixteen bytes are skipped with `ranges` (see [`all_in`]), the rest
-/// is found a byte at a time with `table`. `ranges` and `table` must be the same class.
+/// The offset of the first byte at or after `i` that is not a path byte ([`is_path_byte`]),
+/// or `None` if `buf` ends first: whole blocks of sixteen bytes at a time ([`all_in`]), the
+/// rest a byte at a time.
 #[inline(always)]
-pub(crate) fn skip_class(
-    buf: &[u8],
-    mut i: usize,
-    ranges: impl Fn(u8) -> bool,
-    table: impl Fn(u8) -> bool,
-) -> Option<usize> {
+pub(crate) fn skip_path(buf: &[u8], mut i: usize) -> Option<usize> {
     while let Some(block) = buf.get(i..).and_then(<[u8]>::first_chunk::<16>) {
-        if !all_in(block, &ranges) {
+        if !all_in(block, path_ranges) {
             break;
         }
         i += 16;
     }
-    while table(*buf.get(i)?) {
+    while is_path_byte(*buf.get(i)?) {
         i += 1;
     }
     Some(i)
 }
 
-/// As [`skip_class`] for short runs (field names): four bytes at a time through the table,
-/// then one at a time.
+/// The offset of the first byte at or after `i` outside the class `table`, for short runs
+/// (field names, hosts): four bytes at a time, then one at a time; `None` if `buf` ends first.
 #[inline(always)]
 pub(crate) fn skip_short(buf: &[u8], mut i: usize, table: impl Fn(u8) -> bool) -> Option<usize> {
     while let Some(&[a, b, c, d]) = buf.get(i..).and_then(<[u8]>::first_chunk::<4>) {
@@ -283,7 +284,7 @@ mod tests {
                     let want = s.iter().position(|&b| !is_tchar(b));
                     assert_eq!(skip_short(&s, 0, is_tchar), want, "{bad:?} at {pos}/{len}");
                     let want = s.iter().position(|&b| !is_path_byte(b));
-                    let got = skip_class(&s, 0, path_ranges, is_path_byte);
+                    let got = skip_path(&s, 0);
                     assert_eq!(got, want, "{bad:?} at {pos}/{len}");
                 }
             }

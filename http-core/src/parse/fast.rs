@@ -11,7 +11,7 @@
 //! faster, never change what is accepted. The unit tests compare both on every input.
 
 use super::chars::{
-    hex_value, is_path_byte, is_tchar, is_value_byte, path_ranges, skip_class, skip_short,
+    all_in, hex_value, is_tchar, is_value_byte, not_control, skip_path, skip_short,
     word_control_mask,
 };
 use super::head::StartLine;
@@ -64,7 +64,7 @@ fn value_end(buf: &[u8], mut i: usize) -> Option<usize> {
     loop {
         let rest = buf.get(i..)?;
         if let Some(block) = rest.first_chunk::<16>() {
-            if !block_has_control(block) {
+            if all_in(block, not_control) {
                 i += 16;
                 continue;
             }
@@ -99,15 +99,6 @@ fn value_end(buf: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
-/// Whether any of 16 bytes is below 0x20 or DEL: a loop over a fixed-size array with no early
-/// exit, which the compiler turns into a few SIMD compares (SSE2 on x86-64) in safe code.
-#[inline]
-fn block_has_control(block: &[u8; 16]) -> bool {
-    block
-        .iter()
-        .fold(false, |found, &b| found | (b < 0x20) | (b == 0x7f))
-}
-
 /// `request-line = method SP request-target SP HTTP-version` then CRLF (RFC 9112 §3) for an
 /// origin-form target (§3.2.1) of a method other than CONNECT, starting at `ls`.
 #[inline]
@@ -126,7 +117,7 @@ pub(crate) fn request_line(buf: &[u8], ls: usize) -> Option<(StartLine, usize)> 
     }
     i = t0;
     loop {
-        i = skip_class(buf, i, path_ranges, is_path_byte)?;
+        i = skip_path(buf, i)?;
         match buf[i] {
             b' ' => break,
             b'%' => {
