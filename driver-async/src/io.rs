@@ -33,19 +33,27 @@ pub(crate) enum Woken {
 
 /// One read from `stream` straight into `conn`'s receive buffer, once the socket is ready:
 /// the engine lends its buffer only for the duration of a poll, so a pending read holds no
-/// memory.
+/// memory. `more` says the last read filled all it was lent, so that bytes are likely still
+/// waiting and the read goes first (a runtime such as smol reports readiness only once per
+/// wait); it is updated by this read.
 async fn read_once<R: Runtime>(
     stream: &mut R::Stream,
     conn: &mut Connection,
     origin: Instant,
+    more: &mut bool,
 ) -> std::io::Result<usize> {
     let n = poll_fn(|cx| {
-        std::task::ready!(R::poll_read_ready(stream, cx))?;
+        if !*more {
+            std::task::ready!(R::poll_read_ready(stream, cx))?;
+        }
         let mut out = Poll::Pending;
         let now = http_core::Instant::from_duration(origin.elapsed());
         let _ = conn.receive(now, READ_SIZE, |buf| {
+            let lent = buf.len();
+            *more = false;
             match Pin::new(&mut *stream).poll_read(cx, buf) {
                 Poll::Ready(Ok(n)) => {
+                    *more = n == lent;
                     out = Poll::Ready(Ok(n));
                     Ok(n)
                 }
@@ -76,6 +84,8 @@ pub(crate) struct Io<R: Runtime> {
     /// The timer for the engine's deadlines, and when it is set to fire (`None` once it has).
     timer: Option<R::Timer>,
     armed: Option<Instant>,
+    /// The last read filled all it was lent (see `read_once`).
+    more: bool,
 }
 
 impl<R: Runtime> std::fmt::Debug for Io<R> {
@@ -94,6 +104,7 @@ impl<R: Runtime> Io<R> {
             write_timeout: cfg.write_timeout,
             timer: None,
             armed: None,
+            more: false,
         }
     }
 
@@ -177,10 +188,10 @@ impl<R: Runtime> Io<R> {
             }
         };
         let wants_read = conn.wants_read();
-        let (stream, origin) = (&mut self.stream, self.origin);
+        let (stream, origin, more) = (&mut self.stream, self.origin, &mut self.more);
         let read = async {
             if wants_read {
-                read_once::<R>(stream, conn, origin).await
+                read_once::<R>(stream, conn, origin, more).await
             } else {
                 std::future::pending().await
             }
@@ -210,7 +221,7 @@ impl<R: Runtime> Io<R> {
         &'a mut self,
         conn: &'a mut Connection,
     ) -> impl Future<Output = std::io::Result<usize>> + 'a {
-        read_once::<R>(&mut self.stream, conn, self.origin)
+        read_once::<R>(&mut self.stream, conn, self.origin, &mut self.more)
     }
 
     /// Moves the received body into `tx` until its end, taking the next event only when the
