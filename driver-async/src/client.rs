@@ -72,18 +72,8 @@ impl<R: Runtime> Client<R> {
         if !idle.conn.is_reusable() {
             return Err(Error::Closed);
         }
-        let (mut parts, body) = req.into_parts();
-        if !parts.headers.contains_key(http::header::HOST)
-            && let Some(authority) = parts.uri.authority()
-            && let Ok(host) = http::HeaderValue::from_str(authority.as_str())
-        {
-            parts.headers.insert(http::header::HOST, host);
-        }
-        let mut head = RequestHead::from_http(&parts)?;
-        if let Some(pq) = parts.uri.path_and_query() {
-            // The origin-form target: a client sends the path, not the whole URI.
-            head.target = Bytes::copy_from_slice(pq.as_str().as_bytes());
-        }
+        let (parts, body) = req.into_parts();
+        let head = RequestHead::to_origin_server(&parts)?;
         let Idle { io, conn } = &mut *idle;
         // A body that knows its length is framed by it (Content-Length, the head sent at
         // once); any other goes chunked.

@@ -4,7 +4,6 @@
 use crate::body::{Body, Incoming};
 use crate::conn::{BodyPart, Conn, Shared, lock};
 use crate::{Config, Error};
-use bytes::Bytes;
 use http_core::TimerKind;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -54,7 +53,7 @@ impl Client {
         req: http::Request<B>,
     ) -> Result<http::Response<Incoming>, Error> {
         let (parts, body) = req.into_parts();
-        let head = request_head(parts)?;
+        let head = RequestHead::to_origin_server(&parts)?;
         let body: Body = body.into();
         {
             let mut c = lock(&self.conn);
@@ -114,27 +113,6 @@ impl Client {
             }
         }
     }
-}
-
-/// The head to send for a request: a Host field from the URI's authority if it has none, and
-/// the path and query as the target.
-fn request_head(mut parts: http::request::Parts) -> Result<RequestHead, Error> {
-    if !parts.headers.contains_key(http::header::HOST)
-        && let Some(authority) = parts.uri.authority()
-    {
-        let host = match authority.port() {
-            Some(port) => format!("{}:{port}", authority.host()),
-            None => authority.host().to_owned(),
-        };
-        if let Ok(host) = http::HeaderValue::from_str(&host) {
-            parts.headers.insert(http::header::HOST, host);
-        }
-    }
-    let mut head = RequestHead::from_http(&parts)?;
-    if let Some(pq) = parts.uri.path_and_query() {
-        head.target = Bytes::copy_from_slice(pq.as_str().as_bytes());
-    }
-    Ok(head)
 }
 
 /// While the engine holds the request body for a 100 (Continue): waits for the 100, for the

@@ -32,9 +32,9 @@ fn the_connection_is_reused() {
         let text = String::from_utf8(read_all(&mut res)).unwrap();
         match i {
             // A body in memory goes with its length; a streamed one is chunked.
-            1 => assert_eq!(text, "POST /r/1\nhost,Content-Length\nposted"),
-            3 => assert_eq!(text, "POST /r/3\nhost,Transfer-Encoding\nstreamed"),
-            _ => assert_eq!(text, format!("GET /r/{i}\nhost\n")),
+            1 => assert_eq!(text, "POST /r/1\nHost,Content-Length\nposted"),
+            3 => assert_eq!(text, "POST /r/3\nHost,Transfer-Encoding\nstreamed"),
+            _ => assert_eq!(text, format!("GET /r/{i}\nHost\n")),
         }
         assert!(client.is_reusable(), "request {i}");
     }
@@ -61,7 +61,7 @@ fn an_unread_body_is_drained_by_the_next_send() {
     let mut res2 = client
         .send(http::Request::get(next).body(Body::empty()).unwrap())
         .unwrap();
-    assert_eq!(read_all(&mut res2), b"GET /next\nhost\n");
+    assert_eq!(read_all(&mut res2), b"GET /next\nHost\n");
     assert!(
         res.body_mut().read_to_end(&mut Vec::new()).is_err(),
         "the drained body fails once what it held is read"
@@ -167,7 +167,7 @@ fn requests_carry_host_and_an_origin_form_target() {
     let head = peer.join().unwrap();
     assert_eq!(
         head,
-        format!("GET /p?q=1 HTTP/1.1\r\nhost: {addr}\r\n\r\n"),
+        format!("GET /p?q=1 HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
         "{head:?}"
     );
 }

@@ -120,6 +120,39 @@ impl RequestHead {
     }
 }
 
+impl RequestHead {
+    /// The head a client sends an origin server for an `http::Request` (RFC 9112 §3.2): the
+    /// target in origin-form, the URI's path and query (`/` when it has none; CONNECT keeps
+    /// its authority-form), and, when the request has no Host field, one made from the URI's
+    /// authority without any user information (RFC 9110 §7.2, §4.2.4), as the first field.
+    pub fn to_origin_server(parts: &http::request::Parts) -> Result<Self, ConvertError> {
+        let mut head = Self::from_http(parts)?;
+        if parts.method != http::Method::CONNECT {
+            let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
+            head.target = Bytes::copy_from_slice(target.as_bytes());
+        }
+        if !parts.headers.contains_key(http::header::HOST)
+            && let Some(authority) = parts.uri.authority()
+        {
+            let host = match authority.port() {
+                Some(port) => alloc::format!("{}:{port}", authority.host()),
+                None => authority.host().into(),
+            };
+            let size = 4
+                + host.len()
+                + head
+                    .headers
+                    .iter()
+                    .map(|(n, v)| n.len() + v.len())
+                    .sum::<usize>();
+            let fields =
+                core::iter::once((&b"Host"[..], host.as_bytes())).chain(head.headers.iter());
+            head.headers = Headers::from_fields(size, head.headers.len() + 1, fields);
+        }
+        Ok(head)
+    }
+}
+
 impl ResponseHead {
     /// The head as an `http::Response` whose body is `body`.
     pub fn into_http<B>(self, body: B) -> Result<http::Response<B>, ConvertError> {
@@ -303,5 +336,43 @@ mod tests {
             .into_parts();
         c.send_http_response(&parts, Some(0)).unwrap();
         assert_eq!(wire(&mut c), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    }
+
+    #[test]
+    fn a_request_for_an_origin_server_has_an_origin_form_target_and_a_host() {
+        let head = |req: http::request::Builder| {
+            let (parts, ()) = req.body(()).unwrap().into_parts();
+            RequestHead::to_origin_server(&parts).unwrap()
+        };
+        let h = head(
+            http::Request::get("http://user:secret@example.com:8080/a?b=1").header("x-a", "1"),
+        );
+        assert_eq!(&h.target[..], b"/a?b=1");
+        // The Host comes first, and never with the user information.
+        let fields: alloc::vec::Vec<_> = h.headers.iter().collect();
+        assert_eq!(
+            fields,
+            [(&b"Host"[..], &b"example.com:8080"[..]), (b"x-a", b"1")]
+        );
+        let h = head(http::Request::get("http://[::1]"));
+        assert_eq!(
+            (&h.target[..], h.headers.get("host")),
+            (&b"/"[..], Some(&b"[::1]"[..]))
+        );
+        // A Host the request has is kept, and alone.
+        let h = head(http::Request::get("http://a/x").header("host", "b"));
+        assert_eq!(
+            h.headers.get_all("host").collect::<alloc::vec::Vec<_>>(),
+            [b"b"]
+        );
+        let h = head(http::Request::get("/only/a/path"));
+        assert_eq!((&h.target[..], h.headers.len()), (&b"/only/a/path"[..], 0));
+        let h = head(
+            http::Request::builder()
+                .method("CONNECT")
+                .uri("example.com:443"),
+        );
+        assert_eq!(&h.target[..], b"example.com:443");
+        assert_eq!(h.headers.get("host"), Some(&b"example.com:443"[..]));
     }
 }
