@@ -7,8 +7,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Some(d) = HttpDate::parse(data) {
-        assert_eq!(d.as_bytes().len(), 29);
         assert_eq!(HttpDate::parse(d.as_bytes()), Some(d));
-        assert_eq!(HttpDate::from_unix_secs(d.unix_secs()), d);
     }
 });

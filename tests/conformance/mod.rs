@@ -86,6 +86,26 @@ fn settled(value: impl Fn() -> u64) -> u64 {
     last
 }
 
+/// Asserts that a final response carries `Date` (RFC 9110 §6.6.1): an IMF-fixdate within a
+/// few seconds of now.
+#[track_caller]
+fn assert_recent_date(res: &wire::Response) {
+    let text = res
+        .header("date")
+        .unwrap_or_else(|| panic!("no Date: {res:?}"));
+    let date = http_core::HttpDate::parse(text.as_bytes())
+        .unwrap_or_else(|| panic!("not an HTTP date: {text:?}"));
+    assert_eq!(date.as_bytes(), text.as_bytes(), "not an IMF-fixdate");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    assert!(
+        now.abs_diff(date.unix_secs()) <= 5,
+        "{date:?} is not now ({now})"
+    );
+}
+
 // ----- the checks -----
 
 /// The echo application reports the request exactly as sent: method, raw target, version,
@@ -99,6 +119,7 @@ pub(crate) fn echo_reports_the_request<M: Mount>() {
     );
     let res = w.read("GET");
     assert_eq!(res.status, 200, "{res:?}");
+    assert_recent_date(&res);
     assert_eq!(res.header("content-type"), Some("application/json"));
     assert!(
         res.header("content-length").is_some() && !res.chunked,
@@ -470,6 +491,7 @@ pub(crate) fn panic_is_500<M: Mount>() {
     w.send(get("/panic"));
     let res = w.read("GET");
     assert_eq!(res.status, 500, "{res:?}");
+    assert_recent_date(&res);
     assert_eq!(res.header("content-length"), Some("0"), "{res:?}");
     if !res.says_close() {
         w.send(get("/ok"));
@@ -529,56 +551,9 @@ pub(crate) fn bad_request_400<M: Mount>() {
     w.send("GET / HTTP/1.1\r\nHost: test\r\nBad Header\r\n\r\n");
     let res = w.read("GET");
     assert_eq!(res.status, 400, "{res:?}");
+    assert_recent_date(&res);
     w.expect_closed();
     server.stop();
-}
-
-/// Every final response carries `Date` (RFC 9110 §6.6.1): the application's 200, the
-/// driver's 500 for a failed handler and the engine's 400, each an IMF-fixdate within a few
-/// seconds of now.
-pub(crate) fn responses_carry_the_date<M: Mount>() {
-    #[track_caller]
-    fn assert_recent_date(res: &wire::Response) {
-        let date = res
-            .header("date")
-            .unwrap_or_else(|| panic!("no Date: {res:?}"));
-        let date = http_core::HttpDate::parse(date.as_bytes())
-            .unwrap_or_else(|| panic!("not an HTTP date: {date:?}"));
-        assert_eq!(
-            date.as_bytes(),
-            res.header("date").unwrap_or_default().as_bytes()
-        );
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("clock")
-            .as_secs();
-        assert!(
-            now.abs_diff(date.unix_secs()) <= 5,
-            "{date:?} is not now ({now})"
-        );
-    }
-    for (app, request, status) in [
-        (App::Echo, "GET / HTTP/1.1\r\nHost: test\r\n\r\n", 200),
-        (
-            App::Echo,
-            "GET / HTTP/1.1\r\nHost: test\r\nBad Header\r\n\r\n",
-            400,
-        ),
-        (
-            App::Faulty,
-            "GET /panic HTTP/1.1\r\nHost: test\r\n\r\n",
-            500,
-        ),
-    ] {
-        let server = start::<M>(app);
-        let mut w = Wire::connect(server.addr);
-        w.send(request);
-        let res = w.read("GET");
-        assert_eq!(res.status, status, "{res:?}");
-        assert_recent_date(&res);
-        drop(w);
-        server.stop();
-    }
 }
 
 /// Content-Length with Transfer-Encoding (the classic smuggling vector): 400 and the close,
@@ -706,7 +681,6 @@ pub(crate) const CHECKS: &[&str] = &[
     "error_is_500",
     "body_error_cuts_the_response",
     "bad_request_400",
-    "responses_carry_the_date",
     "smuggling_is_refused",
     "large_request_body_streams",
     "large_response_body_streams",
