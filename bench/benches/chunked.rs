@@ -1,8 +1,10 @@
 //! Chunked bodies: decoding (http-core's server connection against a loop over httparse's
 //! chunk-size parser and picohttpparser's in-place decoder) and serialization, in small and large chunks.
 
-use bench::{chunked_request, core_decode, core_encode, httparse_decode, pico_decode};
-use bytes::Bytes;
+use bench::{
+    CHUNKED_HEAD, TINY, body_pieces, chunked_request, core_decode, core_encode, httparse_decode,
+    pico_decode,
+};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use http_core::{Config, Connection, Instant};
 use std::hint::black_box;
@@ -14,7 +16,7 @@ fn chunked(c: &mut Criterion) {
     g.throughput(Throughput::Bytes(TOTAL as u64));
     for chunk in [16, 64 * 1024] {
         let input = chunked_request(TOTAL, chunk);
-        let head_len = input.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+        let head_len = CHUNKED_HEAD.len();
         let mut conn = Connection::server(Config::default(), Instant::ZERO);
         g.bench_with_input(BenchmarkId::new("http-core", chunk), &input, |b, i| {
             b.iter(|| core_decode(black_box(i), &mut conn));
@@ -31,13 +33,11 @@ fn chunked(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("chunked encode, 1 MiB");
     g.throughput(Throughput::Bytes(TOTAL as u64));
-    let request = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
     for chunk in [16, 64 * 1024] {
-        let data = Bytes::from(vec![b'x'; chunk]);
-        let pieces: Vec<Bytes> = (0..TOTAL / chunk).map(|_| data.clone()).collect();
+        let pieces = body_pieces(TOTAL, chunk);
         let mut conn = Connection::server(Config::default(), Instant::ZERO);
         g.bench_with_input(BenchmarkId::new("http-core", chunk), &pieces, |b, p| {
-            b.iter(|| core_encode(&mut conn, request, black_box(p)));
+            b.iter(|| core_encode(&mut conn, TINY, black_box(p)));
         });
     }
     g.finish();

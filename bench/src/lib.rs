@@ -223,10 +223,13 @@ pub fn httparse_response(input: &[u8], piece: usize) -> usize {
     })
 }
 
+/// The head of [`chunked_request`]: its body starts at `CHUNKED_HEAD.len()`.
+pub const CHUNKED_HEAD: &[u8] =
+    b"POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+
 /// A chunked request body of `total` bytes in chunks of `chunk` bytes, after its head.
 pub fn chunked_request(total: usize, chunk: usize) -> Vec<u8> {
-    let mut out =
-        b"POST /upload HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    let mut out = CHUNKED_HEAD.to_vec();
     let data = vec![b'x'; chunk];
     let mut left = total;
     while left > 0 {
@@ -238,6 +241,13 @@ pub fn chunked_request(total: usize, chunk: usize) -> Vec<u8> {
     }
     out.extend_from_slice(b"0\r\n\r\n");
     out
+}
+
+/// A response body of `total` bytes as pieces of `chunk` bytes (the last one whole), for
+/// [`core_encode`].
+pub fn body_pieces(total: usize, chunk: usize) -> Vec<Bytes> {
+    let data = Bytes::from(vec![b'x'; chunk]);
+    (0..total.div_ceil(chunk)).map(|_| data.clone()).collect()
 }
 
 /// Decodes a whole chunked request with http-core; returns the body bytes seen.
@@ -353,10 +363,7 @@ mod tests {
     fn the_peers_decode_the_same_bodies() {
         for (total, chunk) in [(1000, 16), (4096, 4096), (70_000, 1024)] {
             let input = chunked_request(total, chunk);
-            let head_len = input
-                .windows(4)
-                .position(|w| w == b"\r\n\r\n")
-                .map_or(0, |p| p + 4);
+            let head_len = CHUNKED_HEAD.len();
             let mut conn = Connection::server(Config::default(), Instant::ZERO);
             assert_eq!(core_decode(&input, &mut conn), total);
             assert_eq!(httparse_decode(&input, head_len), total);

@@ -5,16 +5,17 @@
 //! `bare_hello [--port N]`; prints `listening on http://ADDR` once it listens.
 
 use bytes::{Buf, BytesMut};
-use example_support::port_arg;
+use example_support::{HELLO, port_arg};
 use http_core::HttpDate;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// The response, byte for byte what the other hellos send, around the `Date` field every
-/// server sends (RFC 9110 §6.6.1).
+/// The response: the same fields and body as the other hellos send (the case of the names
+/// and their order aside), around the `Date` field every server sends (RFC 9110 §6.6.1).
 const BEFORE_DATE: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ndate: ";
-const AFTER_DATE: &[u8] = b"\r\ncontent-length: 13\r\n\r\nHello, World!";
+const AFTER_DATE: &[u8] = b"\r\ncontent-length: 13\r\n\r\n";
+const _: () = assert!(HELLO.len() == 13, "the Content-Length above");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = port_arg(std::env::args().skip(1), 8080)?;
@@ -48,6 +49,7 @@ async fn serve(mut stream: TcpStream) -> std::io::Result<()> {
                     out.extend_from_slice(BEFORE_DATE);
                     out.extend_from_slice(date.as_bytes());
                     out.extend_from_slice(AFTER_DATE);
+                    out.extend_from_slice(HELLO);
                     buf.advance(len);
                 }
                 Ok(httparse::Status::Partial) => break,

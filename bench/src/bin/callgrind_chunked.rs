@@ -3,8 +3,10 @@
 //! `picohttpparser-decode` or `http-core-encode`, CHUNK the chunk size in bytes; each iteration handles a 64 KiB body.
 //! See `bench/callgrind.sh`.
 
-use bench::{chunked_request, core_decode, core_encode, httparse_decode, pico_decode};
-use bytes::Bytes;
+use bench::{
+    CHUNKED_HEAD, TINY, body_pieces, chunked_request, core_decode, core_encode, httparse_decode,
+    pico_decode,
+};
 use http_core::{Config, Connection, Instant};
 use std::hint::black_box;
 
@@ -21,13 +23,8 @@ fn main() {
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100);
     let mut conn = Connection::server(Config::default(), Instant::ZERO);
     let input = chunked_request(TOTAL, chunk);
-    let head_len = input
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(0, |p| p + 4);
-    let data = Bytes::from(vec![b'x'; chunk]);
-    let pieces: Vec<Bytes> = (0..TOTAL.div_ceil(chunk)).map(|_| data.clone()).collect();
-    let request = b"GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    let head_len = CHUNKED_HEAD.len();
+    let pieces = body_pieces(TOTAL, chunk);
     let mut scratch = Vec::with_capacity(input.len());
     let mut sum = 0;
     for _ in 0..n {
@@ -35,7 +32,7 @@ fn main() {
             "http-core-decode" => core_decode(black_box(&input), &mut conn),
             "httparse-decode" => httparse_decode(black_box(&input), head_len),
             "picohttpparser-decode" => pico_decode(black_box(&input), head_len, &mut scratch),
-            "http-core-encode" => core_encode(&mut conn, request, black_box(&pieces)),
+            "http-core-encode" => core_encode(&mut conn, TINY, black_box(&pieces)),
             _ => {
                 eprintln!("unknown implementation {imp}");
                 std::process::exit(2);

@@ -3,7 +3,7 @@
 //! `hello` examples do. `hyper_hello [--port N] [--pipeline-flush]`
 
 use bytes::Bytes;
-use example_support::port_arg;
+use example_support::{HELLO, port_arg};
 use http_body_util::Full;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -19,7 +19,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port = port_arg(rest, 8080)?;
     bench::serve_tokio(port, move |stream| async move {
         let service = service_fn(|_req| async {
-            let mut res = hyper::Response::new(Full::new(Bytes::from_static(b"Hello, World!")));
+            let mut res = hyper::Response::new(Full::new(Bytes::from_static(HELLO)));
             res.headers_mut().insert(
                 hyper::header::CONTENT_TYPE,
                 hyper::header::HeaderValue::from_static("text/plain"),
