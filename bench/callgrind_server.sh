@@ -20,7 +20,9 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk;
 cargo build -q --release -p bench --bin hyper_hello --bin bare_hello
 bin=${CARGO_TARGET_DIR:-target}/release
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pid=
+# A server still running when the script stops (on an error too) is stopped.
+trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 build_hellos "$tmp"
 load=()
 hyper_args=()
@@ -30,7 +32,7 @@ if [ "$mode" = pipelined ]; then
     hyper_args=(--pipeline-flush)
 fi
 
-pid= port=
+port=
 start() { # program [args]: runs it under callgrind on a free port, output in $tmp/cg
     rm -f "$tmp/cg" "$tmp/out"
     valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$@" --port 0 >"$tmp/out" 2>/dev/null &

@@ -11,17 +11,19 @@ secs=${1:-10}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 cargo build -q --release -p bench --bin hyper_hello --bin bare_hello
 bin=${CARGO_TARGET_DIR:-target}/release
-hellos=$(mktemp -d)
-build_hellos "$hellos"
+# Everything temporary in one folder; a server still running when the script stops (on an
+# error too) is stopped.
+tmp=$(mktemp -d)
+pid=
+trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+build_hellos "$tmp"
 tick=$(getconf CLK_TCK)
-pipeline=$(mktemp --suffix=.lua)
+pipeline=$tmp/pipeline.lua
 pipeline_script "$pipeline"
-trap 'rm -rf "$pipeline" "$hellos"' EXIT
 
 run() { # name command... ; then scenario args in $scenario
     local name=$1; shift
-    local out port pid before after reqs
-    out=$(mktemp)
+    local out=$tmp/out port before after reqs result total p50 p99 cpu
     taskset -c 0 "$@" --port 0 >"$out" &
     pid=$!
     port=$(listening_port "$out")
@@ -29,7 +31,7 @@ run() { # name command... ; then scenario args in $scenario
     result=$(taskset -c 1 wrk $scenario -d "${secs}s" --latency "http://127.0.0.1:$port/" 2>&1)
     after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     kill "$pid"; wait "$pid" 2>/dev/null || true
-    rm -f "$out"
+    pid=
     reqs=$(echo "$result" | awk '/^Requests\/sec/ {print $2}')
     total=$(echo "$result" | awk '/requests in/ {print $1}')
     p50=$(echo "$result" | awk '$1 == "50%" {print $2}')
@@ -48,7 +50,7 @@ for label in "keep-alive, 64 conns" "pipelined 16, 64 conns" "1000 conns"; do
     run hyper "$bin/hyper_hello"
     [ "$label" = "pipelined 16, 64 conns" ] && run hyper-pipeflush "$bin/hyper_hello" --pipeline-flush
     run bare-httparse "$bin/bare_hello"
-    run driver-tokio "$hellos/tokio"
-    run driver-smol "$hellos/smol"
-    run driver-blocking "$hellos/blocking"
+    run driver-tokio "$tmp/tokio"
+    run driver-smol "$tmp/smol"
+    run driver-blocking "$tmp/blocking"
 done

@@ -18,7 +18,9 @@ bin=${CARGO_TARGET_DIR:-target}/release/examples/static_files
 tick=$(getconf CLK_TCK)
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+pid=
+# A server still running when the script stops (on an error too) is stopped.
+trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 mkdir "$tmp/www"
 {
     echo '<!doctype html><html><head><title>small</title></head><body>'
@@ -36,7 +38,7 @@ free_port() { # a random port below the ephemeral range (wrk's own sockets) that
     done
 }
 
-pid= port=
+port=
 start_nginx() {
     port=$(free_port)
     cat >"$tmp/nginx.conf" <<CONF
