@@ -30,7 +30,7 @@ impl Incoming {
     pub fn empty() -> Self {
         Self {
             rx: None,
-            remaining: Some(0),
+            remaining: None,
             wanted: None,
         }
     }
@@ -69,10 +69,8 @@ impl Body for Incoming {
         };
         let polled = rx.poll_recv(cx);
         match &polled {
-            Poll::Ready(None) => {
-                self.rx = None;
-                self.remaining = Some(0);
-            }
+            // Without a channel the body is over, whatever `remaining` says.
+            Poll::Ready(None) => self.rx = None,
             Poll::Ready(Some(Ok(frame))) => {
                 if let (Some(left), Some(data)) = (&mut self.remaining, frame.data_ref()) {
                     *left = left.saturating_sub(data.len() as u64);

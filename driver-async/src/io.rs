@@ -146,9 +146,10 @@ impl<R: Runtime> Io<R> {
             }
             Ok(())
         };
-        let timeout = R::sleep_until(Instant::now() + self.write_timeout);
+        let write_timeout = self.write_timeout;
         // The write first: when the socket takes everything at once, as it mostly does, the
-        // timer is never polled and so never registered.
+        // timer is never polled, so neither registered nor its deadline read off the clock.
+        let timeout = async { R::sleep_until(Instant::now() + write_timeout).await };
         tokio::select! {
             biased;
             r = write => r,

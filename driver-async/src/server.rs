@@ -454,6 +454,7 @@ where
         return Ok(Started::Switched);
     }
     response.set(Some(body));
+    // invariant: set just above; the body is polled where it is pinned, in the exchange.
     let Some(body) = response.as_mut().as_pin_mut() else {
         return Ok(Started::Ended);
     };
