@@ -223,14 +223,13 @@ fn file(
         .modified()
         .ok()
         .map(|m| HttpDate::from_unix_secs(m.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())));
-    let last_modified = modified.map(|m| m.to_string());
     let mut res = Response::new(FileBody::Full(None));
     let h = res.headers_mut();
     if let Ok(v) = tag.parse() {
         h.insert(header::ETAG, v);
     }
-    if let Some(lm) = &last_modified
-        && let Ok(v) = lm.parse()
+    if let Some(m) = modified
+        && let Ok(v) = header::HeaderValue::from_bytes(m.as_bytes())
     {
         h.insert(header::LAST_MODIFIED, v);
     }
@@ -259,7 +258,7 @@ fn file(
     let range_valid = match get(header::IF_RANGE) {
         None => true,
         Some(v) if v.starts_with('"') => v == tag,
-        Some(v) => last_modified.as_deref() == Some(v.trim()),
+        Some(v) => modified.is_some_and(|m| m.as_bytes() == v.trim().as_bytes()),
     };
     let ranges = match get(header::RANGE) {
         Some(r) if range_valid => ranges::parse(r, len),
