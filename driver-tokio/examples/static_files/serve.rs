@@ -16,11 +16,13 @@ use std::time::UNIX_EPOCH;
 use tokio::sync::mpsc;
 
 /// Bytes read from a file at a time when streaming: each read is one trip to the blocking
-/// thread pool, so fewer, larger reads cost less (two of them are queued at most).
+/// thread pool, so fewer, larger reads cost less (one waits in the queue, one more is read
+/// ahead at most).
 const READ_CHUNK: usize = 128 * 1024;
 
 /// A response body: bytes in memory, or pieces streamed by a task that reads the file only as
-/// fast as the client takes them (a queue of two chunks).
+/// fast as the client takes them. Each read is its own trip to the blocking pool, so that a
+/// slow client holds no pool thread while it is waited for.
 #[derive(Debug)]
 pub(crate) enum FileBody {
     /// Whole, in memory (small files, listings, errors).
