@@ -335,9 +335,17 @@ where
         });
         if let Some(res) = ready {
             task.set(None);
-            let started =
-                start_response(conn, res, response.as_mut(), &mut trailers, shutdown, told)?;
-            if after_start(io, conn, started).await? {
+            if answer(
+                io,
+                conn,
+                res,
+                response.as_mut(),
+                &mut trailers,
+                shutdown,
+                told,
+            )
+            .await?
+            {
                 return Ok(upgrade);
             }
         } else {
@@ -355,9 +363,7 @@ where
             joined = async { task.as_mut().as_pin_mut().expect("guarded").await }, if task.is_some() => {
                 task.set(None);
                 let res = joined.ok().and_then(Result::ok);
-                let started =
-                    start_response(conn, res, response.as_mut(), &mut trailers, shutdown, told)?;
-                if after_start(io, conn, started).await? {
+                if answer(io, conn, res, response.as_mut(), &mut trailers, shutdown, told).await? {
                     return Ok(upgrade);
                 }
             }
@@ -420,8 +426,7 @@ where
 
 /// Starts the response the handler gave (a 500 if it failed, panicked, or gave a head the
 /// engine refuses), saying `Connection: close` if a shutdown began meanwhile, and queues as
-/// much of its body as is ready; says what must be written before a wait (see
-/// [`after_start`]).
+/// much of its body as is ready; says what must be written before a wait (see [`answer`]).
 fn start_response<B>(
     conn: &mut Connection,
     res: Option<http::Response<B>>,
@@ -485,13 +490,22 @@ enum Started {
     Switched,
 }
 
-/// Writes what a started response needs written now; returns whether it switched protocols.
-async fn after_start<R: Runtime>(
+/// Starts the response the handler gave ([`start_response`]) and writes what it needs written
+/// now; returns whether it switched protocols.
+async fn answer<R: Runtime, B>(
     io: &mut Io<R>,
     conn: &mut Connection,
-    started: Started,
-) -> Result<bool, Error> {
-    match started {
+    res: Option<http::Response<B>>,
+    response: Pin<&mut Option<B>>,
+    trailers: &mut Headers,
+    shutdown: &Flag,
+    told: &mut bool,
+) -> Result<bool, Error>
+where
+    B: Body<Data = Bytes>,
+    B::Error: Into<BoxError>,
+{
+    match start_response(conn, res, response, trailers, shutdown, told)? {
         Started::Ended => Ok(false),
         Started::Streaming => io.flush(conn).await.map(|()| false),
         Started::Switched => io.flush(conn).await.map(|()| true),
