@@ -147,19 +147,18 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
 {
     let mut io = Io::<R>::new(stream, config);
     let mut conn = Connection::server(config.engine, io.now());
-    let mut told = false;
     // One wait for the shutdown for the connection's whole life, polled by every wait below:
     // it registers once, where a fresh one per wait would register (and lock) each time.
     let mut down = shutdown.wait();
     loop {
-        note_shutdown(&mut conn, &shutdown, &mut told);
+        note_shutdown(&mut conn, &shutdown);
         match conn.poll_event() {
             Ok(Polled::Event(Event::Request(head))) => {
                 // The exchange is boxed: its state is larger than all the rest of the
                 // connection's, and would otherwise stay in an idle connection's future too.
                 let exchanged = match begin(&mut conn, head, config.raw_head, handler) {
                     Ok(Some(begun)) => {
-                        Box::pin(exchange(&mut io, &mut conn, begun, &shutdown, &mut told)).await
+                        Box::pin(exchange(&mut io, &mut conn, begun, &shutdown)).await
                     }
                     Ok(None) => Ok(None),
                     Err(e) => Err(e),
@@ -194,16 +193,16 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
         if conn.should_close() {
             break;
         }
-        // Once told, the shutdown no longer interrupts: it stays raised.
+        // Once the engine knows of it, the shutdown no longer interrupts: it stays raised.
         let interrupt = async {
-            if told {
+            if shutdown.is_raised() {
                 pending::<()>().await;
             }
             (&mut down).await;
         };
         match io.wait(&mut conn, interrupt).await {
             Ok(Woken::Engine) => {}
-            Ok(Woken::Interrupted) => note_shutdown(&mut conn, &shutdown, &mut told),
+            Ok(Woken::Interrupted) => note_shutdown(&mut conn, &shutdown),
             Err(_) => return,
         }
     }
@@ -305,7 +304,6 @@ async fn exchange<R: Runtime, T, B, E>(
     conn: &mut Connection,
     begun: Begun<R::Stream, T>,
     shutdown: &Flag,
-    told: &mut bool,
 ) -> Result<Option<oneshot::Sender<Upgraded<R::Stream>>>, Error>
 where
     T: Future<Output = std::thread::Result<Result<http::Response<B>, E>>>,
@@ -335,17 +333,7 @@ where
         });
         if let Some(res) = ready {
             task.set(None);
-            if answer(
-                io,
-                conn,
-                res,
-                response.as_mut(),
-                &mut trailers,
-                shutdown,
-                told,
-            )
-            .await?
-            {
+            if answer(io, conn, res, response.as_mut(), &mut trailers, shutdown).await? {
                 return Ok(upgrade);
             }
         } else {
@@ -363,7 +351,7 @@ where
             joined = async { task.as_mut().as_pin_mut().expect("guarded").await }, if task.is_some() => {
                 task.set(None);
                 let res = joined.ok().and_then(Result::ok);
-                if answer(io, conn, res, response.as_mut(), &mut trailers, shutdown, told).await? {
+                if answer(io, conn, res, response.as_mut(), &mut trailers, shutdown).await? {
                     return Ok(upgrade);
                 }
             }
@@ -433,13 +421,12 @@ fn start_response<B>(
     mut response: Pin<&mut Option<B>>,
     trailers: &mut Headers,
     shutdown: &Flag,
-    told: &mut bool,
 ) -> Result<Started, Error>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<BoxError>,
 {
-    note_shutdown(conn, shutdown, told);
+    note_shutdown(conn, shutdown);
     conn.set_date(unix_secs());
     // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
     // client gets a 500 instead, as for a failed handler.
@@ -470,11 +457,11 @@ where
     Ok(Started::Streaming)
 }
 
-/// Once a shutdown has begun, the engine is told (once) to close after the exchange under
+/// Once a shutdown has begun, the engine is told to close after the exchange under
 /// way: its response says so, and an idle connection closes.
-fn note_shutdown(conn: &mut Connection, shutdown: &Flag, told: &mut bool) {
-    if !*told && shutdown.is_raised() {
-        *told = true;
+fn note_shutdown(conn: &mut Connection, shutdown: &Flag) {
+    // Telling it again changes nothing.
+    if shutdown.is_raised() {
         conn.close_after_exchange();
     }
 }
@@ -499,13 +486,12 @@ async fn answer<R: Runtime, B>(
     response: Pin<&mut Option<B>>,
     trailers: &mut Headers,
     shutdown: &Flag,
-    told: &mut bool,
 ) -> Result<bool, Error>
 where
     B: Body<Data = Bytes>,
     B::Error: Into<BoxError>,
 {
-    match start_response(conn, res, response, trailers, shutdown, told)? {
+    match start_response(conn, res, response, trailers, shutdown)? {
         Started::Ended => Ok(false),
         Started::Streaming => io.flush(conn).await.map(|()| false),
         Started::Switched => io.flush(conn).await.map(|()| true),

@@ -29,8 +29,6 @@ pub(crate) struct Conn {
     /// ends its input, which wakes the wait, rather than every wait looking at the flag now
     /// and then.
     idle: Option<Arc<AtomicBool>>,
-    /// Whether the engine was told about the shutdown.
-    told: bool,
     /// Heads received so far: the number of the last message.
     message: u64,
     /// The number of the message whose body is being received, 0 for none. Outside the lock,
@@ -75,7 +73,6 @@ impl Conn {
             origin: Instant::now(),
             stop,
             idle,
-            told: false,
             message: 0,
             reading: Arc::new(AtomicU64::new(0)),
             read_timeout: None,
@@ -130,8 +127,8 @@ impl Conn {
     /// Tells the engine about a graceful shutdown, once it has begun: the exchange under way
     /// is the last.
     pub(crate) fn check_shutdown(&mut self) {
-        if !self.told && self.stopping() {
-            self.told = true;
+        // Telling it again changes nothing.
+        if self.stopping() {
             self.engine.close_after_exchange();
         }
     }
