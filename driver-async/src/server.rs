@@ -91,11 +91,13 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
         let down = self.shutdown.0.clone();
         // Told when the grace period is over: the connections left are dropped.
         let kill = Arc::new(Flag::default());
+        // One wait for the shutdown for the whole accept loop, as in `serve_connection`.
+        let mut stopped = down.wait();
         loop {
             // At the limit, no accept: further clients wait in the listen backlog.
             let permit = tokio::select! {
                 p = limit.clone().acquire_owned() => p.map_err(io::Error::other)?,
-                () = down.wait() => break,
+                () = &mut stopped => break,
             };
             let stream = tokio::select! {
                 r = self.listener.accept() => match r {
@@ -106,7 +108,7 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
                         continue;
                     }
                 },
-                () = down.wait() => break,
+                () = &mut stopped => break,
             };
             let (handler, config, down) = (handler.clone(), config.clone(), down.clone());
             let killed = kill.wait();
