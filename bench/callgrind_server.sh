@@ -49,9 +49,9 @@ stop() { # stops the server; the instructions callgrind counted in $count
 printf '%-16s %10s %14s %16s %10s\n' server requests "instr (run)" "instr (no load)" instr/req
 for server in hyper bare tokio smol blocking; do
     case $server in
-        hyper) program=("$bin/hyper_hello" "${hyper_args[@]}") ;;
-        bare) program=("$bin/bare_hello") ;;
-        *) program=("$tmp/$server") ;;
+        hyper) program=("$bin/hyper_hello" "${hyper_args[@]}") name=hyper ;;
+        bare) program=("$bin/bare_hello") name=bare-httparse ;;
+        *) program=("$tmp/$server") name=driver-$server ;;
     esac
     start "${program[@]}"
     sleep 0.5
@@ -62,11 +62,5 @@ for server in hyper bare tokio smol blocking; do
     stop
     total=$count
     reqs=$(echo "$result" | awk '/requests in/ {print $1}')
-    name=$server
-    case $server in
-        hyper) ;;
-        bare) name=bare-httparse ;;
-        *) name=driver-$server ;;
-    esac
     printf '%-16s %10s %14s %16s %10s\n' "$name" "$reqs" "$total" "$idle" $(((total - idle) / reqs))
 done
