@@ -78,39 +78,48 @@ pub(crate) struct Added {
     pub(crate) date: Option<HttpDate>,
 }
 
-/// The longest the added fields can be: `Date` (37), `Transfer-Encoding` (28), a 20-digit
-/// `Content-Length` (38), `Connection: keep-alive` (24) and the empty line (2).
-const ADDED_MAX: usize = 160;
+/// Where the bytes of a head go: a buffer, or a count of them (the same writing, run once to
+/// size the buffer and once to fill it).
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for usize {
+    fn put(&mut self, bytes: &[u8]) {
+        *self += bytes.len();
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
 
 impl Added {
-    /// The added fields and the empty line that ends the head, written once: their length
-    /// sizes the head's buffer and their bytes go into it.
-    fn lines(&self) -> ([u8; ADDED_MAX], usize) {
-        let mut buf = [0; ADDED_MAX];
-        let mut out = &mut buf[..];
-        if let Some(date) = self.date {
-            out.put_slice(b"Date: ");
-            out.put_slice(date.as_bytes());
-            out.put_slice(EOL);
+    /// Writes the added fields and the empty line that ends the head.
+    fn write(&self, out: &mut impl Sink) {
+        if let Some(date) = &self.date {
+            out.put(b"Date: ");
+            out.put(date.as_bytes());
+            out.put(EOL);
         }
         if self.chunked {
-            out.put_slice(b"Transfer-Encoding: chunked\r\n");
+            out.put(b"Transfer-Encoding: chunked\r\n");
         }
         if let Some(n) = self.length {
             let mut digits = [0; 20];
-            out.put_slice(b"Content-Length: ");
-            out.put_slice(decimal(n, &mut digits));
-            out.put_slice(EOL);
+            out.put(b"Content-Length: ");
+            out.put(decimal(n, &mut digits));
+            out.put(EOL);
         }
         if self.close {
-            out.put_slice(b"Connection: close\r\n");
+            out.put(b"Connection: close\r\n");
         }
         if self.keep_alive {
-            out.put_slice(b"Connection: keep-alive\r\n");
+            out.put(b"Connection: keep-alive\r\n");
         }
-        out.put_slice(EOL);
-        let len = ADDED_MAX - out.len();
-        (buf, len)
+        out.put(EOL);
     }
 }
 
@@ -121,9 +130,8 @@ const EOL: &[u8] = b"\r\n";
 /// allocation: `first` (a start line, or none), the fields `h` (taking `fields_len` bytes as
 /// field lines) and the `added` ones.
 fn head(first: &[&[u8]], h: &impl Fields, fields_len: usize, added: Added) -> Bytes {
-    let (tail, tail_len) = added.lines();
-    let tail = &tail[..tail_len];
-    let len = first.iter().map(|p| p.len()).sum::<usize>() + fields_len + tail.len();
+    let mut len = first.iter().map(|p| p.len()).sum::<usize>() + fields_len;
+    added.write(&mut len);
     let mut out = Vec::with_capacity(len);
     for piece in first {
         out.extend_from_slice(piece);
@@ -134,7 +142,7 @@ fn head(first: &[&[u8]], h: &impl Fields, fields_len: usize, added: Added) -> By
         out.extend_from_slice(value);
         out.extend_from_slice(EOL);
     }
-    out.extend_from_slice(tail);
+    added.write(&mut out);
     debug_assert_eq!(out.len(), len, "a head's fields were miscounted");
     Bytes::from(out)
 }
