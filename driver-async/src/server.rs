@@ -10,7 +10,7 @@ use bytes::Bytes;
 use futures_util::FutureExt;
 use futures_util::future::CatchUnwind;
 use http_body::Body;
-use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
+use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::future::{Future, pending, poll_fn};
 use std::io;
 use std::marker::PhantomData;
@@ -219,13 +219,6 @@ fn unix_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-/// A response with no content, for a handler that failed.
-fn status_only(status: u16) -> ResponseHead {
-    let mut head = ResponseHead::new(status);
-    head.headers.append("Content-Length", "0");
-    head
-}
-
 /// What an exchange starts with: the handler's task, and the ends of the request body and
 /// of an upgrade that the connection keeps.
 struct Begun<S, T> {
@@ -275,11 +268,9 @@ where
     };
     let Ok(mut req) = head.to_http(body) else {
         // A head the `http` types cannot hold never reaches the handler.
-        let mut head = status_only(400);
-        head.headers.append("Connection", "close");
+        conn.close_after_exchange();
         conn.set_date(unix_secs());
-        conn.send_response(head)?;
-        conn.send_end(Headers::new())?;
+        conn.send_empty_response(400)?;
         return Ok(None);
     };
     // The head as received stays with the request (names' case, order, raw target), if asked.
@@ -440,8 +431,7 @@ where
         Some(body)
     });
     let Some(body) = body else {
-        conn.send_response(status_only(500))?;
-        conn.send_end(Headers::new())?;
+        conn.send_empty_response(500)?;
         return Ok(Started::Ended);
     };
     if conn.our_state() == HalfState::SwitchedProtocol {

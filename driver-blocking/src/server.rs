@@ -5,7 +5,7 @@ use crate::body::{Body, Incoming};
 use crate::conn::{Conn, Shared, lock};
 use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error};
-use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
+use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::collections::HashMap;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -336,13 +336,6 @@ fn hand_over(shared: &Shared, upgrade: &SyncSender<Upgraded>) {
     }
 }
 
-/// A response with no content, for a handler that failed.
-fn status_only(status: u16) -> ResponseHead {
-    let mut head = ResponseHead::new(status);
-    head.headers.append("Content-Length", "0");
-    head
-}
-
 /// One request and its response; `switch` when the request proposed a protocol switch,
 /// `raw_head` when the request is to carry its head as received.
 /// Returns the upgrade to complete if the response switched protocols.
@@ -382,8 +375,9 @@ where
             let mut c = lock(shared);
             c.engine.close_after_exchange();
             c.engine.set_date(unix_secs());
-            c.engine.send_response(status_only(400))?;
-            return end(&mut c, Headers::new()).map(|()| None);
+            c.engine.send_empty_response(400)?;
+            c.end_exchange();
+            return Ok(None);
         }
     };
     let answer = catch_unwind(AssertUnwindSafe(|| handler(req)))
@@ -393,8 +387,9 @@ where
     c.check_shutdown();
     c.engine.set_date(unix_secs());
     let Some(mut body) = answer.and_then(|res| start_response(&mut c, res)) else {
-        c.engine.send_response(status_only(500))?;
-        return end(&mut c, Headers::new()).map(|()| None);
+        c.engine.send_empty_response(500)?;
+        c.end_exchange();
+        return Ok(None);
     };
     if c.engine.our_state() == HalfState::SwitchedProtocol {
         c.flush()?;

@@ -210,6 +210,13 @@ impl Connection {
         Ok(())
     }
 
+    /// Answers with `status` alone, a whole response with no content (`Content-Length: 0`
+    /// where the status allows content), as a driver does for a handler that failed.
+    pub fn send_empty_response(&mut self, status: u16) -> Result<(), LocalError> {
+        self.send_response_sized(ResponseHead::new(status), 0)?;
+        self.send_end(Headers::new())
+    }
+
     /// Queues a 100 (Continue) for a request that expects one (see
     /// [`expects_continue`](Self::expects_continue)): the client will then send its body.
     pub fn send_continue(&mut self) -> Result<(), LocalError> {

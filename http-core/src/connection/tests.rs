@@ -406,6 +406,24 @@ fn head_responses_keep_their_length_and_drop_their_body() {
 }
 
 #[test]
+fn an_empty_response_is_framed_by_its_status() {
+    let mut c = server();
+    c.feed(at(0), &[GET, GET].concat());
+    request(&mut c);
+    event(&mut c);
+    c.send_empty_response(500).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n"
+    );
+    request(&mut c);
+    event(&mut c);
+    c.send_empty_response(204).unwrap();
+    assert_eq!(text(&wire(&mut c)), "HTTP/1.1 204 No Content\r\n\r\n");
+    assert!(!c.should_close());
+}
+
+#[test]
 fn the_declared_length_is_enforced_exactly() {
     let mut c = server();
     c.feed(at(0), GET);
