@@ -16,14 +16,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-4}
 conns=${2:-64}
 mode=${3:-}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build -q --release -p bench --bin hyper_hello --bin bare_hello
-bin=${CARGO_TARGET_DIR:-target}/release
-tmp=$(mktemp -d)
-pid=
-# A server still running when the script stops (on an error too) is stopped.
-trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
-build_hellos "$tmp"
+prepare_hellos
 load=()
 hyper_args=()
 if [ "$mode" = pipelined ]; then

@@ -8,15 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 secs=${1:-10}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build -q --release -p bench --bin hyper_hello --bin bare_hello
-bin=${CARGO_TARGET_DIR:-target}/release
-# Everything temporary in one folder; a server still running when the script stops (on an
-# error too) is stopped.
-tmp=$(mktemp -d)
-pid=
-trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
-build_hellos "$tmp"
+prepare_hellos
 tick=$(getconf CLK_TCK)
 pipeline=$tmp/pipeline.lua
 pipeline_script "$pipeline"

@@ -33,3 +33,17 @@ end
 request = function() return req end
 LUA
 }
+
+# What the scripts that run the hello servers start with: wrk installed if missing, hyper's
+# hello and the bare loop built (in $bin) and each driver's hello (in $tmp, a new temporary
+# folder), and a trap that, however the script stops, stops a server left running ($pid)
+# and removes $tmp.
+prepare_hellos() {
+    command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+    cargo build -q --release -p bench --bin hyper_hello --bin bare_hello
+    bin=${CARGO_TARGET_DIR:-target}/release
+    tmp=$(mktemp -d)
+    pid=
+    trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+    build_hellos "$tmp"
+}
