@@ -575,6 +575,44 @@ impl Connection {
         Ok(())
     }
 
+    /// Counts `len` bytes of body that the driver writes to the transport itself, without
+    /// them passing through the engine: a file sent by `sendfile(2)`, say. The driver writes
+    /// them after every byte queued before this call and before any byte queued after it.
+    /// Returns whether to write them at all: `false` when the body is dropped (a response to
+    /// HEAD), as [`send_data`](Self::send_data) drops its data.
+    ///
+    /// Only a body framed by its length (`Content-Length`, or the close of the connection)
+    /// can be sent so: a chunked body would need framing between those bytes, and gets
+    /// [`LocalError::DirectChunked`]. A client whose body waits for 100 (Continue) gets
+    /// [`LocalError::WrongState`] until the wait is over.
+    pub fn send_data_direct(&mut self, len: u64) -> Result<bool, LocalError> {
+        if self.our_state() != HalfState::SendBody {
+            return Err(LocalError::WrongState);
+        }
+        if len == 0 {
+            return Ok(false);
+        }
+        self.flush_pending_head(true)?;
+        // Everything is checked before anything is counted: an error leaves the body as it was.
+        match self.writer {
+            BodyWriter::None => return Err(LocalError::BodyNotAllowed),
+            BodyWriter::Suppressed => return Ok(false),
+            BodyWriter::Chunked { .. } => return Err(LocalError::DirectChunked),
+            BodyWriter::Length(remaining) if len > remaining => {
+                return Err(LocalError::BodyTooLong);
+            }
+            BodyWriter::Length(_) | BodyWriter::UntilClose => {}
+        }
+        if matches!(self.hold, Hold::Waiting { .. }) {
+            return Err(LocalError::WrongState);
+        }
+        if let BodyWriter::Length(remaining) = &mut self.writer {
+            *remaining -= len;
+        }
+        // After a final response to a client still sending, its body is dropped.
+        Ok(!matches!(self.hold, Hold::Dropping))
+    }
+
     /// Ends the message. Trailers are sent only with chunked framing (RFC 9112 §7.1.2) and are
     /// dropped otherwise, as a recipient may drop them (RFC 9110 §6.5.1).
     ///

@@ -225,6 +225,9 @@ pub enum LocalError {
     /// A trailer field that may not be sent in trailers (RFC 9110 §6.5.1): the engine
     /// refuses such trailers when it receives them too.
     ForbiddenTrailer,
+    /// Body bytes the driver writes itself (`send_data_direct`) in a chunked message: only a
+    /// length can frame them.
+    DirectChunked,
 }
 
 impl fmt::Display for LocalError {
@@ -248,6 +251,7 @@ impl fmt::Display for LocalError {
             NoContinueExpected => "no 100-continue expectation is pending",
             HeadTooLarge => "head too large",
             ForbiddenTrailer => "field not allowed in trailers",
+            DirectChunked => "body bytes written by the driver in a chunked message",
         })
     }
 }

@@ -169,6 +169,9 @@ impl Connection {
         // Content-Length is the engine's to add when the length came from the application.
         let length = match writer {
             BodyWriter::Length(n) if !seen.content_length => Some(n),
+            // RFC 9110 §9.3.2 and §8.6: the answer to HEAD carries the Content-Length a GET
+            // would have got, when the application knows it.
+            BodyWriter::Suppressed if !seen.content_length && !seen.transfer_encoding => known,
             _ => None,
         };
 

@@ -1207,16 +1207,25 @@ fn a_sized_response_gets_a_content_length_where_the_head_left_framing_open() {
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
     );
 
-    // No body allowed, or HEAD: nothing added.
-    for (req, status) in [
-        (GET, 204),
-        (GET, 304),
-        (&b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"[..], 200),
-    ] {
-        let mut c = sized(req, ResponseHead::new(status), 3).unwrap();
+    // No body allowed: nothing added.
+    for status in [204, 304] {
+        let mut c = sized(GET, ResponseHead::new(status), 3).unwrap();
         let out = text(&wire(&mut c));
         assert!(!out.contains("Content-Length"), "{status}: {out}");
     }
+    // HEAD: the length a GET would get, and no body (RFC 9110 §9.3.2).
+    let mut c = sized(
+        b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
+        ResponseHead::new(200),
+        3,
+    )
+    .unwrap();
+    c.send_data(Bytes::from_static(b"abc")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n"
+    );
 
     // An HTTP/1.0 client gets a length instead of a close-delimited body.
     let mut c = sized(
@@ -1283,4 +1292,89 @@ fn transmit_pieces_are_consumed_by_the_bytes_a_write_took() {
         "{}",
         text(&whole)
     );
+}
+
+// ----- body bytes the driver writes itself -----
+
+#[test]
+fn direct_body_bytes_count_against_the_length_and_are_never_queued() {
+    let mut c = server();
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    c.send_response_sized(ResponseHead::new(200), 10).unwrap();
+    c.send_data(Bytes::from_static(b"ab")).unwrap();
+    assert_eq!(c.send_data_direct(5), Ok(true));
+    // The bytes before the direct ones, and nothing for them.
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nab"
+    );
+    // One byte past the length is refused and changes nothing.
+    assert_eq!(c.send_data_direct(4), Err(LocalError::BodyTooLong));
+    assert_eq!(c.send_end(Headers::new()), Err(LocalError::BodyTooShort));
+    assert_eq!(c.send_data_direct(3), Ok(true));
+    c.send_end(Headers::new()).unwrap();
+    assert!(c.poll_transmit().is_none());
+    // The connection carries the next request.
+    assert!(!c.should_close());
+    c.feed(at(1), GET);
+    request(&mut c);
+}
+
+#[test]
+fn direct_body_bytes_are_dropped_for_head_and_refused_without_a_length() {
+    // HEAD: the head says how long the body would be; none is written.
+    let mut c = server();
+    c.feed(at(0), b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
+    request(&mut c);
+    event(&mut c);
+    c.send_response_sized(ResponseHead::new(200), 1000).unwrap();
+    assert_eq!(c.send_data_direct(1000), Ok(false));
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+    );
+
+    // Chunked: the bytes would need framing between them; the body goes on as data.
+    let mut c = server();
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    c.send_response(ResponseHead::new(200)).unwrap();
+    assert_eq!(c.send_data_direct(3), Err(LocalError::DirectChunked));
+    c.send_data(Bytes::from_static(b"abc")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+    );
+
+    // No body allowed, no response yet, nothing to write.
+    let mut c = server();
+    assert_eq!(c.send_data_direct(1), Err(LocalError::WrongState));
+    c.feed(at(0), GET);
+    request(&mut c);
+    event(&mut c);
+    assert_eq!(c.send_data_direct(1), Err(LocalError::WrongState));
+    c.send_response(ResponseHead::new(204)).unwrap();
+    assert_eq!(c.send_data_direct(1), Err(LocalError::BodyNotAllowed));
+    assert_eq!(c.send_data_direct(0), Ok(false));
+}
+
+#[test]
+fn a_client_writes_direct_body_bytes_only_once_the_wait_for_100_is_over() {
+    let mut c = Connection::client(Config::default(), Instant::ZERO);
+    let mut head = RequestHead::new("PUT", "/f");
+    head.headers.append("Host", "a");
+    head.headers.append("Expect", "100-continue");
+    c.send_request_sized(head, 4).unwrap();
+    assert_eq!(c.send_data_direct(4), Err(LocalError::WrongState));
+    assert!(text(&wire(&mut c)).starts_with("PUT /f HTTP/1.1\r\n"));
+    c.feed(at(0), b"HTTP/1.1 100 Continue\r\n\r\n");
+    assert!(matches!(event(&mut c), Event::Response(r) if r.status == 100));
+    assert_eq!(c.send_data_direct(4), Ok(true));
+    c.send_end(Headers::new()).unwrap();
+    assert!(c.poll_transmit().is_none());
 }
