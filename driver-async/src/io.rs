@@ -2,6 +2,7 @@
 //! sleeping until its deadlines, and moving bodies between it and the application.
 
 use crate::body::Sender;
+use crate::file::SendFile;
 use crate::{BoxError, Config, Error, Runtime};
 use bytes::Bytes;
 use futures_io::{AsyncRead as _, AsyncWrite as _};
@@ -293,6 +294,40 @@ impl<R: Runtime> Io<R> {
             }
         }
         conn.send_end(trailers)?;
+        Ok(())
+    }
+
+    /// Sends the range of a file as body bytes, after what the engine queued before: counted
+    /// by the engine but never held by it (`send_data_direct`), and sent by the runtime
+    /// (`Runtime::poll_send_file`). Each wait for the socket is bounded by the write timeout;
+    /// a file shorter than the range is an error (the connection then closes, its body cut
+    /// short).
+    pub(crate) async fn send_file(
+        &mut self,
+        conn: &mut Connection,
+        file: &SendFile,
+    ) -> Result<(), Error> {
+        let (mut offset, mut left) = (file.offset, file.len);
+        if !conn.send_data_direct(left)? {
+            return Ok(());
+        }
+        self.flush(conn).await?;
+        while left > 0 {
+            let want = usize::try_from(left).unwrap_or(usize::MAX);
+            let stream = &mut self.stream;
+            let send = poll_fn(|cx| R::poll_send_file(stream, &file.file, offset, want, cx));
+            let timeout = async { R::sleep_until(Instant::now() + self.write_timeout).await };
+            let n = tokio::select! {
+                biased;
+                r = send => r?,
+                () = timeout => return Err(Error::Timeout),
+            };
+            if n == 0 {
+                return Err(Error::Body("the file ended before its length".into()));
+            }
+            offset += n as u64;
+            left = left.saturating_sub(n as u64);
+        }
         Ok(())
     }
 

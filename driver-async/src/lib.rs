@@ -6,6 +6,7 @@
 mod body;
 mod client;
 mod error;
+mod file;
 mod flag;
 mod io;
 mod server;
@@ -14,6 +15,7 @@ pub mod upgrade;
 pub use body::Incoming;
 pub use client::Client;
 pub use error::Error;
+pub use file::SendFile;
 pub use server::{Server, Shutdown};
 
 use std::future::Future;
@@ -88,6 +90,20 @@ pub trait Runtime: Send + Sync + 'static {
     ) -> Poll<std::io::Result<()>> {
         let _ = (stream, cx);
         Poll::Ready(Ok(()))
+    }
+
+    /// Sends up to `len` bytes of `file` from `offset` to `stream` once the socket can take
+    /// some, and says how many it took (0 only at the file's end). A runtime that can sends
+    /// them straight from the file (`sendfile(2)`); the default reads them into memory and
+    /// writes them, reading again what the socket did not take.
+    fn poll_send_file(
+        stream: &mut Self::Stream,
+        file: &std::fs::File,
+        offset: u64,
+        len: usize,
+        cx: &mut Context<'_>,
+    ) -> Poll<std::io::Result<usize>> {
+        file::poll_copy(stream, file, offset, len, cx)
     }
 }
 

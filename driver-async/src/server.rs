@@ -5,7 +5,7 @@ use crate::body::Incoming;
 use crate::flag::Flag;
 use crate::io::{Io, Woken};
 use crate::upgrade::{Pending, Upgraded};
-use crate::{BoxError, Config, Error, Listener, Runtime};
+use crate::{BoxError, Config, Error, Listener, Runtime, SendFile};
 use bytes::Bytes;
 use futures_util::FutureExt;
 use futures_util::future::CatchUnwind;
@@ -424,18 +424,24 @@ where
     // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
     // client gets a 500 instead, as for a failed handler.
     let body = res.and_then(|res| {
-        let (parts, body) = res.into_parts();
+        let (mut parts, body) = res.into_parts();
         // A body that knows its length is framed by it, as a buffer or a file is.
-        conn.send_http_response(&parts, body.size_hint().exact())
-            .ok()?;
-        Some(body)
+        let file = parts.extensions.remove::<SendFile>();
+        let known = file
+            .as_ref()
+            .map_or_else(|| body.size_hint().exact(), |f| Some(f.len()));
+        conn.send_http_response(&parts, known).ok()?;
+        Some((body, file))
     });
-    let Some(body) = body else {
+    let Some((body, file)) = body else {
         conn.send_empty_response(500)?;
         return Ok(Started::Ended);
     };
     if conn.our_state() == HalfState::SwitchedProtocol {
         return Ok(Started::Switched);
+    }
+    if let Some(file) = file {
+        return Ok(Started::File(file));
     }
     response.set(Some(body));
     // invariant: set just above; the body is polled where it is pinned, in the exchange.
@@ -467,6 +473,8 @@ enum Started {
     Streaming,
     /// It switched protocols: it goes out now, and the connection is handed over.
     Switched,
+    /// Its head is queued and its body is this file, sent now.
+    File(SendFile),
 }
 
 /// Starts the response the handler gave ([`start_response`]) and writes what it needs written
@@ -487,6 +495,11 @@ where
         Started::Ended => Ok(false),
         Started::Streaming => io.flush(conn).await.map(|()| false),
         Started::Switched => io.flush(conn).await.map(|()| true),
+        Started::File(file) => {
+            io.send_file(conn, &file).await?;
+            conn.send_end(Headers::new())?;
+            Ok(false)
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use crate::Error;
 use crate::conn::{BodyPart, Shared, lock};
 use bytes::{Buf, Bytes, BytesMut};
+use std::fs::File;
 use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -128,6 +129,12 @@ impl Read for Incoming {
 /// Where a body's bytes come from.
 enum Source {
     Bytes(Bytes),
+    /// The range of a file still to send.
+    File {
+        file: File,
+        offset: u64,
+        len: u64,
+    },
     Reader {
         reader: Box<dyn Read + Send>,
         /// Memory for the pieces, reused once the last one is written.
@@ -140,6 +147,7 @@ impl std::fmt::Debug for Source {
         match self {
             Self::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
             Self::Reader { .. } => f.write_str("Reader"),
+            Self::File { offset, len, .. } => write!(f, "File({len} bytes from {offset})"),
         }
     }
 }
@@ -178,6 +186,19 @@ impl Body {
         }
     }
 
+    /// The `len` bytes of `file` from `offset`, framed by that length. A server sends them
+    /// from the file to the socket (`sendfile(2)` on Linux), so that they never pass through
+    /// the process's memory; elsewhere, and in a client's request, they are read and written
+    /// in pieces of at most 64 KiB. A file shorter than the range closes the connection, as
+    /// any body that ends before its length; trailers are dropped, as with any body framed
+    /// by its length.
+    pub fn from_file(file: File, offset: u64, len: u64) -> Self {
+        Self {
+            source: Source::File { file, offset, len },
+            trailers: http::HeaderMap::new(),
+        }
+    }
+
     /// Trailer fields sent after the content (they need a chunked body; the engine drops them
     /// otherwise).
     #[must_use]
@@ -191,19 +212,48 @@ impl Body {
     pub(crate) fn known_len(&self) -> Option<u64> {
         match &self.source {
             Source::Bytes(b) if self.trailers.is_empty() => Some(b.len() as u64),
-            _ => None,
+            Source::File { len, .. } => Some(*len),
+            Source::Bytes(_) | Source::Reader { .. } => None,
+        }
+    }
+
+    /// The file and range of a body from a file, which is then over.
+    pub(crate) fn take_file(&mut self) -> Option<(File, u64, u64)> {
+        match std::mem::replace(&mut self.source, Source::Bytes(Bytes::new())) {
+            Source::File { file, offset, len } => Some((file, offset, len)),
+            other => {
+                self.source = other;
+                None
+            }
         }
     }
 
     /// Whether the content is read from a reader as it is sent.
     pub(crate) fn is_streamed(&self) -> bool {
-        matches!(self.source, Source::Reader { .. })
+        matches!(self.source, Source::Reader { .. } | Source::File { .. })
     }
 
     /// The next piece to send, `None` at the end.
     pub(crate) fn next_piece(&mut self) -> io::Result<Option<Bytes>> {
         match &mut self.source {
             Source::Bytes(b) => Ok((!b.is_empty()).then(|| std::mem::take(b))),
+            Source::File { file, offset, len } => {
+                if *len == 0 {
+                    return Ok(None);
+                }
+                let mut buf = vec![0; usize::try_from(*len).map_or(PIECE, |l| l.min(PIECE))];
+                let n = read_at(file, &mut buf, *offset)?;
+                if n == 0 {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the file ended before its length",
+                    ));
+                }
+                buf.truncate(n);
+                *offset += n as u64;
+                *len -= n as u64;
+                Ok(Some(Bytes::from(buf)))
+            }
             Source::Reader { reader, buf } => {
                 // Takes back the memory of the last piece if it was written and dropped.
                 buf.clear();
@@ -259,5 +309,62 @@ impl From<&'static str> for Body {
 impl From<&'static [u8]> for Body {
     fn from(s: &'static [u8]) -> Self {
         Bytes::from_static(s).into()
+    }
+}
+
+/// Reads up to `buf.len()` bytes of `file` at `offset`, leaving its cursor where it was.
+pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_at(file, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_file_body_read_in_pieces_gives_its_range_and_fails_when_the_file_is_shorter() {
+        let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let path = std::env::temp_dir().join(format!("file-body-{}.bin", std::process::id()));
+        File::create(&path)
+            .and_then(|mut f| f.write_all(&content))
+            .expect("write the test file");
+        let open = || File::open(&path).expect("open the test file");
+
+        let mut body = Body::from_file(open(), 10, 150_000);
+        assert_eq!(body.known_len(), Some(150_000));
+        assert!(body.is_streamed());
+        let mut got = Vec::new();
+        while let Some(piece) = body.next_piece().expect("read") {
+            assert!(!piece.is_empty() && piece.len() <= PIECE);
+            got.extend_from_slice(&piece);
+        }
+        assert!(got[..] == content[10..150_010]);
+
+        // Ten bytes past the end: the last piece, then an error rather than an early end.
+        let mut body = Body::from_file(open(), 199_990, 20);
+        assert_eq!(
+            &body.next_piece().expect("read").expect("a piece")[..],
+            &content[199_990..]
+        );
+        assert_eq!(
+            body.next_piece().map_err(|e| e.kind()),
+            Err(io::ErrorKind::UnexpectedEof)
+        );
+
+        // A server takes the file whole, and the body is then over.
+        let mut body = Body::from_file(open(), 3, 4);
+        let (_, offset, len) = body.take_file().expect("a file");
+        assert_eq!((offset, len), (3, 4));
+        assert!(body.take_file().is_none());
+        assert_eq!(body.next_piece().expect("read"), None);
+        let _ = std::fs::remove_file(path);
     }
 }

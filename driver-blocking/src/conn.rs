@@ -4,6 +4,7 @@
 use crate::{Config, Error};
 use bytes::Bytes;
 use http_core::{Connection, Event, Headers, Polled, RemoteError};
+use std::fs::File;
 use std::io::{ErrorKind, IoSlice, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -152,6 +153,34 @@ impl Conn {
         write_queued(&mut self.stream, &mut self.engine)
     }
 
+    /// Sends `len` bytes of `file` from `offset` as body bytes, after what the engine queued
+    /// before: counted by the engine but never held by it (`send_data_direct`), each write
+    /// bounded by the write timeout. A file shorter than the range is an error (the connection
+    /// then closes, its body cut short).
+    pub(crate) fn send_file(&mut self, file: &File, offset: u64, len: u64) -> Result<(), Error> {
+        if !self.engine.send_data_direct(len)? {
+            return Ok(());
+        }
+        self.flush()?;
+        let (mut offset, mut left) = (offset, len);
+        while left > 0 {
+            let want = usize::try_from(left).unwrap_or(usize::MAX);
+            match send_file_once(&mut self.stream, file, offset, want) {
+                Ok(0) => return Err(Error::Body("the file ended before its length".into())),
+                Ok(n) => {
+                    offset += n as u64;
+                    left = left.saturating_sub(n as u64);
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                    return Err(Error::Timeout);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
     /// Waits for bytes or for the engine's next deadline, whichever comes first, and hands
     /// the engine what came and the time. A server waiting idle between messages is woken by
     /// a shutdown, which ends its input (see the `idle` flag); one in an exchange notices the
@@ -298,6 +327,36 @@ fn write_queued(stream: &mut impl Write, engine: &mut Connection) -> Result<(), 
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Sends up to `len` bytes of `file` from `offset` to `stream`, straight from the file
+/// (`sendfile(2)`); how many went, 0 at the file's end.
+#[cfg(target_os = "linux")]
+fn send_file_once(
+    stream: &mut TcpStream,
+    file: &File,
+    offset: u64,
+    len: usize,
+) -> std::io::Result<usize> {
+    let mut at = offset;
+    Ok(rustix::fs::sendfile(&*stream, file, Some(&mut at), len)?)
+}
+
+/// Sends up to `len` bytes of `file` from `offset` to `stream` through memory, at most 64 KiB
+/// at a time; how many went, 0 at the file's end.
+#[cfg(not(target_os = "linux"))]
+fn send_file_once(
+    stream: &mut TcpStream,
+    file: &File,
+    offset: u64,
+    len: usize,
+) -> std::io::Result<usize> {
+    let mut buf = vec![0; len.min(64 * 1024)];
+    let n = crate::body::read_at(file, &mut buf, offset)?;
+    if n == 0 {
+        return Ok(0);
+    }
+    stream.write(&buf[..n])
 }
 
 #[cfg(test)]

@@ -395,6 +395,10 @@ where
         c.flush()?;
         return Ok(upgrade);
     }
+    if let Some((file, offset, len)) = body.take_file() {
+        c.send_file(&file, offset, len)?;
+        return end(&mut c, Headers::new()).map(|()| None);
+    }
     if body.is_streamed() {
         drop(c);
         return stream_body(shared, body).map(|()| None);

@@ -21,7 +21,7 @@
 //! # }
 //! ```
 
-pub use driver_async::{BoxError, Config, Error, Incoming, Shutdown};
+pub use driver_async::{BoxError, Config, Error, Incoming, SendFile, Shutdown};
 
 use bytes::Bytes;
 use smol::net::{AsyncToSocketAddrs, TcpListener, TcpStream};
@@ -63,6 +63,27 @@ impl driver_async::Runtime for Smol {
         // would find nothing, and costs no failed read.
         let source: Arc<smol::Async<std::net::TcpStream>> = stream.clone().into();
         source.poll_readable(cx)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn poll_send_file(
+        stream: &mut TcpStream,
+        file: &std::fs::File,
+        offset: u64,
+        len: usize,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<usize>> {
+        let source: Arc<smol::Async<std::net::TcpStream>> = stream.clone().into();
+        loop {
+            let mut at = offset;
+            match rustix::fs::sendfile(source.get_ref(), file, Some(&mut at), len) {
+                Ok(n) => return Poll::Ready(Ok(n)),
+                Err(rustix::io::Errno::AGAIN) => {
+                    std::task::ready!(source.poll_writable(cx))?;
+                }
+                Err(e) => return Poll::Ready(Err(e.into())),
+            }
+        }
     }
 }
 

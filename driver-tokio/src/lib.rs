@@ -20,7 +20,7 @@
 //! # }
 //! ```
 
-pub use driver_async::{BoxError, Config, Error, Incoming, Shutdown};
+pub use driver_async::{BoxError, Config, Error, Incoming, SendFile, Shutdown};
 
 use bytes::Bytes;
 use std::future::Future;
@@ -104,6 +104,27 @@ impl driver_async::Runtime for Tokio {
         // tokio clears readiness after a short read, so this waits without a system call
         // until the socket has something.
         stream.0.poll_read_ready(cx)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn poll_send_file(
+        stream: &mut Stream,
+        file: &std::fs::File,
+        offset: u64,
+        len: usize,
+        cx: &mut Context<'_>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            std::task::ready!(stream.0.poll_write_ready(cx))?;
+            let mut at = offset;
+            // A socket that cannot take more clears its readiness here, and the loop waits.
+            match stream.0.try_io(tokio::io::Interest::WRITABLE, || {
+                Ok(rustix::fs::sendfile(&stream.0, file, Some(&mut at), len)?)
+            }) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                r => return Poll::Ready(r),
+            }
+        }
     }
 }
 

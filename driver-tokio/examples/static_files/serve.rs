@@ -1,9 +1,11 @@
 //! Answering one request: methods, validators and conditional requests (RFC 9110 §13),
-//! ranges (§14), and the body: from the cache, or streamed from the file.
+//! ranges (§14), and the body: from the cache, sent from the file by the driver, or (several
+//! ranges) streamed by a task.
 
 use crate::ranges::{self, Ranges};
 use crate::site::{Refusal, Site, Target, content_type, etag};
 use bytes::Bytes;
+use driver_tokio::SendFile;
 use http::{HeaderMap, Method, Response, StatusCode, header};
 use http_body::{Body, Frame, SizeHint};
 use http_core::HttpDate;
@@ -117,6 +119,25 @@ fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
         }
     });
     FileBody::Stream(rx, total)
+}
+
+/// `res` with `len` bytes of the file at `path` from `offset` as its body, sent by the driver
+/// from the file to the socket (`sendfile(2)` on Linux: the bytes never pass through this
+/// process); streamed by a task if the file cannot be opened here (the task then reports why).
+fn send_file(
+    mut res: Response<FileBody>,
+    path: PathBuf,
+    offset: u64,
+    len: u64,
+) -> Response<FileBody> {
+    match std::fs::File::open(&path) {
+        Ok(file) => {
+            res.extensions_mut()
+                .insert(SendFile::new(file, offset, len));
+        }
+        Err(_) => *res.body_mut() = stream(path, vec![Piece::File { offset, len }]),
+    }
+    res
 }
 
 /// Reads up to `len` bytes of `file` from `offset`, in one trip to the blocking thread pool,
@@ -284,14 +305,7 @@ fn file(
                 h.insert(header::CONTENT_RANGE, v);
             }
             h.insert(header::CONTENT_LENGTH, (b - a + 1).into());
-            *res.body_mut() = stream(
-                path,
-                vec![Piece::File {
-                    offset: a,
-                    len: b - a + 1,
-                }],
-            );
-            res
+            send_file(res, path, a, b - a + 1)
         }
         Ranges::Some(list) => {
             // RFC 9110 §14.6: multipart/byteranges, each part with its own type and range.
@@ -327,11 +341,13 @@ fn file(
         Ranges::Whole => {
             h.insert(header::CONTENT_TYPE, ct.parse().expect("static"));
             h.insert(header::CONTENT_LENGTH, len.into());
-            *res.body_mut() = match site.cached(&path, meta) {
-                Ok(Some(bytes)) if bytes.len() as u64 == len => FileBody::Full(Some(bytes)),
-                _ => stream(path, vec![Piece::File { offset: 0, len }]),
-            };
-            res
+            match site.cached(&path, meta) {
+                Ok(Some(bytes)) if bytes.len() as u64 == len => {
+                    *res.body_mut() = FileBody::Full(Some(bytes));
+                    res
+                }
+                _ => send_file(res, path, 0, len),
+            }
         }
     }
 }
