@@ -5,10 +5,11 @@
 //!
 //! GET and HEAD; `index.html` or a listing for directories; ETag and Last-Modified with
 //! conditional requests; byte ranges (one, or several as multipart/byteranges); small files
-//! cached in memory, large ones sent from the file by `sendfile(2)`; never a path outside the root. One access-log line
-//! per request on stderr, unless `--quiet`. `--threads N` sets the runtime's worker threads
-//! (default: one per CPU); `--port 0` picks a free port, shown in the `serving ... on` line on
-//! stdout. Ctrl-C shuts down gracefully.
+//! cached in memory (a change shows within a second), large ones sent from the file by
+//! `sendfile(2)`; never a path outside the root. One access-log line per request on stderr,
+//! unless `--quiet`. `--threads N` sets the runtime's worker threads (default: one per CPU);
+//! `--port 0` picks a free port, shown in the `serving ... on` line on stdout. Ctrl-C shuts
+//! down gracefully.
 
 mod ranges;
 mod serve;

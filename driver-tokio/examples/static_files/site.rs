@@ -5,12 +5,20 @@ use bytes::Bytes;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 /// Files up to this size are kept in memory.
 pub(crate) const CACHE_FILE_MAX: u64 = 64 * 1024;
 /// The most bytes the cache holds in all.
 pub(crate) const CACHE_TOTAL_MAX: u64 = 16 * 1024 * 1024;
+
+/// How long a small file's resolution (its real path under the root, and its metadata) is
+/// trusted before the path is resolved and the file looked at again: a change to the file
+/// shows within this time, and a request for a small file in the cache costs no system call.
+/// nginx's `open_file_cache_valid` is the same idea (60 s by default there).
+pub(crate) const RESOLVED_VALID: Duration = Duration::from_secs(1);
+/// The most resolutions kept; when full, the oldest are forgotten all at once.
+const RESOLVED_MAX: usize = 10_000;
 
 /// Why a path is not served.
 #[derive(Debug, PartialEq, Eq)]
@@ -143,11 +151,22 @@ struct Cached {
     bytes: Bytes,
 }
 
+/// A small file's resolution, and when it was made.
+#[derive(Debug)]
+struct Resolved {
+    at: Instant,
+    real: PathBuf,
+    meta: std::fs::Metadata,
+}
+
 /// A directory served over HTTP.
 #[derive(Debug)]
 pub(crate) struct Site {
     root: PathBuf,
     cache: Mutex<(HashMap<PathBuf, Cached>, u64)>,
+    /// Small files' resolutions, by their path relative to the root (normalised: one path
+    /// per name, so the map holds at most one entry per small file and symlink to one).
+    resolved: Mutex<HashMap<PathBuf, Resolved>>,
 }
 
 impl Site {
@@ -156,6 +175,7 @@ impl Site {
         Ok(Self {
             root: root.canonicalize()?,
             cache: Mutex::new((HashMap::new(), 0)),
+            resolved: Mutex::new(HashMap::new()),
         })
     }
 
@@ -190,6 +210,12 @@ impl Site {
                 }
             }
         }
+        if let Ok(map) = self.resolved.lock()
+            && let Some(r) = map.get(&rel)
+            && r.at.elapsed() < RESOLVED_VALID
+        {
+            return Ok(Target::File(r.real.clone(), r.meta.clone()));
+        }
         let full = self.root.join(&rel);
         let real = full.canonicalize().map_err(|_| Refusal::NotFound)?;
         if !real.starts_with(&self.root) {
@@ -204,6 +230,15 @@ impl Site {
                 Ok(Target::AddSlash)
             }
         } else if meta.is_file() {
+            if meta.len() <= CACHE_FILE_MAX
+                && let Ok(mut map) = self.resolved.lock()
+            {
+                if map.len() >= RESOLVED_MAX {
+                    map.clear();
+                }
+                let (at, real, meta) = (Instant::now(), real.clone(), meta.clone());
+                map.insert(rel, Resolved { at, real, meta });
+            }
             Ok(Target::File(real, meta))
         } else {
             Err(Refusal::NotFound)
