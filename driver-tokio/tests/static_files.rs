@@ -16,7 +16,7 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 /// A fresh directory with a few files, removed on drop.
 struct Dir(PathBuf);
@@ -346,18 +346,15 @@ fn the_cache_follows_changes() {
     std::fs::write(&path, "changed, and longer").expect("write");
     // A small file's resolution is trusted for a second: until then the old version, whole,
     // then the new one.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let body = get(addr, "/sub/digits.txt").body;
         if body == b"changed, and longer" {
             break;
         }
         assert_eq!(body, b"0123456789", "neither version");
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the change did not show"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(Instant::now() < deadline, "the change did not show");
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
