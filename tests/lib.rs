@@ -121,15 +121,16 @@ impl<'a> Script<'a> {
         Choice {
             refuse_continue: b & 1 != 0,
             early: b & 2 != 0,
-            answer: (b >> 2) % 5,
+            answer: (b >> 2) % 6,
             connect: false,
         }
     }
 }
 
 /// Sends the scripted answer: 0 Content-Length, 1 chunked with a trailer, 2 a 204, 3 with
-/// `Connection: close`, 4 a 417 refusal.
-fn answer(conn: &mut Connection, c: &Choice) {
+/// `Connection: close`, 4 a 417 refusal, 5 Content-Length with its last byte written by the
+/// application itself (`send_data_direct`), after what was queued, as a driver's `sendfile`.
+fn answer(conn: &mut Connection, t: &mut Transcript, c: &Choice) {
     let (status, close, chunked) = match c.answer {
         1 => (200, false, true),
         2 => (204, false, false),
@@ -137,6 +138,7 @@ fn answer(conn: &mut Connection, c: &Choice) {
         4 => (417, false, false),
         _ => (200, false, false),
     };
+    let direct = c.answer == 5;
     let mut res = ResponseHead::new(status);
     if c.connect && (200..300).contains(&status) {
         // RFC 9110 §9.3.6: no framing fields; the tunnel starts after the head.
@@ -152,7 +154,14 @@ fn answer(conn: &mut Connection, c: &Choice) {
     conn.send_response(res).expect("send response");
     if status != 204 {
         conn.send_data(Bytes::from_static(b"o")).expect("send data");
-        conn.send_data(Bytes::from_static(b"k")).expect("send data");
+        if !direct {
+            conn.send_data(Bytes::from_static(b"k")).expect("send data");
+        } else if conn.send_data_direct(1).expect("send direct data") {
+            while let Some(piece) = conn.poll_transmit() {
+                t.wire.extend_from_slice(&piece);
+            }
+            t.wire.push(b'k');
+        }
     }
     let trailers = if chunked {
         [("X-Checksum", "1")].into_iter().collect()
@@ -185,14 +194,14 @@ fn drain_scripted(
                             conn.send_continue().expect("send 100");
                         }
                         if c.early {
-                            answer(conn, &c);
+                            answer(conn, t, &c);
                         } else {
                             *pending = Some(c);
                         }
                     }
                     Event::End(_) => {
                         if let Some(c) = pending.take() {
-                            answer(conn, &c);
+                            answer(conn, t, &c);
                         }
                     }
                     _ => {}
