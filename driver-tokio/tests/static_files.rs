@@ -381,6 +381,22 @@ fn a_large_file_streams_intact() {
         &[("Range", "bytes=5000000-5000009")],
     );
     assert_eq!(r.body, &data[5_000_000..5_000_010]);
+
+    // Replaced (a new file renamed over it, as deployments do): the old version whole until
+    // the server looks again, within a second, then the new one.
+    let new: Vec<u8> = data[..3 << 20].iter().map(|b| b ^ 0x5a).collect();
+    std::fs::write(d.root().join("large.new"), &new).expect("write");
+    std::fs::rename(d.root().join("large.new"), d.root().join("large.bin")).expect("rename");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let body = get(addr, "/large.bin").body;
+        if body == new {
+            break;
+        }
+        assert!(body == data, "neither version");
+        assert!(Instant::now() < deadline, "the change did not show");
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// curl against the server: ranges, conditionals, HEAD. Skipped when curl is missing.

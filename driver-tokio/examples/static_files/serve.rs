@@ -9,10 +9,12 @@ use driver_tokio::SendFile;
 use http::{HeaderMap, Method, Response, StatusCode, header};
 use http_body::{Body, Frame, SizeHint};
 use http_core::HttpDate;
+use std::fs::File;
 use std::io::SeekFrom;
 use std::io::{Read, Seek};
 use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::UNIX_EPOCH;
 use tokio::sync::mpsc;
@@ -123,14 +125,16 @@ fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
 
 /// `res` with `len` bytes of the file at `path` from `offset` as its body, sent by the driver
 /// from the file to the socket (`sendfile(2)` on Linux: the bytes never pass through this
-/// process); streamed by a task if the file cannot be opened here (the task then reports why).
+/// process), from `open` if the file is open already; streamed by a task if the file cannot
+/// be opened here (the task then reports why).
 fn send_file(
     mut res: Response<FileBody>,
     path: PathBuf,
+    open: Option<Arc<File>>,
     offset: u64,
     len: u64,
 ) -> Response<FileBody> {
-    match std::fs::File::open(&path) {
+    match open.map_or_else(|| File::open(&path).map(Arc::new), Ok) {
         Ok(file) => {
             res.extensions_mut()
                 .insert(SendFile::new(file, offset, len));
@@ -143,11 +147,7 @@ fn send_file(
 /// Reads up to `len` bytes of `file` from `offset`, in one trip to the blocking thread pool,
 /// into memory that is not zeroed first (`read_to_end` fills spare capacity); gives the file
 /// back with them (none at its end).
-async fn read_at(
-    mut file: std::fs::File,
-    offset: u64,
-    len: usize,
-) -> std::io::Result<(std::fs::File, Bytes)> {
+async fn read_at(mut file: File, offset: u64, len: usize) -> std::io::Result<(File, Bytes)> {
     tokio::task::spawn_blocking(move || {
         file.seek(SeekFrom::Start(offset))?;
         let mut buf = Vec::with_capacity(len);
@@ -205,7 +205,7 @@ pub(crate) fn respond(
         Ok(Target::Dir(dir)) => {
             let index = dir.join("index.html");
             match std::fs::metadata(&index) {
-                Ok(meta) if meta.is_file() => file(site, index, &meta, headers),
+                Ok(meta) if meta.is_file() => file(site, index, &meta, None, headers),
                 _ => match site.listing(&dir, path) {
                     Ok(html) => {
                         let mut res = plain(StatusCode::OK, "");
@@ -223,7 +223,7 @@ pub(crate) fn respond(
                 },
             }
         }
-        Ok(Target::File(path, meta)) => file(site, path, &meta, headers),
+        Ok(Target::File(path, meta, open)) => file(site, path, &meta, open, headers),
     };
     if head {
         // The engine sends no body to HEAD; the fields stay those of GET.
@@ -237,6 +237,7 @@ fn file(
     site: &Site,
     path: PathBuf,
     meta: &std::fs::Metadata,
+    open: Option<Arc<File>>,
     headers: &HeaderMap,
 ) -> Response<FileBody> {
     let len = meta.len();
@@ -305,7 +306,7 @@ fn file(
                 h.insert(header::CONTENT_RANGE, v);
             }
             h.insert(header::CONTENT_LENGTH, (b - a + 1).into());
-            send_file(res, path, a, b - a + 1)
+            send_file(res, path, open, a, b - a + 1)
         }
         Ranges::Some(list) => {
             // RFC 9110 §14.6: multipart/byteranges, each part with its own type and range.
@@ -346,7 +347,7 @@ fn file(
                     *res.body_mut() = FileBody::Full(Some(bytes));
                     res
                 }
-                _ => send_file(res, path, 0, len),
+                _ => send_file(res, path, open, 0, len),
             }
         }
     }

@@ -3,8 +3,9 @@
 
 use bytes::Bytes;
 use std::collections::HashMap;
+use std::fs::File;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Files up to this size are kept in memory.
@@ -12,13 +13,19 @@ pub(crate) const CACHE_FILE_MAX: u64 = 64 * 1024;
 /// The most bytes the cache holds in all.
 pub(crate) const CACHE_TOTAL_MAX: u64 = 16 * 1024 * 1024;
 
-/// How long a small file's resolution (its real path under the root, and its metadata) is
-/// trusted before the path is resolved and the file looked at again: a change to the file
-/// shows within this time, and a request for a small file in the cache costs no system call.
-/// nginx's `open_file_cache_valid` is the same idea (60 s by default there).
+/// How long a file's resolution (its real path under the root, its metadata, and for a large
+/// file an open handle) is trusted before the path is resolved and the file looked at again:
+/// a change to the file shows within this time, and meanwhile a request for it makes no
+/// system call but the ones that send it. nginx's `open_file_cache_valid` is the same idea
+/// (60 s by default there). A handle opened from the checked real path serves the file that
+/// was checked, whatever happens to the path meanwhile: a file replaced by a rename is sent
+/// whole, old or new; one rewritten in place during that second may be sent mixed, or cut
+/// short (the connection then closes), as with nginx's cache.
 pub(crate) const RESOLVED_VALID: Duration = Duration::from_secs(1);
-/// The most resolutions kept; when full, the oldest are forgotten all at once.
+/// The most resolutions kept; when full, they are all forgotten at once.
 const RESOLVED_MAX: usize = 10_000;
+/// The most resolutions that keep a file open; when full, those are all forgotten at once.
+const OPEN_MAX: usize = 64;
 
 /// Why a path is not served.
 #[derive(Debug, PartialEq, Eq)]
@@ -34,8 +41,9 @@ pub(crate) enum Refusal {
 /// What a path names.
 #[derive(Debug)]
 pub(crate) enum Target {
-    /// A regular file.
-    File(PathBuf, std::fs::Metadata),
+    /// A regular file, open if it is too large for the cache of small files and its handle
+    /// was kept.
+    File(PathBuf, std::fs::Metadata, Option<Arc<File>>),
     /// A directory whose request path ends in `/`: its `index.html`, or a listing.
     Dir(PathBuf),
     /// A directory asked for without the final `/`: redirect there.
@@ -151,12 +159,14 @@ struct Cached {
     bytes: Bytes,
 }
 
-/// A small file's resolution, and when it was made.
+/// A file's resolution, and when it was made.
 #[derive(Debug)]
 struct Resolved {
     at: Instant,
     real: PathBuf,
     meta: std::fs::Metadata,
+    /// A large file's handle.
+    file: Option<Arc<File>>,
 }
 
 /// A directory served over HTTP.
@@ -164,8 +174,8 @@ struct Resolved {
 pub(crate) struct Site {
     root: PathBuf,
     cache: Mutex<(HashMap<PathBuf, Cached>, u64)>,
-    /// Small files' resolutions, by their path relative to the root (normalised: one path
-    /// per name, so the map holds at most one entry per small file and symlink to one).
+    /// Files' resolutions, by their path relative to the root (normalised: one path per
+    /// name, so the map holds at most one entry per file and symlink to one).
     resolved: Mutex<HashMap<PathBuf, Resolved>>,
 }
 
@@ -214,7 +224,7 @@ impl Site {
             && let Some(r) = map.get(&rel)
             && r.at.elapsed() < RESOLVED_VALID
         {
-            return Ok(Target::File(r.real.clone(), r.meta.clone()));
+            return Ok(Target::File(r.real.clone(), r.meta.clone(), r.file.clone()));
         }
         let full = self.root.join(&rel);
         let real = full.canonicalize().map_err(|_| Refusal::NotFound)?;
@@ -230,19 +240,41 @@ impl Site {
                 Ok(Target::AddSlash)
             }
         } else if meta.is_file() {
-            if meta.len() <= CACHE_FILE_MAX
-                && let Ok(mut map) = self.resolved.lock()
-            {
-                if map.len() >= RESOLVED_MAX {
-                    map.clear();
-                }
-                let (at, real, meta) = (Instant::now(), real.clone(), meta.clone());
-                map.insert(rel, Resolved { at, real, meta });
-            }
-            Ok(Target::File(real, meta))
+            // A small file is served from memory; a large one from this handle.
+            let file = (meta.len() > CACHE_FILE_MAX)
+                .then(|| File::open(&real).ok().map(Arc::new))
+                .flatten();
+            self.remember(rel, &real, &meta, file.clone());
+            Ok(Target::File(real, meta, file))
         } else {
             Err(Refusal::NotFound)
         }
+    }
+
+    /// Keeps a file's resolution for [`RESOLVED_VALID`].
+    fn remember(
+        &self,
+        rel: PathBuf,
+        real: &Path,
+        meta: &std::fs::Metadata,
+        file: Option<Arc<File>>,
+    ) {
+        let Ok(mut map) = self.resolved.lock() else {
+            return;
+        };
+        if map.len() >= RESOLVED_MAX {
+            map.clear();
+        }
+        if file.is_some() && map.values().filter(|r| r.file.is_some()).count() >= OPEN_MAX {
+            map.retain(|_, r| r.file.is_none());
+        }
+        let resolved = Resolved {
+            at: Instant::now(),
+            real: real.to_path_buf(),
+            meta: meta.clone(),
+            file,
+        };
+        map.insert(rel, resolved);
     }
 
     /// The contents of a small file from the cache, read (again) when its length or
