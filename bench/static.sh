@@ -3,10 +3,10 @@
 # worker (master_process on, worker_processes 1, access_log off, sendfile on, open_file_cache
 # on), interleaved, with wrk on 127.0.0.1; server pinned to CPU 0 and wrk to CPU 1. Two files
 # from a temp dir: small.html (1 KB, served from static_files' memory cache) and 1mib.bin
-# (1 MiB of random bytes, streamed by static_files in 128 KiB reads; sendfile by nginx). Both
-# servers' copies are checked byte for byte with curl and cmp first. Reports requests per
-# second, latency percentiles, MiB/s transferred (wrk's Transfer/sec, 1024-based) and the
-# server's CPU time per request (utime + stime from /proc/PID/stat; for nginx master + worker).
+# (1 MiB of random bytes, sent with sendfile by both). Both servers' copies are checked byte for
+# byte with curl and cmp first. Reports requests per second, latency percentiles, MiB/s
+# transferred (wrk's Transfer/sec, 1024-based) and the server's CPU time per request (utime +
+# stime from /proc/PID/stat; for nginx master + worker).
 # Usage: bench/static.sh [SECONDS]   (default 5; needs wrk, nginx, curl, taskset)
 set -euo pipefail
 cd "$(dirname "$0")/.."
