@@ -219,6 +219,10 @@ impl Body {
 
     /// The file and range of a body from a file, which is then over.
     pub(crate) fn take_file(&mut self) -> Option<(File, u64, u64)> {
+        // Looked at first: most bodies are not files, and are not moved for nothing.
+        if !matches!(self.source, Source::File { .. }) {
+            return None;
+        }
         match std::mem::replace(&mut self.source, Source::Bytes(Bytes::new())) {
             Source::File { file, offset, len } => Some((file, offset, len)),
             other => {
