@@ -168,6 +168,11 @@ impl HeadParser {
                 // The empty line ends the section.
                 return Ok(Some(self.finish(buf, lf + 1)));
             }
+            // A line that came in pieces is whole now: the one-pass path takes it if it is
+            // strictly valid, as it would have had it come at once.
+            if end + 1 == lf && self.fast_line(&buf[..=lf], ls, &limits) {
+                continue;
+            }
             let parsed = if self.on_start_line() {
                 match self.kind {
                     HeadKind::Request => request_line(&buf[..end], cfg),
@@ -250,6 +255,32 @@ impl HeadParser {
         self.line_start = ls;
         self.scanned = ls;
         Fast::Slow
+    }
+
+    /// The one-pass path for one whole line, `view[ls..]` up to its CRLF, which is `view`'s
+    /// end: whether it took the line (then it is recorded, as by [`fast_lines`]). Not inlined:
+    /// in the parser's loop it would slow down heads that come whole.
+    #[inline(never)]
+    fn fast_line(&mut self, view: &[u8], ls: usize, limits: &SectionLimits) -> bool {
+        if self.on_start_line() {
+            let parsed = match self.kind {
+                HeadKind::Request => fast::request_line(view, ls),
+                _ => fast::status_line(view, ls),
+            };
+            let Some((start, _)) = parsed else {
+                return false;
+            };
+            self.start = start;
+        } else {
+            if self.entries.len() >= limits.fields {
+                return false;
+            }
+            let Some(field) = fast::field_line(view, ls) else {
+                return false;
+            };
+            self.entries.push(Entry::new(field.name, field.value));
+        }
+        true
     }
 
     /// Checks the limits against an incomplete line that ends at `len`.
