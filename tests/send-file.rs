@@ -1,7 +1,8 @@
 //! Response bodies sent from a file by the driver (`sendfile(2)` on Linux): `SendFile` on
 //! driver-tokio and driver-smol, `Body::from_file` on driver-blocking, seen on the wire:
 //! whole files larger than a socket's buffer, ranges, HEAD, pipelining, HTTP/1.0, an empty
-//! range, and a file shorter than its range.
+//! range, a file shorter than its range, and the wait for the next request after a send
+//! that took longer than that wait.
 
 use bytes::Bytes;
 use http::{Request, Response};
@@ -21,16 +22,43 @@ fn content() -> Vec<u8> {
     (0..LEN).map(|i| (i * 7 + i / 251) as u8).collect()
 }
 
-/// A file of [`content`] of its own for each server.
-fn file() -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let path = std::env::temp_dir().join(format!(
-        "send-file-{}-{}.bin",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::write(&path, content()).expect("write the test file");
-    path
+/// The larger file, at `/big`: more than loopback sockets' buffers take, so that a slow
+/// reader makes sending it last.
+const BIG: usize = 32 << 20;
+
+/// How long a kept-alive connection waits for the next request: less than the slow read of
+/// the larger file lasts.
+const IDLE: Duration = Duration::from_millis(500);
+
+/// The files a server sends, removed when the test ends.
+struct Files {
+    path: PathBuf,
+    big: PathBuf,
+}
+
+impl Files {
+    /// Files of their own for each server: [`content`] and [`BIG`] bytes.
+    fn new() -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let name = |what: &str| {
+            std::env::temp_dir().join(format!("send-file-{}-{n}-{what}.bin", std::process::id()))
+        };
+        let files = Self {
+            path: name("small"),
+            big: name("big"),
+        };
+        std::fs::write(&files.path, content()).expect("write the test file");
+        std::fs::write(&files.big, vec![7u8; BIG]).expect("write the test file");
+        files
+    }
+}
+
+impl Drop for Files {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(&self.big);
+    }
 }
 
 /// The range of the file each path answers with: `/whole` the file, `/range` bytes 5..15, `/empty` none of it,
@@ -44,24 +72,63 @@ fn range(uri: &str) -> (u64, u64) {
     }
 }
 
-/// The answer to `uri`: an empty body, and the range of the file at `path` in its
-/// extensions, made by the driver's `SendFile::new` (`make`).
+/// The file and range for `uri`: [`range`] of the smaller file, or all of the larger.
+fn open(paths: &(PathBuf, PathBuf), uri: &str) -> (std::fs::File, u64, u64) {
+    let (path, (offset, len)) = if uri == "/big" {
+        (&paths.1, (0, BIG as u64))
+    } else {
+        (&paths.0, range(uri))
+    };
+    let file = std::fs::File::open(path).expect("open the test file");
+    (file, offset, len)
+}
+
+/// The answer to `uri`: an empty body, and the range of the file in its extensions, made by
+/// the driver's `SendFile::new` (`make`).
 fn response<S>(
-    path: &std::path::Path,
+    paths: &(PathBuf, PathBuf),
     uri: &str,
     make: impl Fn(std::fs::File, u64, u64) -> S,
 ) -> Response<Empty<Bytes>>
 where
     S: Clone + Send + Sync + 'static,
 {
-    let (offset, len) = range(uri);
-    let file = std::fs::File::open(path).expect("open the test file");
+    let (file, offset, len) = open(paths, uri);
     let mut res = Response::new(Empty::new());
     res.extensions_mut().insert(make(file, offset, len));
+    frame_otherwise(uri, &mut res);
     res
 }
 
-fn tokio_server(path: PathBuf) -> SocketAddr {
+/// The heads some paths give their file: framing it by chunks (`/chunked`) or by another
+/// length (`/mismatch`), which cannot carry it, or a 304 (`/not-modified`), which carries no
+/// body.
+fn frame_otherwise<B>(uri: &str, res: &mut Response<B>) {
+    let h = res.headers_mut();
+    match uri {
+        "/chunked" => {
+            h.insert(
+                "transfer-encoding",
+                http::HeaderValue::from_static("chunked"),
+            );
+        }
+        "/mismatch" => {
+            h.insert("content-length", http::HeaderValue::from_static("4"));
+        }
+        "/not-modified" => *res.status_mut() = http::StatusCode::NOT_MODIFIED,
+        _ => {}
+    }
+}
+
+/// The engine's configuration of every server here: [`IDLE`] between requests.
+fn engine() -> http_core::Config {
+    let mut c = http_core::Config::default();
+    c.timeouts.idle = Some(IDLE);
+    c
+}
+
+fn tokio_server(files: &Files) -> SocketAddr {
+    let paths = Arc::new((files.path.clone(), files.big.clone()));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -69,15 +136,16 @@ fn tokio_server(path: PathBuf) -> SocketAddr {
             .build()
             .expect("runtime");
         rt.block_on(async move {
-            let server = driver_tokio::Server::bind("127.0.0.1:0", driver_tokio::Config::default())
+            let mut config = driver_tokio::Config::default();
+            config.engine = engine();
+            let server = driver_tokio::Server::bind("127.0.0.1:0", config)
                 .await
                 .expect("bind");
             tx.send(server.local_addr().expect("address"))
                 .expect("send");
-            let path = Arc::new(path);
             server
                 .serve(move |req: Request<driver_tokio::Incoming>| {
-                    let res = response(&path, req.uri().path(), driver_tokio::SendFile::new);
+                    let res = response(&paths, req.uri().path(), driver_tokio::SendFile::new);
                     async move { Ok::<_, driver_tokio::BoxError>(res) }
                 })
                 .await
@@ -87,19 +155,21 @@ fn tokio_server(path: PathBuf) -> SocketAddr {
     rx.recv().expect("address")
 }
 
-fn smol_server(path: PathBuf) -> SocketAddr {
+fn smol_server(files: &Files) -> SocketAddr {
+    let paths = Arc::new((files.path.clone(), files.big.clone()));
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         smol::block_on(async move {
-            let server = driver_smol::Server::bind("127.0.0.1:0", driver_smol::Config::default())
+            let mut config = driver_smol::Config::default();
+            config.engine = engine();
+            let server = driver_smol::Server::bind("127.0.0.1:0", config)
                 .await
                 .expect("bind");
             tx.send(server.local_addr().expect("address"))
                 .expect("send");
-            let path = Arc::new(path);
             server
                 .serve(move |req: Request<driver_smol::Incoming>| {
-                    let res = response(&path, req.uri().path(), driver_smol::SendFile::new);
+                    let res = response(&paths, req.uri().path(), driver_smol::SendFile::new);
                     async move { Ok::<_, driver_smol::BoxError>(res) }
                 })
                 .await
@@ -109,18 +179,19 @@ fn smol_server(path: PathBuf) -> SocketAddr {
     rx.recv().expect("address")
 }
 
-fn blocking_server(path: PathBuf) -> SocketAddr {
-    let server = driver_blocking::Server::bind("127.0.0.1:0", driver_blocking::Config::default())
-        .expect("bind");
+fn blocking_server(files: &Files) -> SocketAddr {
+    let paths = (files.path.clone(), files.big.clone());
+    let mut config = driver_blocking::Config::default();
+    config.engine = engine();
+    let server = driver_blocking::Server::bind("127.0.0.1:0", config).expect("bind");
     let addr = server.local_addr().expect("address");
     std::thread::spawn(move || {
         server
             .serve(move |req: Request<driver_blocking::Incoming>| {
-                let (offset, len) = range(req.uri().path());
-                let file = std::fs::File::open(&path)?;
-                Ok::<_, driver_blocking::BoxError>(Response::new(driver_blocking::Body::from_file(
-                    file, offset, len,
-                )))
+                let (file, offset, len) = open(&paths, req.uri().path());
+                let mut res = Response::new(driver_blocking::Body::from_file(file, offset, len));
+                frame_otherwise(req.uri().path(), &mut res);
+                Ok::<_, driver_blocking::BoxError>(res)
             })
             .expect("serve");
     });
@@ -135,7 +206,7 @@ fn connect(addr: SocketAddr) -> TcpStream {
 }
 
 /// One response read off `s`: its head, and as many body bytes as its Content-Length says
-/// (none for `head_only`), or fewer if the connection closed first.
+/// (none without one, or for `head_only`), or fewer if the connection closed first.
 fn read_response(s: &mut TcpStream, head_only: bool) -> (String, Vec<u8>) {
     let mut head = Vec::new();
     let mut byte = [0; 1];
@@ -151,9 +222,7 @@ fn read_response(s: &mut TcpStream, head_only: bool) -> (String, Vec<u8>) {
     let len: usize = head
         .lines()
         .find_map(|l| l.strip_prefix("Content-Length: "))
-        .expect("a Content-Length")
-        .parse()
-        .expect("a number");
+        .map_or(0, |v| v.parse().expect("a number"));
     let mut body = Vec::new();
     if !head_only {
         s.take(len as u64)
@@ -218,6 +287,29 @@ fn check(addr: SocketAddr) {
     let (_, body) = read_response(&mut s, false);
     assert_eq!(body, want[5..15]);
 
+    // A head that frames the file otherwise cannot carry it: a 500 instead, nothing of the
+    // file, and the connection goes on; a 304 carries no body.
+    let mut s = connect(addr);
+    for (path, status) in [
+        ("/chunked", "500"),
+        ("/mismatch", "500"),
+        ("/not-modified", "304"),
+    ] {
+        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: a\r\n\r\n").as_bytes())
+            .expect("write");
+        let (head, body) = read_response(&mut s, false);
+        assert!(
+            head.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{path}: {head}"
+        );
+        assert!(!head.contains("Transfer-Encoding"), "{path}: {head}");
+        assert!(body.is_empty(), "{path}: a body");
+    }
+    s.write_all(GET_RANGE).expect("write");
+    let (head, body) = read_response(&mut s, false);
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert_eq!(body, want[5..15]);
+
     // HTTP/1.0 without keep-alive: framed by its length, then closed.
     let mut s = connect(addr);
     s.write_all(b"GET /range HTTP/1.0\r\n\r\n").expect("write");
@@ -240,23 +332,65 @@ fn check(addr: SocketAddr) {
     );
 }
 
+/// The larger file read slowly, so that sending it lasts longer than [`IDLE`]; then another
+/// request at once on the same connection, which must be answered: the wait for it counts
+/// from the end of the send, not from its start (the engine's clock, told only before the
+/// response, would otherwise have the wait over already).
+fn check_slow_reader(addr: SocketAddr) {
+    let mut s = connect(addr);
+    s.write_all(b"GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+        .expect("write");
+    let (head, _) = read_response(&mut s, true);
+    assert!(
+        head.contains(&format!("Content-Length: {BIG}\r\n")),
+        "{head}"
+    );
+    let started = std::time::Instant::now();
+    let mut piece = vec![0; 1 << 20];
+    let mut left = BIG;
+    while left > 0 {
+        let want = left.min(piece.len());
+        s.read_exact(&mut piece[..want]).expect("read the body");
+        assert!(piece[..want].iter().all(|&b| b == 7), "the body differs");
+        left -= want;
+        // Slowly for the first half, while the server is still sending: the rest at once,
+        // so that the next request follows the end of the send by far less than `IDLE`
+        // (the socket buffers hold up to some 10 MiB the server no longer waits for).
+        if left > BIG / 2 {
+            std::thread::sleep(Duration::from_millis(70));
+        }
+    }
+    assert!(
+        started.elapsed() > IDLE * 2,
+        "the read was not slow enough to tell"
+    );
+    s.write_all(b"GET /range HTTP/1.1\r\nHost: a\r\n\r\n")
+        .expect("write");
+    let (head, body) = read_response(&mut s, false);
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert_eq!(body, content()[5..15]);
+}
+
 #[test]
 fn tokio_sends_files_whole_in_ranges_and_pipelined() {
-    let path = file();
-    check(tokio_server(path.clone()));
-    let _ = std::fs::remove_file(path);
+    let files = Files::new();
+    let addr = tokio_server(&files);
+    check(addr);
+    check_slow_reader(addr);
 }
 
 #[test]
 fn smol_sends_files_whole_in_ranges_and_pipelined() {
-    let path = file();
-    check(smol_server(path.clone()));
-    let _ = std::fs::remove_file(path);
+    let files = Files::new();
+    let addr = smol_server(&files);
+    check(addr);
+    check_slow_reader(addr);
 }
 
 #[test]
 fn blocking_sends_files_whole_in_ranges_and_pipelined() {
-    let path = file();
-    check(blocking_server(path.clone()));
-    let _ = std::fs::remove_file(path);
+    let files = Files::new();
+    let addr = blocking_server(&files);
+    check(addr);
+    check_slow_reader(addr);
 }

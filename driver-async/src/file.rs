@@ -58,7 +58,8 @@ const COPY_MAX: usize = 64 * 1024;
 /// Sends up to `len` bytes of `file` from `offset` to `stream` through memory: reads them
 /// (at most [`COPY_MAX`]), writes what the socket takes, and says how many that was. What it
 /// did not take is read again by the next call, so nothing is held between calls. 0 only at
-/// the file's end.
+/// the file's end; a socket that takes nothing is an error (`WriteZero`). The read blocks
+/// the task's thread, as a read of a file does where the runtime has no `sendfile`.
 pub(crate) fn poll_copy(
     stream: &mut (impl AsyncWrite + Unpin),
     file: &File,
@@ -71,7 +72,10 @@ pub(crate) fn poll_copy(
     if n == 0 {
         return Poll::Ready(Ok(0));
     }
-    Pin::new(stream).poll_write(cx, &buf[..n])
+    match std::task::ready!(Pin::new(stream).poll_write(cx, &buf[..n]))? {
+        0 => Poll::Ready(Err(std::io::ErrorKind::WriteZero.into())),
+        written => Poll::Ready(Ok(written)),
+    }
 }
 
 /// Reads up to `buf.len()` bytes of `file` at `offset`, leaving its cursor where it was (the
@@ -119,6 +123,37 @@ mod tests {
         let at_end = poll_copy(&mut out, &file, content.len() as u64, 5, &mut cx);
         assert!(matches!(at_end, Poll::Ready(Ok(0))));
         assert_eq!(out.get_ref().len(), 150_000);
+
+        // A socket that cannot take more: the call waits, and the next one reads again.
+        let mut full = Answers(Poll::Pending);
+        assert!(poll_copy(&mut full, &file, 0, 10, &mut cx).is_pending());
+        // One that takes nothing (closed): an error, not the end of the file.
+        let mut closed = Answers(Poll::Ready(0));
+        let Poll::Ready(Err(e)) = poll_copy(&mut closed, &file, 0, 10, &mut cx) else {
+            panic!("a write of nothing was taken for progress");
+        };
+        assert_eq!(e.kind(), std::io::ErrorKind::WriteZero);
         let _ = std::fs::remove_file(path);
+    }
+
+    /// A writer that gives one answer to every write.
+    struct Answers(Poll<usize>);
+
+    impl AsyncWrite for Answers {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            _: &[u8],
+        ) -> Poll<std::io::Result<usize>> {
+            self.0.map(Ok)
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
     }
 }

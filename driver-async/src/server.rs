@@ -366,6 +366,9 @@ where
             }
             frame = poll_fn(|cx| response.as_mut().as_pin_mut().expect("guarded").poll_frame(cx)),
                 if response.is_some() => {
+                // The frame may have been long in coming: the engine's deadlines (the wait
+                // for the next request, once this body ends) count from now.
+                conn.handle_timeout(io.now());
                 let ended = take_frame(conn, frame, &mut trailers)?
                     || send_ready_frames(
                         conn,
@@ -441,12 +444,14 @@ where
     // client gets a 500 instead, as for a failed handler.
     let body = res.and_then(|res| {
         let (mut parts, body) = res.into_parts();
-        // A body that knows its length is framed by it, as a buffer or a file is.
+        // A body that knows its length is framed by it, as a buffer is; a file by its
+        // range's, which a head framing it otherwise cannot carry (a 500 instead).
         let file = parts.extensions.remove::<SendFile>();
-        let known = file
-            .as_ref()
-            .map_or_else(|| body.size_hint().exact(), |f| Some(f.len()));
-        conn.send_http_response(&parts, known).ok()?;
+        match &file {
+            Some(f) => conn.send_http_response_direct(&parts, f.len()),
+            None => conn.send_http_response(&parts, body.size_hint().exact()),
+        }
+        .ok()?;
         Some((body, file))
     });
     let Some((body, file)) = body else {
@@ -509,6 +514,9 @@ async fn answer<R: Runtime>(
             // Boxed: its state would otherwise make every exchange's larger.
             Box::pin(async move {
                 io.send_file(conn, &file).await?;
+                // The send may have taken long: the wait for the next request counts from
+                // its end.
+                conn.handle_timeout(io.now());
                 conn.send_end(Headers::new()).map_err(Error::from)
             })
             .await?;

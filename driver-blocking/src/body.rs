@@ -129,9 +129,9 @@ impl Read for Incoming {
 /// Where a body's bytes come from.
 enum Source {
     Bytes(Bytes),
-    /// The range of a file still to send.
+    /// The range of a file still to send; no file once a server took it to send itself.
     File {
-        file: File,
+        file: Option<File>,
         offset: u64,
         len: u64,
     },
@@ -194,7 +194,11 @@ impl Body {
     /// by its length.
     pub fn from_file(file: File, offset: u64, len: u64) -> Self {
         Self {
-            source: Source::File { file, offset, len },
+            source: Source::File {
+                file: Some(file),
+                offset,
+                len,
+            },
             trailers: http::HeaderMap::new(),
         }
     }
@@ -217,19 +221,24 @@ impl Body {
         }
     }
 
+    /// The length of a body from a file (which is framed by it alone).
+    pub(crate) fn file_len(&self) -> Option<u64> {
+        match &self.source {
+            Source::File {
+                file: Some(_), len, ..
+            } => Some(*len),
+            _ => None,
+        }
+    }
+
     /// The file and range of a body from a file, which is then over.
     pub(crate) fn take_file(&mut self) -> Option<(File, u64, u64)> {
-        // Looked at first: most bodies are not files, and are not moved for nothing.
-        if !matches!(self.source, Source::File { .. }) {
+        let Source::File { file, offset, len } = &mut self.source else {
             return None;
-        }
-        match std::mem::replace(&mut self.source, Source::Bytes(Bytes::new())) {
-            Source::File { file, offset, len } => Some((file, offset, len)),
-            other => {
-                self.source = other;
-                None
-            }
-        }
+        };
+        let taken = (file.take()?, *offset, *len);
+        *len = 0;
+        Some(taken)
     }
 
     /// Whether the content is read from a reader as it is sent.
@@ -242,9 +251,9 @@ impl Body {
         match &mut self.source {
             Source::Bytes(b) => Ok((!b.is_empty()).then(|| std::mem::take(b))),
             Source::File { file, offset, len } => {
-                if *len == 0 {
+                let Some(file) = file.as_ref().filter(|_| *len > 0) else {
                     return Ok(None);
-                }
+                };
                 let mut buf = vec![0; usize::try_from(*len).map_or(PIECE, |l| l.min(PIECE))];
                 let n = read_at(file, &mut buf, *offset)?;
                 if n == 0 {

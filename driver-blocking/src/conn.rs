@@ -81,7 +81,7 @@ impl Conn {
     }
 
     /// The engine's time now.
-    fn now(&self) -> http_core::Instant {
+    pub(crate) fn now(&self) -> http_core::Instant {
         http_core::Instant::from_duration(self.origin.elapsed())
     }
 
@@ -178,6 +178,8 @@ impl Conn {
                 Err(e) => return Err(e.into()),
             }
         }
+        // The send may have taken long: the wait for the next request counts from its end.
+        self.engine.handle_timeout(self.now());
         Ok(())
     }
 
@@ -356,7 +358,10 @@ fn send_file_once(
     if n == 0 {
         return Ok(0);
     }
-    stream.write(&buf[..n])
+    match stream.write(&buf[..n])? {
+        0 => Err(ErrorKind::WriteZero.into()),
+        written => Ok(written),
+    }
 }
 
 #[cfg(test)]

@@ -433,7 +433,12 @@ fn unix_secs() -> u64 {
 /// neither answers the request.
 fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
     let (parts, body) = res.into_parts();
-    c.engine.send_http_response(&parts, body.known_len()).ok()?;
+    // A file's range can only be framed by its length: a head framing it otherwise is refused.
+    match body.file_len() {
+        Some(len) => c.engine.send_http_response_direct(&parts, len),
+        None => c.engine.send_http_response(&parts, body.known_len()),
+    }
+    .ok()?;
     (c.engine.our_state() != HalfState::SendResponse).then_some(body)
 }
 
@@ -450,6 +455,10 @@ fn stream_body(shared: &Shared, mut body: Body) -> Result<(), Error> {
         match piece {
             Some(piece) => c.engine.send_data(piece)?,
             None => {
+                // The body may have taken long: the wait for the next request counts from
+                // its end.
+                let now = c.now();
+                c.engine.handle_timeout(now);
                 return end(&mut c, Headers::from_http(&body.take_trailers()));
             }
         }

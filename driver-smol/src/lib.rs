@@ -78,6 +78,7 @@ impl driver_async::Runtime for Smol {
             let mut at = offset;
             match rustix::fs::sendfile(source.get_ref(), file, Some(&mut at), len) {
                 Ok(n) => return Poll::Ready(Ok(n)),
+                Err(rustix::io::Errno::INTR) => {}
                 Err(rustix::io::Errno::AGAIN) => {
                     std::task::ready!(source.poll_writable(cx))?;
                 }

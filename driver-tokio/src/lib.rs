@@ -121,7 +121,11 @@ impl driver_async::Runtime for Tokio {
             match stream.0.try_io(tokio::io::Interest::WRITABLE, || {
                 Ok(rustix::fs::sendfile(&stream.0, file, Some(&mut at), len)?)
             }) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                    ) => {}
                 r => return Poll::Ready(r),
             }
         }

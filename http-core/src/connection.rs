@@ -578,13 +578,15 @@ impl Connection {
     /// Counts `len` bytes of body that the driver writes to the transport itself, without
     /// them passing through the engine: a file sent by `sendfile(2)`, say. The driver writes
     /// them after every byte queued before this call and before any byte queued after it.
-    /// Returns whether to write them at all: `false` when the body is dropped (a response to
-    /// HEAD), as [`send_data`](Self::send_data) drops its data.
+    /// Returns whether to write them at all: `false` when the message has no body (a
+    /// response to HEAD, a 204 or 304) or it is dropped (after a final response, the rest of
+    /// a client's), so that a driver can send a file the same way whatever the answer.
     ///
     /// Only a body framed by its length (`Content-Length`, or the close of the connection)
     /// can be sent so: a chunked body would need framing between those bytes, and gets
-    /// [`LocalError::DirectChunked`]. A client whose body waits for 100 (Continue) gets
-    /// [`LocalError::WrongState`] until the wait is over.
+    /// [`LocalError::DirectChunked`] (a server's [`send_response_direct`](Self::send_response_direct)
+    /// refuses such a head before queuing it). A client whose body waits for 100 (Continue)
+    /// gets [`LocalError::WrongState`] until the wait is over.
     pub fn send_data_direct(&mut self, len: u64) -> Result<bool, LocalError> {
         if self.our_state() != HalfState::SendBody {
             return Err(LocalError::WrongState);
@@ -592,11 +594,14 @@ impl Connection {
         if len == 0 {
             return Ok(false);
         }
-        self.flush_pending_head(true)?;
-        // Everything is checked before anything is counted: an error leaves the body as it was.
+        // A client's head still held is one whose body has no known length: it would go
+        // chunked. Everything is checked before anything is queued or counted: an error
+        // leaves the message as it was.
+        if self.pending_head.is_some() {
+            return Err(LocalError::DirectChunked);
+        }
         match self.writer {
-            BodyWriter::None => return Err(LocalError::BodyNotAllowed),
-            BodyWriter::Suppressed => return Ok(false),
+            BodyWriter::None | BodyWriter::Suppressed => return Ok(false),
             BodyWriter::Chunked { .. } => return Err(LocalError::DirectChunked),
             BodyWriter::Length(remaining) if len > remaining => {
                 return Err(LocalError::BodyTooLong);

@@ -100,17 +100,29 @@ impl Connection {
     /// kept-alive HTTP/1.0 client. A 101, or a 2xx to CONNECT, switches protocols: see
     /// [`take_leftover`](Self::take_leftover).
     pub fn send_response(&mut self, head: ResponseHead) -> Result<(), LocalError> {
-        self.respond(head.status, &head.reason, &head.headers, None)
+        self.respond(head.status, &head.reason, &head.headers, None, false)
     }
 
     /// As [`send_response`](Self::send_response), for a body the application knows to be
     /// exactly `len` bytes long (a buffer, a file): when the head has neither Content-Length
     /// nor Transfer-Encoding and the response may carry a body, the engine frames it with
     /// `Content-Length: len` rather than chunking it (or closing, for an HTTP/1.0 client), and
-    /// holds the body to that length. A response to HEAD is left as it is: its length is the
-    /// GET response's, which `len` is not (RFC 9110 §9.3.2).
+    /// holds the body to that length. A response to HEAD gets `Content-Length: len` too, as
+    /// the GET response would (RFC 9110 §9.3.2), unless `len` is 0: an empty body there is
+    /// most often no body at all, not the GET response's (§8.6 forbids a length that is not
+    /// the GET response's).
     pub fn send_response_sized(&mut self, head: ResponseHead, len: u64) -> Result<(), LocalError> {
-        self.respond(head.status, &head.reason, &head.headers, Some(len))
+        self.respond(head.status, &head.reason, &head.headers, Some(len), false)
+    }
+
+    /// As [`send_response_sized`](Self::send_response_sized), for a body of exactly `len`
+    /// bytes that the driver writes itself ([`send_data_direct`](Self::send_data_direct): a
+    /// file sent by `sendfile(2)`). Refused, with nothing queued, when the head frames the
+    /// body otherwise, as such bytes can only be framed by their length: its own
+    /// Transfer-Encoding ([`LocalError::DirectChunked`]) or a Content-Length other than `len`
+    /// ([`LocalError::InvalidContentLength`]).
+    pub fn send_response_direct(&mut self, head: ResponseHead, len: u64) -> Result<(), LocalError> {
+        self.respond(head.status, &head.reason, &head.headers, Some(len), true)
     }
 
     /// As [`send_response`](Self::send_response) (or, with `len`,
@@ -126,7 +138,20 @@ impl Connection {
     ) -> Result<(), LocalError> {
         let status = parts.status.as_u16();
         let reason = crate::event::reason_phrase(status).as_bytes();
-        self.respond(status, reason, &parts.headers, len)
+        self.respond(status, reason, &parts.headers, len, false)
+    }
+
+    /// As [`send_response_direct`](Self::send_response_direct) for the head of an
+    /// `http::Response`, as [`send_http_response`](Self::send_http_response) writes it.
+    #[cfg(feature = "http")]
+    pub fn send_http_response_direct(
+        &mut self,
+        parts: &http::response::Parts,
+        len: u64,
+    ) -> Result<(), LocalError> {
+        let status = parts.status.as_u16();
+        let reason = crate::event::reason_phrase(status).as_bytes();
+        self.respond(status, reason, &parts.headers, Some(len), true)
     }
 
     fn respond(
@@ -135,6 +160,7 @@ impl Connection {
         reason: &[u8],
         fields: &impl Fields,
         known: Option<u64>,
+        direct: bool,
     ) -> Result<(), LocalError> {
         if self.role != Role::Server {
             return Err(LocalError::WrongRole);
@@ -166,12 +192,24 @@ impl Connection {
             .map_err(|_| LocalError::WrongState)?;
         // A 1xx has no content, nor a Content-Length or Transfer-Encoding (the writer's rule).
         let writer = framing::response_writer(self.answering, status, fields, &seen, known)?;
+        if direct {
+            // Bytes written outside the engine can be framed by their length alone.
+            match writer {
+                BodyWriter::Chunked { .. } => return Err(LocalError::DirectChunked),
+                BodyWriter::Length(n) if Some(n) != known => {
+                    return Err(LocalError::InvalidContentLength);
+                }
+                _ => {}
+            }
+        }
         // Content-Length is the engine's to add when the length came from the application.
         let length = match writer {
             BodyWriter::Length(n) if !seen.content_length => Some(n),
             // RFC 9110 §9.3.2 and §8.6: the answer to HEAD carries the Content-Length a GET
             // would have got, when the application knows it.
-            BodyWriter::Suppressed if !seen.content_length && !seen.transfer_encoding => known,
+            BodyWriter::Suppressed if !seen.content_length && !seen.transfer_encoding => {
+                known.filter(|&n| n > 0)
+            }
             _ => None,
         };
 

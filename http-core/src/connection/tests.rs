@@ -1359,8 +1359,89 @@ fn direct_body_bytes_are_dropped_for_head_and_refused_without_a_length() {
     event(&mut c);
     assert_eq!(c.send_data_direct(1), Err(LocalError::WrongState));
     c.send_response(ResponseHead::new(204)).unwrap();
-    assert_eq!(c.send_data_direct(1), Err(LocalError::BodyNotAllowed));
+    assert_eq!(
+        c.send_data_direct(1),
+        Ok(false),
+        "a 204 has no body to write"
+    );
     assert_eq!(c.send_data_direct(0), Ok(false));
+}
+
+#[test]
+fn a_head_for_direct_bytes_must_frame_them_by_their_length() {
+    let answered = |req: &[u8]| {
+        let mut c = server();
+        c.feed(at(0), req);
+        request(&mut c);
+        event(&mut c);
+        c
+    };
+    // The head's own framing, if any, must be that length; refused heads queue nothing.
+    let mut c = answered(GET);
+    let mut chunked = ResponseHead::new(200);
+    chunked.headers.append("Transfer-Encoding", "chunked");
+    assert_eq!(
+        c.send_response_direct(chunked, 5),
+        Err(LocalError::DirectChunked)
+    );
+    let mut other = ResponseHead::new(200);
+    other.headers.append("Content-Length", "4");
+    assert_eq!(
+        c.send_response_direct(other, 5),
+        Err(LocalError::InvalidContentLength)
+    );
+    assert!(c.poll_transmit().is_none(), "a refused head was queued");
+    let mut same = ResponseHead::new(200);
+    same.headers.append("Content-Length", "5");
+    c.send_response_direct(same, 5).unwrap();
+    assert_eq!(c.send_data_direct(5), Ok(true));
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    );
+
+    // Without framing fields: the length is added; an HTTP/1.0 client gets it too.
+    let mut c = answered(b"GET / HTTP/1.0\r\n\r\n");
+    c.send_response_direct(ResponseHead::new(200), 7).unwrap();
+    assert_eq!(c.send_data_direct(7), Ok(true));
+    c.send_end(Headers::new()).unwrap();
+    assert!(text(&wire(&mut c)).contains("Content-Length: 7\r\n"));
+
+    // No body: taken, and nothing to write.
+    let mut c = answered(GET);
+    c.send_response_direct(ResponseHead::new(304), 9).unwrap();
+    assert_eq!(c.send_data_direct(9), Ok(false));
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(text(&wire(&mut c)), "HTTP/1.1 304 Not Modified\r\n\r\n");
+}
+
+#[test]
+fn a_head_answer_with_an_empty_body_gets_no_length() {
+    // RFC 9110 §8.6: a HEAD answer's Content-Length must be the GET answer's; an empty body
+    // given for HEAD says nothing of it.
+    let mut c = server();
+    c.feed(at(0), b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
+    request(&mut c);
+    event(&mut c);
+    c.send_response_sized(ResponseHead::new(200), 0).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(text(&wire(&mut c)), "HTTP/1.1 200 OK\r\n\r\n");
+}
+
+#[test]
+fn a_client_head_without_a_length_refuses_direct_bytes_and_stays_unsent() {
+    let mut c = Connection::client(Config::default(), Instant::ZERO);
+    let mut head = RequestHead::new("POST", "/f");
+    head.headers.append("Host", "a");
+    c.send_request(head).unwrap();
+    assert_eq!(c.send_data_direct(3), Err(LocalError::DirectChunked));
+    assert!(c.poll_transmit().is_none(), "the head went out");
+    c.send_data(Bytes::from_static(b"abc")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert!(
+        text(&wire(&mut c)).ends_with("Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+    );
 }
 
 #[test]
