@@ -337,6 +337,49 @@ fn no_path_leads_out_of_the_root() {
     );
 }
 
+/// A file swapped for a link leading out of the root while its resolution is trusted: the
+/// old version, whole, or the 403 a link out of the root gets once the path is resolved
+/// again, and never what lies outside; for a small file (from memory) and a large one (from
+/// its kept handle), and for a range of it (always resolved anew).
+#[cfg(unix)]
+#[test]
+fn a_path_swapped_for_a_link_out_of_the_root_serves_nothing_from_outside() {
+    let d = Dir::new("swap");
+    let large: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(d.root().join("large.bin"), &large).expect("write");
+    std::fs::write(d.0.join("outside.bin"), vec![b'!'; 200_000]).expect("write");
+    let addr = serve(&d.root());
+    for (name, old, outside) in [
+        ("sub/digits.txt", &b"0123456789"[..], "secret.txt"),
+        ("large.bin", &large[..], "outside.bin"),
+    ] {
+        let target = format!("/{name}");
+        assert!(
+            get(addr, &target).body == old,
+            "{name}: not served at first"
+        );
+        let path = d.root().join(name);
+        std::fs::remove_file(&path).expect("remove");
+        std::os::unix::fs::symlink(d.0.join(outside), &path).expect("symlink");
+        let r = request(addr, "GET", &target, &[("Range", "bytes=0-3")]);
+        assert_eq!(r.status, 403, "{name}: a range of the link");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let r = get(addr, &target);
+            if r.status == 403 {
+                break;
+            }
+            assert_eq!(r.status, 200, "{name}");
+            assert!(
+                r.body == old,
+                "{name}: neither the old version nor a refusal"
+            );
+            assert!(Instant::now() < deadline, "{name}: the link was never seen");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
 #[test]
 fn the_cache_follows_changes() {
     let d = Dir::new("cache");

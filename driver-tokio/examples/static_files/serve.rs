@@ -3,7 +3,7 @@
 //! ranges) streamed by a task.
 
 use crate::ranges::{self, Ranges};
-use crate::site::{Refusal, Site, Target, content_type, etag};
+use crate::site::{Kept, Refusal, Site, Target, content_type, etag};
 use bytes::Bytes;
 use driver_tokio::SendFile;
 use http::{HeaderMap, Method, Response, StatusCode, header};
@@ -191,7 +191,9 @@ pub(crate) fn respond(
         return res;
     }
     let head = method == Method::HEAD;
-    let mut res = match site.resolve(path) {
+    // A range is served from a resolution made now: its parts may be read by path.
+    let trusted = !headers.contains_key(header::RANGE);
+    let mut res = match site.resolve(path, trusted) {
         Err(Refusal::BadRequest) => plain(StatusCode::BAD_REQUEST, "bad path"),
         Err(Refusal::NotFound) => plain(StatusCode::NOT_FOUND, "not found"),
         Err(Refusal::Forbidden) => plain(StatusCode::FORBIDDEN, "forbidden"),
@@ -223,11 +225,12 @@ pub(crate) fn respond(
                 },
             }
         }
-        Ok(Target::File(path, meta, open)) => file(site, path, &meta, open, headers),
+        Ok(Target::File(path, meta, kept)) => file(site, path, &meta, kept, headers),
     };
     if head {
         // The engine sends no body to HEAD; the fields stay those of GET.
         *res.body_mut() = FileBody::Full(None);
+        res.extensions_mut().remove::<SendFile>();
     }
     res
 }
@@ -237,9 +240,14 @@ fn file(
     site: &Site,
     path: PathBuf,
     meta: &std::fs::Metadata,
-    open: Option<Arc<File>>,
+    kept: Option<Kept>,
     headers: &HeaderMap,
 ) -> Response<FileBody> {
+    let (open, bytes) = match kept {
+        Some(Kept::Open(file)) => (Some(file), None),
+        Some(Kept::Bytes(bytes)) => (None, Some(bytes)),
+        None => (None, None),
+    };
     let len = meta.len();
     let tag = etag(meta);
     // Kept to the second: the precision of HTTP dates.
@@ -342,7 +350,7 @@ fn file(
         Ranges::Whole => {
             h.insert(header::CONTENT_TYPE, ct.parse().expect("static"));
             h.insert(header::CONTENT_LENGTH, len.into());
-            match site.cached(&path, meta) {
+            match bytes.map_or_else(|| site.cached(&path, meta), |b| Ok(Some(b))) {
                 Ok(Some(bytes)) if bytes.len() as u64 == len => {
                     *res.body_mut() = FileBody::Full(Some(bytes));
                     res

@@ -13,18 +13,22 @@ pub(crate) const CACHE_FILE_MAX: u64 = 64 * 1024;
 /// The most bytes the cache holds in all.
 pub(crate) const CACHE_TOTAL_MAX: u64 = 16 * 1024 * 1024;
 
-/// How long a file's resolution (its real path under the root, its metadata, and for a large
-/// file an open handle) is trusted before the path is resolved and the file looked at again:
-/// a change to the file shows within this time, and meanwhile a request for it makes no
-/// system call but the ones that send it. nginx's `open_file_cache_valid` is the same idea
-/// (60 s by default there). A handle opened from the checked real path serves the file that
-/// was checked, whatever happens to the path meanwhile: a file replaced by a rename is sent
-/// whole, old or new; one rewritten in place during that second may be sent mixed, or cut
-/// short (the connection then closes), as with nginx's cache.
+/// How long a file's resolution is trusted before the path is resolved and the file looked
+/// at again: its real path under the root, its metadata, and what serves it without opening
+/// the path again (a large file's open handle; a small one's bytes, from the cache, checked
+/// against that metadata). A change to the file shows within this time, and meanwhile a
+/// request for the whole file makes no system call but the ones that send it. nginx's
+/// `open_file_cache_valid` is the same idea (60 s by default there). Nothing is opened by
+/// path from a trusted resolution, so a path swapped for a link leading out of the root
+/// meanwhile serves nothing from outside; a file replaced by a rename is sent whole, old or
+/// new; one rewritten in place during that second may be sent mixed, or cut short (the
+/// connection then closes), as with nginx's cache. Requests for ranges resolve the path
+/// anew.
 pub(crate) const RESOLVED_VALID: Duration = Duration::from_secs(1);
 /// The most resolutions kept; when full, they are all forgotten at once.
 const RESOLVED_MAX: usize = 10_000;
-/// The most resolutions that keep a file open; when full, those are all forgotten at once.
+/// The most resolutions that keep a file open: past it, those expired are closed, and if
+/// none was, all of them.
 const OPEN_MAX: usize = 64;
 
 /// Why a path is not served.
@@ -41,13 +45,21 @@ pub(crate) enum Refusal {
 /// What a path names.
 #[derive(Debug)]
 pub(crate) enum Target {
-    /// A regular file, open if it is too large for the cache of small files and its handle
-    /// was kept.
-    File(PathBuf, std::fs::Metadata, Option<Arc<File>>),
+    /// A regular file, and what serves it without opening its path, if anything.
+    File(PathBuf, std::fs::Metadata, Option<Kept>),
     /// A directory whose request path ends in `/`: its `index.html`, or a listing.
     Dir(PathBuf),
     /// A directory asked for without the final `/`: redirect there.
     AddSlash,
+}
+
+/// What serves a resolved file without opening its path again.
+#[derive(Debug)]
+pub(crate) enum Kept {
+    /// A large file's handle, opened from its checked real path.
+    Open(Arc<File>),
+    /// A small file's bytes, from the cache, of the version the metadata describes.
+    Bytes(Bytes),
 }
 
 /// Percent-decoding (RFC 3986 §2.1) of one path segment. An invalid escape is an error.
@@ -194,8 +206,9 @@ impl Site {
         &self.root
     }
 
-    /// Maps a request path (`/a/b%20c`, query removed) to what it names under the root.
-    pub(crate) fn resolve(&self, path: &str) -> Result<Target, Refusal> {
+    /// Maps a request path (`/a/b%20c`, query removed) to what it names under the root; a
+    /// file's resolution of less than [`RESOLVED_VALID`] ago is taken as it is if `trusted`.
+    pub(crate) fn resolve(&self, path: &str, trusted: bool) -> Result<Target, Refusal> {
         if !path.starts_with('/') {
             return Err(Refusal::NotFound);
         }
@@ -220,11 +233,8 @@ impl Site {
                 }
             }
         }
-        if let Ok(map) = self.resolved.lock()
-            && let Some(r) = map.get(&rel)
-            && r.at.elapsed() < RESOLVED_VALID
-        {
-            return Ok(Target::File(r.real.clone(), r.meta.clone(), r.file.clone()));
+        if trusted && let Some(target) = self.recent(&rel) {
+            return Ok(target);
         }
         let full = self.root.join(&rel);
         let real = full.canonicalize().map_err(|_| Refusal::NotFound)?;
@@ -245,10 +255,26 @@ impl Site {
                 .then(|| File::open(&real).ok().map(Arc::new))
                 .flatten();
             self.remember(rel, &real, &meta, file.clone());
-            Ok(Target::File(real, meta, file))
+            Ok(Target::File(real, meta, file.map(Kept::Open)))
         } else {
             Err(Refusal::NotFound)
         }
+    }
+
+    /// The file `rel` names, from a resolution of less than [`RESOLVED_VALID`] ago, with what
+    /// serves it: `None` if there is none, or if a small file's bytes are no longer cached
+    /// (its path is then resolved and read anew).
+    fn recent(&self, rel: &Path) -> Option<Target> {
+        let (real, meta, file) = {
+            let map = self.resolved.lock().ok()?;
+            let r = map.get(rel).filter(|r| r.at.elapsed() < RESOLVED_VALID)?;
+            (r.real.clone(), r.meta.clone(), r.file.clone())
+        };
+        let kept = match file {
+            Some(file) => Kept::Open(file),
+            None => Kept::Bytes(self.in_cache(&real, &meta)?),
+        };
+        Some(Target::File(real, meta, Some(kept)))
     }
 
     /// Keeps a file's resolution for [`RESOLVED_VALID`].
@@ -265,8 +291,14 @@ impl Site {
         if map.len() >= RESOLVED_MAX {
             map.clear();
         }
-        if file.is_some() && map.values().filter(|r| r.file.is_some()).count() >= OPEN_MAX {
-            map.retain(|_, r| r.file.is_none());
+        let open =
+            |map: &HashMap<PathBuf, Resolved>| map.values().filter(|r| r.file.is_some()).count();
+        if file.is_some() && open(&map) >= OPEN_MAX {
+            // Expired handles first, so that a deleted file's space is given back.
+            map.retain(|_, r| r.file.is_none() || r.at.elapsed() < RESOLVED_VALID);
+            if open(&map) >= OPEN_MAX {
+                map.retain(|_, r| r.file.is_none());
+            }
         }
         let resolved = Resolved {
             at: Instant::now(),
@@ -275,6 +307,13 @@ impl Site {
             file,
         };
         map.insert(rel, resolved);
+    }
+
+    /// The cached contents of a small file, if they are of the version `meta` describes.
+    fn in_cache(&self, path: &Path, meta: &std::fs::Metadata) -> Option<Bytes> {
+        let guard = self.cache.lock().ok()?;
+        let c = guard.0.get(path)?;
+        (c.len == meta.len() && c.modified == meta.modified().ok()).then(|| c.bytes.clone())
     }
 
     /// The contents of a small file from the cache, read (again) when its length or
@@ -288,12 +327,8 @@ impl Site {
             return Ok(None);
         }
         let modified = meta.modified().ok();
-        if let Ok(guard) = self.cache.lock()
-            && let Some(c) = guard.0.get(path)
-            && c.len == meta.len()
-            && c.modified == modified
-        {
-            return Ok(Some(c.bytes.clone()));
+        if let Some(bytes) = self.in_cache(path, meta) {
+            return Ok(Some(bytes));
         }
         let bytes = Bytes::from(std::fs::read(path)?);
         if let Ok(mut guard) = self.cache.lock() {
