@@ -3,10 +3,10 @@
 
 use crate::body::Incoming;
 use crate::io::Io;
-use crate::{BoxError, Config, Error, Runtime};
+use crate::{BoxError, Config, Error, Runtime, SendFile};
 use bytes::Bytes;
 use http_body::Body;
-use http_core::{Connection, Event, Polled, RequestHead};
+use http_core::{Connection, Event, Headers, LocalError, Polled, RequestHead};
 use std::future::pending;
 use tokio::sync::oneshot;
 
@@ -72,20 +72,34 @@ impl<R: Runtime> Client<R> {
         if !idle.conn.is_reusable() {
             return Err(Error::Closed);
         }
-        let (parts, body) = req.into_parts();
+        let (mut parts, body) = req.into_parts();
+        // A file in the extensions is the body, sent from the file (see `SendFile`).
+        let mut file = parts.extensions.remove::<SendFile>();
         let head = RequestHead::to_origin_server(&parts)?;
         let Idle { io, conn } = &mut *idle;
         // A body that knows its length is framed by it (Content-Length, the head sent at
         // once); any other goes chunked.
-        match body.size_hint().exact() {
+        match file
+            .as_ref()
+            .map(SendFile::len)
+            .or(body.size_hint().exact())
+        {
             Some(len) => conn.send_request_sized(head, len)?,
             None => conn.send_request(head)?,
         }
-        io.send_body(conn, body).await?;
+        if file.is_none() {
+            io.send_body(conn, body).await?;
+        }
         io.flush(conn).await?;
 
-        // The response head; interim responses pass by.
+        // The response head; interim responses pass by. A file waits until the engine lets
+        // the body go: at once, or after a 100 (Continue) or the wait for one.
         let head = loop {
+            if let Some(f) = &file
+                && send_file_body(io, conn, f).await?
+            {
+                file = None;
+            }
             match conn.poll_event() {
                 Ok(Polled::Event(Event::Response(r)))
                     if !r.is_informational() || r.status == 101 =>
@@ -101,6 +115,10 @@ impl<R: Runtime> Client<R> {
                 Err(e) => return Err(e.into()),
             }
         };
+        // A final response came while the file waited: its body is dropped, and it ends.
+        if let Some(f) = &file {
+            send_file_body(io, conn, f).await?;
+        }
         let (tx, body) = Incoming::channel(None, conn.body_remaining());
         let response = head.into_http(body)?;
         let (back, rx) = oneshot::channel();
@@ -114,4 +132,26 @@ impl<R: Runtime> Client<R> {
         });
         Ok(response)
     }
+}
+
+/// Sends `file` as the request's body, and its end, if the engine lets the body go now;
+/// returns whether it did (`false` while the body waits for 100 (Continue)).
+async fn send_file_body<R: Runtime>(
+    io: &mut Io<R>,
+    conn: &mut Connection,
+    file: &SendFile,
+) -> Result<bool, Error> {
+    match conn.send_data_direct(file.len()) {
+        // Held until a 100 (Continue) comes, or the wait for one is over.
+        Err(LocalError::WrongState) => return Ok(false),
+        Err(e) => return Err(e.into()),
+        Ok(write) => {
+            if write {
+                io.send_counted_file(conn, file).await?;
+            }
+        }
+    }
+    conn.send_end(Headers::new())?;
+    io.flush(conn).await?;
+    Ok(true)
 }

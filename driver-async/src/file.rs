@@ -6,14 +6,18 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-/// A response body that is a range of a file, sent by the driver from the file to the socket:
-/// by `sendfile(2)` where the runtime has it (tokio and smol on Linux), so that its bytes
-/// never pass through the process's memory, and read and written in pieces elsewhere.
+/// A body that is a range of a file, sent by the driver from the file to the socket: by
+/// `sendfile(2)` where the runtime has it (tokio and smol on Linux), so that its bytes never
+/// pass through the process's memory, and read and written in pieces elsewhere.
 ///
-/// Put it in the response's extensions. The response is then framed by the range's length
-/// (`Content-Length`, unless the head says otherwise), and its own body is not polled: leave
-/// it empty. A file that turns out shorter than the range closes the connection, as any body
-/// that ends before its length.
+/// Put it in a response's extensions (or, for a client, a request's). The message is then
+/// framed by the range's length, `Content-Length`, and its own body is not polled: leave it
+/// empty. A response head that frames its body otherwise (Transfer-Encoding, another
+/// Content-Length) is refused, and the client gets a 500; a response that has no body (to
+/// HEAD, a 204 or 304) sends none of the file. A request's file waits, as any body, for a
+/// 100 (Continue) it expects, and is not sent at all if a final response comes first. A
+/// file that turns out shorter than the range closes the connection, as any body that ends
+/// before its length.
 ///
 /// ```
 /// # fn f(file: std::fs::File, len: u64) {
