@@ -432,6 +432,39 @@ fn counting_server() -> SocketAddr {
     rx.recv().expect("address")
 }
 
+/// A server of one request: it answers the head with a 403 at once, on a connection it keeps
+/// open, and counts the bytes that come after the head for half a second (a refused body's).
+fn refusing_server() -> (SocketAddr, std::sync::mpsc::Receiver<usize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut head = Vec::new();
+        let mut byte = [0; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if s.read(&mut byte).expect("read the head") == 0 {
+                break;
+            }
+            head.push(byte[0]);
+        }
+        s.write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+            .expect("write");
+        s.set_read_timeout(Some(Duration::from_millis(500)))
+            .expect("timeout");
+        let mut after = 0;
+        let mut buf = [0; 4096];
+        while let Ok(n) = s.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            after += n;
+        }
+        let _ = tx.send(after);
+    });
+    (addr, rx)
+}
+
 /// driver-tokio's client sends a request body from a file (`SendFile` in the request's
 /// extensions): a range of it, with and without `Expect: 100-continue`, three requests on
 /// one connection; and a file the server refuses before reading is not sent, and the
@@ -471,9 +504,16 @@ fn a_client_sends_a_file_as_the_request_body() {
                 assert_eq!(body, expected(&want[1000..2_001_000]), "expect: {expect}");
             }
 
-            // Refused before the body was read: with `Expect`, the file is never sent.
+            // Refused before the body was read: with `Expect`, the file is never sent, and
+            // the connection, its request left incomplete, is not reused.
+            let (refusing, received) = refusing_server();
+            let mut config = driver_tokio::Config::default();
+            config.engine.timeouts.continue_wait = Some(Duration::from_secs(10));
+            let mut client = driver_tokio::Client::connect(refusing, config)
+                .await
+                .expect("connect");
             let file = std::fs::File::open(&files.path).expect("open");
-            let mut req = Request::post(format!("http://{addr}/refuse"))
+            let mut req = Request::post(format!("http://{refusing}/upload"))
                 .header("expect", "100-continue")
                 .body(Empty::<Bytes>::new())
                 .expect("request");
@@ -482,12 +522,17 @@ fn a_client_sends_a_file_as_the_request_body() {
             let res = client.send(req).await.expect("send");
             assert_eq!(res.status(), 403);
             let _ = res.into_body().collect().await;
-            let again = Request::get(format!("http://{addr}/count"))
+            let again = Request::get(format!("http://{refusing}/"))
                 .body(Empty::<Bytes>::new())
                 .expect("request");
             assert!(
                 matches!(client.send(again).await, Err(driver_tokio::Error::Closed)),
                 "a connection with a request left half-sent was reused"
+            );
+            assert_eq!(
+                received.recv().expect("count"),
+                0,
+                "the refused file was sent"
             );
         });
 }

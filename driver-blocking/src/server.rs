@@ -7,7 +7,6 @@ use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error};
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -397,10 +396,16 @@ where
         return Ok(upgrade);
     }
     if let Some((file, offset, len)) = body.take_file() {
+        // With the connection locked throughout: a reader of the request body left running
+        // would otherwise take the lock between pieces and hold it waiting for bytes that may
+        // never come (a client refused its 100 sends none).
         if c.start_file(len)? {
-            drop(c);
-            send_file(shared, &file, offset, len)?;
-            c = lock(shared);
+            let (mut offset, mut left) = (offset, len);
+            while left > 0 {
+                let n = c.send_file_some(&file, offset, left)?;
+                offset += n;
+                left -= n.min(left);
+            }
         }
         // The send may have taken long: the wait for the next request counts from its end.
         let now = c.now();
@@ -448,20 +453,6 @@ fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
     }
     .ok()?;
     (c.engine.our_state() != HalfState::SendResponse).then_some(body)
-}
-
-/// The most of a file sent while the connection is locked: between pieces, a reader of the
-/// request body (the handler may have left one running) gets its turn.
-const FILE_PIECE: u64 = 1 << 20;
-
-/// Sends `len` bytes of `file` from `offset`, a piece at a time.
-fn send_file(shared: &Shared, file: &File, mut offset: u64, mut len: u64) -> Result<(), Error> {
-    while len > 0 {
-        let n = lock(shared).send_file_some(file, offset, len.min(FILE_PIECE))?;
-        offset += n;
-        len -= n.min(len);
-    }
-    Ok(())
 }
 
 /// Sends a body read from a reader: each piece is written before the next is read, and the

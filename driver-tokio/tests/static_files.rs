@@ -380,6 +380,43 @@ fn a_path_swapped_for_a_link_out_of_the_root_serves_nothing_from_outside() {
     }
 }
 
+/// A directory's `index.html` that is a link out of the root is refused, not followed.
+#[cfg(unix)]
+#[test]
+fn an_index_linked_out_of_the_root_is_refused() {
+    let d = Dir::new("index-link");
+    std::fs::create_dir_all(d.root().join("linked")).expect("mkdir");
+    std::os::unix::fs::symlink(d.0.join("secret.txt"), d.root().join("linked/index.html"))
+        .expect("symlink");
+    let addr = serve(&d.root());
+    let r = get(addr, "/linked/");
+    assert_eq!(r.status, 403);
+    assert!(!String::from_utf8_lossy(&r.body).contains("outside"));
+    // An index inside the root is served as before.
+    assert_eq!(get(addr, "/").body, b"<h1>home</h1>");
+}
+
+/// A small file's trusted resolution is used only with its bytes in the cache: without them,
+/// the path is resolved again (and a link out of the root found), never read as it stands.
+#[cfg(unix)]
+#[test]
+fn a_trusted_resolution_without_cached_bytes_resolves_again() {
+    let d = Dir::new("trusted");
+    let site = site::Site::new(&d.root()).expect("site");
+    // Resolved, and so trusted for a second, but never read, so nothing is cached.
+    assert!(matches!(
+        site.resolve("/sub/digits.txt", true),
+        Ok(site::Target::File(_, _, None))
+    ));
+    let path = d.root().join("sub/digits.txt");
+    std::fs::remove_file(&path).expect("remove");
+    std::os::unix::fs::symlink(d.0.join("secret.txt"), &path).expect("symlink");
+    assert!(matches!(
+        site.resolve("/sub/digits.txt", true),
+        Err(site::Refusal::Forbidden)
+    ));
+}
+
 #[test]
 fn the_cache_follows_changes() {
     let d = Dir::new("cache");

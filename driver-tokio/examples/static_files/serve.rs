@@ -205,9 +205,11 @@ pub(crate) fn respond(
             res
         }
         Ok(Target::Dir(dir)) => {
-            let index = dir.join("index.html");
-            match std::fs::metadata(&index) {
-                Ok(meta) if meta.is_file() => file(site, index, &meta, None, headers),
+            // The index is resolved as any path is: a link in its place leading out of the
+            // root is refused, not followed.
+            match site.resolve(&format!("{path}index.html"), trusted) {
+                Ok(Target::File(index, meta, kept)) => file(site, index, &meta, kept, headers),
+                Err(Refusal::Forbidden) => plain(StatusCode::FORBIDDEN, "forbidden"),
                 _ => match site.listing(&dir, path) {
                     Ok(html) => {
                         let mut res = plain(StatusCode::OK, "");

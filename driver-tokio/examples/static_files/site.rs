@@ -27,8 +27,9 @@ pub(crate) const CACHE_TOTAL_MAX: u64 = 16 * 1024 * 1024;
 pub(crate) const RESOLVED_VALID: Duration = Duration::from_secs(1);
 /// The most resolutions kept; when full, they are all forgotten at once.
 const RESOLVED_MAX: usize = 10_000;
-/// The most resolutions that keep a file open: past it, those expired are closed, and if
-/// none was, all of them.
+/// The most resolutions that keep a file open, all closed at once past it. An expired
+/// handle is closed when its path is asked for again, or when another large file's
+/// resolution is kept.
 const OPEN_MAX: usize = 64;
 
 /// Why a path is not served.
@@ -268,8 +269,13 @@ impl Site {
     /// (its path is then resolved and read anew).
     fn recent(&self, rel: &Path) -> Option<Target> {
         let (real, meta, file) = {
-            let map = self.resolved.lock().ok()?;
-            let r = map.get(rel).filter(|r| r.at.elapsed() < RESOLVED_VALID)?;
+            let mut map = self.resolved.lock().ok()?;
+            let r = map.get(rel)?;
+            if r.at.elapsed() >= RESOLVED_VALID {
+                // Expired: forgotten now, its handle closed.
+                map.remove(rel);
+                return None;
+            }
             (r.real.clone(), r.meta.clone(), r.file.clone())
         };
         let kept = match file {
@@ -293,12 +299,10 @@ impl Site {
         if map.len() >= RESOLVED_MAX {
             map.clear();
         }
-        let open =
-            |map: &HashMap<PathBuf, Resolved>| map.values().filter(|r| r.file.is_some()).count();
-        if file.is_some() && open(&map) >= OPEN_MAX {
-            // Expired handles first, so that a deleted file's space is given back.
+        if file.is_some() {
+            // Expired handles are closed first, so that a deleted file's space is given back.
             map.retain(|_, r| r.file.is_none() || r.at.elapsed() < RESOLVED_VALID);
-            if open(&map) >= OPEN_MAX {
+            if map.values().filter(|r| r.file.is_some()).count() >= OPEN_MAX {
                 map.retain(|_, r| r.file.is_none());
             }
         }
