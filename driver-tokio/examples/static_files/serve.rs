@@ -64,8 +64,8 @@ enum Piece {
     File { offset: u64, len: u64 },
 }
 
-/// Streams `pieces` of `path` from a task of its own.
-fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
+/// Streams `pieces` of `file` (opened, or why not) from a task of its own.
+fn stream(file: std::io::Result<File>, pieces: Vec<Piece>) -> FileBody {
     let total = pieces
         .iter()
         .map(|p| match p {
@@ -75,8 +75,8 @@ fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
         .sum();
     let (tx, rx) = mpsc::channel(1);
     tokio::spawn(async move {
-        let mut file = match tokio::fs::File::open(&path).await {
-            Ok(f) => f.into_std().await,
+        let mut file = match file {
+            Ok(f) => f,
             Err(e) => {
                 let _ = tx.send(Err(e)).await;
                 return;
@@ -125,8 +125,8 @@ fn stream(path: PathBuf, pieces: Vec<Piece>) -> FileBody {
 
 /// `res` with `len` bytes of the file at `path` from `offset` as its body, sent by the driver
 /// from the file to the socket (`sendfile(2)` on Linux: the bytes never pass through this
-/// process), from `open` if the file is open already; streamed by a task if the file cannot
-/// be opened here (the task then reports why).
+/// process), from `open` if the file is open already; a body that fails with the reason if
+/// the file cannot be opened.
 fn send_file(
     mut res: Response<FileBody>,
     path: PathBuf,
@@ -139,7 +139,8 @@ fn send_file(
             res.extensions_mut()
                 .insert(SendFile::new(file, offset, len));
         }
-        Err(_) => *res.body_mut() = stream(path, vec![Piece::File { offset, len }]),
+        // The body then fails with the reason, and the connection closes.
+        Err(e) => *res.body_mut() = stream(Err(e), Vec::new()),
     }
     res
 }
@@ -337,7 +338,8 @@ fn file(
             }
             pieces.push(Piece::Bytes(Bytes::from(format!("\r\n--{boundary}--\r\n"))));
             *res.status_mut() = StatusCode::PARTIAL_CONTENT;
-            let body = stream(path, pieces);
+            let file = open.map_or_else(|| File::open(&path), |f| f.try_clone());
+            let body = stream(file, pieces);
             let h = res.headers_mut();
             if let Ok(v) = format!("multipart/byteranges; boundary={boundary}").parse() {
                 h.insert(header::CONTENT_TYPE, v);
@@ -352,7 +354,10 @@ fn file(
         Ranges::Whole => {
             h.insert(header::CONTENT_TYPE, ct.parse().expect("static"));
             h.insert(header::CONTENT_LENGTH, len.into());
-            match bytes.map_or_else(|| site.cached(&path, meta), |b| Ok(Some(b))) {
+            match bytes.map_or_else(
+                || site.cached(&path, meta, open.as_deref()),
+                |b| Ok(Some(b)),
+            ) {
                 Ok(Some(bytes)) if bytes.len() as u64 == len => {
                     *res.body_mut() = FileBody::Full(Some(bytes));
                     res

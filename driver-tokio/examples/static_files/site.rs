@@ -4,6 +4,7 @@
 use bytes::Bytes;
 use std::collections::HashMap;
 use std::fs::File;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -174,6 +175,52 @@ struct Cached {
     bytes: Bytes,
 }
 
+/// What a path names, found so that what is checked is what is served: on Linux the path is
+/// opened first (`O_PATH`: no read, no wait on a FIFO, no effect on a device) and where it
+/// really lies is read off the open descriptor (`/proc/self/fd`), with its metadata, so a
+/// link swapped in after the check cannot be followed; elsewhere the path is resolved, then
+/// looked at.
+struct Found {
+    real: PathBuf,
+    meta: std::fs::Metadata,
+    /// The descriptor the path was found through (Linux).
+    #[cfg(target_os = "linux")]
+    at: File,
+}
+
+impl Found {
+    #[cfg(target_os = "linux")]
+    fn of(full: &Path) -> Option<Self> {
+        use rustix::fs::{Mode, OFlags};
+        use std::os::fd::AsRawFd;
+        let at =
+            File::from(rustix::fs::open(full, OFlags::PATH | OFlags::CLOEXEC, Mode::empty()).ok()?);
+        let real = std::fs::read_link(format!("/proc/self/fd/{}", at.as_raw_fd())).ok()?;
+        let meta = at.metadata().ok()?;
+        Some(Self { real, meta, at })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn of(full: &Path) -> Option<Self> {
+        let real = full.canonicalize().ok()?;
+        let meta = std::fs::metadata(&real).ok()?;
+        Some(Self { real, meta })
+    }
+
+    /// The file found, opened for reading: on Linux through the descriptor it was found by,
+    /// so it is the same file whatever happened to its path since.
+    fn open(&self) -> Option<File> {
+        #[cfg(target_os = "linux")]
+        let path = {
+            use std::os::fd::AsRawFd;
+            PathBuf::from(format!("/proc/self/fd/{}", self.at.as_raw_fd()))
+        };
+        #[cfg(not(target_os = "linux"))]
+        let path = self.real.clone();
+        File::open(path).ok()
+    }
+}
+
 /// A file's resolution, and when it was made.
 #[derive(Debug)]
 struct Resolved {
@@ -239,26 +286,25 @@ impl Site {
         if trusted && let Some(target) = self.recent(&rel) {
             return Ok(target);
         }
-        let full = self.root.join(&rel);
-        let real = full.canonicalize().map_err(|_| Refusal::NotFound)?;
-        if !real.starts_with(&self.root) {
+        let found = Found::of(&self.root.join(&rel)).ok_or(Refusal::NotFound)?;
+        if !found.real.starts_with(&self.root) {
             // A symbolic link leading out of the root.
             return Err(Refusal::Forbidden);
         }
-        let meta = std::fs::metadata(&real).map_err(|_| Refusal::NotFound)?;
+        let Found { real, meta, .. } = &found;
         if meta.is_dir() {
             if path.ends_with('/') {
-                Ok(Target::Dir(real))
+                Ok(Target::Dir(found.real))
             } else {
                 Ok(Target::AddSlash)
             }
         } else if meta.is_file() {
-            // A small file is served from memory; a large one from this handle.
-            let file = (meta.len() > CACHE_FILE_MAX)
-                .then(|| File::open(&real).ok().map(Arc::new))
-                .flatten();
-            self.remember(rel, &real, &meta, file.clone());
-            Ok(Target::File(real, meta, file.map(Kept::Open)))
+            // Served through this handle: a small file read into memory, a large one sent,
+            // and its handle kept with the resolution.
+            let file = Arc::new(found.open().ok_or(Refusal::NotFound)?);
+            let large = meta.len() > CACHE_FILE_MAX;
+            self.remember(rel, real, meta, large.then(|| file.clone()));
+            Ok(Target::File(found.real, found.meta, Some(Kept::Open(file))))
         } else {
             Err(Refusal::NotFound)
         }
@@ -328,6 +374,7 @@ impl Site {
         &self,
         path: &Path,
         meta: &std::fs::Metadata,
+        open: Option<&File>,
     ) -> std::io::Result<Option<Bytes>> {
         if meta.len() > CACHE_FILE_MAX {
             return Ok(None);
@@ -336,7 +383,15 @@ impl Site {
         if let Some(bytes) = self.in_cache(path, meta) {
             return Ok(Some(bytes));
         }
-        let bytes = Bytes::from(std::fs::read(path)?);
+        // Through the handle the resolution opened, if any: what was checked is what is read.
+        let bytes = Bytes::from(match open {
+            Some(mut file) => {
+                let mut v = Vec::new();
+                file.read_to_end(&mut v)?;
+                v
+            }
+            None => std::fs::read(path)?,
+        });
         if let Ok(mut guard) = self.cache.lock() {
             let (map, total) = &mut *guard;
             if let Some(old) = map.remove(path) {
