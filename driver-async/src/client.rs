@@ -87,18 +87,25 @@ impl<R: Runtime> Client<R> {
             Some(len) => conn.send_request_sized(head, len)?,
             None => conn.send_request(head)?,
         }
-        if file.is_none() {
-            io.send_body(conn, body).await?;
+        // The body goes when the engine lets it go: at once, or, when the request expects a
+        // 100 (Continue), once it came or the wait for it is over; nothing of it is taken
+        // from the application meanwhile.
+        let mut body = file.is_none().then_some(body);
+        if let Some(b) = body.take_if(|_| !conn.holds_body()) {
+            io.send_body(conn, b).await?;
         }
         io.flush(conn).await?;
 
-        // The response head; interim responses pass by. A file waits until the engine lets
-        // the body go: at once, or after a 100 (Continue) or the wait for one.
+        // The response head; interim responses pass by.
         let head = loop {
             if let Some(f) = &file
                 && send_file_body(io, conn, f).await?
             {
                 file = None;
+            }
+            if let Some(b) = body.take_if(|_| !conn.holds_body()) {
+                io.send_body(conn, b).await?;
+                io.flush(conn).await?;
             }
             match conn.poll_event() {
                 Ok(Polled::Event(Event::Response(r)))
@@ -115,9 +122,13 @@ impl<R: Runtime> Client<R> {
                 Err(e) => return Err(e.into()),
             }
         };
-        // A final response came while the file waited: its body is dropped, and it ends.
+        // A final response came while the body waited: it is dropped as it is sent, and the
+        // request ends.
         if let Some(f) = &file {
             send_file_body(io, conn, f).await?;
+        }
+        if let Some(b) = body {
+            io.send_body(conn, b).await?;
         }
         let (tx, body) = Incoming::channel(None, conn.body_remaining());
         let response = head.into_http(body)?;

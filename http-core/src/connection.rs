@@ -661,6 +661,17 @@ impl Connection {
         }
     }
 
+    /// Whether the body waits for a 100 (Continue) (client, `Expect: 100-continue`): what is
+    /// sent meanwhile is held, so a driver takes no more of the body from the application
+    /// until the wait is over: a 100 came, the wait timed out ([`handle_timeout`]), or a
+    /// final response came first (the body is then dropped as it is sent).
+    ///
+    /// [`handle_timeout`]: Self::handle_timeout
+    #[must_use]
+    pub fn holds_body(&self) -> bool {
+        matches!(self.hold, Hold::Waiting { .. })
+    }
+
     /// After a protocol switch (101, or 2xx to CONNECT): the bytes received after the last
     /// HTTP message, which belong to the new protocol. `None` before a switch.
     pub fn take_leftover(&mut self) -> Option<Bytes> {
