@@ -11,11 +11,15 @@ build_hellos() {
 }
 
 # Waits (up to 20 s) for the listening line a server prints to FILE, its stdout, and prints
-# the port in it; fails if none came.
+# the port in it; fails if none came, at once if the server ($pid, when set) has exited.
 listening_port() {
     local out=$1
     for _ in $(seq 400); do
         grep -q http "$out" 2>/dev/null && break
+        if [ -n "${pid:-}" ] && ! kill -0 "$pid" 2>/dev/null; then
+            echo "the server exited before it listened" >&2
+            return 1
+        fi
         sleep 0.05
     done
     grep -q http "$out" 2>/dev/null || { echo "the server did not start" >&2; return 1; }
