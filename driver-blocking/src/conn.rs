@@ -169,7 +169,7 @@ impl Conn {
     /// closes, its body cut short).
     pub(crate) fn send_file_some(
         &mut self,
-        file: &File,
+        file: &mut File,
         offset: u64,
         len: u64,
     ) -> Result<u64, Error> {
@@ -335,37 +335,35 @@ fn write_queued(stream: &mut impl Write, engine: &mut Connection) -> Result<(), 
     }
 }
 
-/// Sends up to `len` bytes of `file` from `offset` to `stream`, straight from the file
-/// (`sendfile(2)`); how many went, 0 at the file's end.
-#[cfg(target_os = "linux")]
+/// Sends up to `len` bytes of `file` from `offset` to `stream`: straight from the file
+/// (`sendfile(2)`) on Linux, through memory (at most 64 KiB) elsewhere; how many went, 0 at
+/// the file's end.
 fn send_file_once(
     stream: &mut TcpStream,
-    file: &File,
+    file: &mut File,
     offset: u64,
     len: usize,
 ) -> std::io::Result<usize> {
-    let mut at = offset;
-    Ok(rustix::fs::sendfile(&*stream, file, Some(&mut at), len)?)
-}
-
-/// Sends up to `len` bytes of `file` from `offset` to `stream` through memory, at most 64 KiB
-/// at a time; how many went, 0 at the file's end.
-#[cfg(not(target_os = "linux"))]
-fn send_file_once(
-    stream: &mut TcpStream,
-    file: &File,
-    offset: u64,
-    len: usize,
-) -> std::io::Result<usize> {
-    let mut buf = vec![0; len.min(64 * 1024)];
-    let n = crate::body::read_at(file, &mut buf, offset)?;
-    if n == 0 {
-        return Ok(0);
-    }
-    match stream.write(&buf[..n])? {
-        0 => Err(ErrorKind::WriteZero.into()),
-        written => Ok(written),
-    }
+    #[cfg(target_os = "linux")]
+    let sent = {
+        let mut at = offset;
+        rustix::fs::sendfile(&*stream, &*file, Some(&mut at), len)?
+    };
+    #[cfg(not(target_os = "linux"))]
+    let sent = {
+        use std::io::{Seek, SeekFrom};
+        file.seek(SeekFrom::Start(offset))?;
+        let mut buf = vec![0; len.min(64 * 1024)];
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        match stream.write(&buf[..n])? {
+            0 => return Err(ErrorKind::WriteZero.into()),
+            written => written,
+        }
+    };
+    Ok(sent)
 }
 
 #[cfg(test)]

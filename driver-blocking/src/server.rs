@@ -395,14 +395,14 @@ where
         c.flush()?;
         return Ok(upgrade);
     }
-    if let Some((file, offset, len)) = body.take_file() {
+    if let Some((mut file, offset, len)) = body.take_file() {
         // With the connection locked throughout: a reader of the request body left running
         // would otherwise take the lock between pieces and hold it waiting for bytes that may
         // never come (a client refused its 100 sends none).
         if c.start_file(len)? {
             let (mut offset, mut left) = (offset, len);
             while left > 0 {
-                let n = c.send_file_some(&file, offset, left)?;
+                let n = c.send_file_some(&mut file, offset, left)?;
                 offset += n;
                 left -= n.min(left);
             }
