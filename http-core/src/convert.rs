@@ -68,15 +68,17 @@ fn to_header_map(h: &Headers, map: &mut http::HeaderMap) -> Result<(), ConvertEr
     Ok(())
 }
 
-/// The fields of `map` in one buffer of exactly their size and one entry list: two
-/// allocations for the whole section.
-fn from_header_map(map: &http::HeaderMap) -> Headers {
-    let size = map.iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
-    Headers::from_fields(
-        size,
-        map.len(),
-        map.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
-    )
+/// The fields of `map`, after `first` if given, in one buffer of exactly their size and one
+/// entry list: two allocations for the whole section.
+fn from_header_map(map: &http::HeaderMap, first: Option<(&[u8], &[u8])>) -> Headers {
+    let fields = || {
+        first.into_iter().chain(
+            map.iter()
+                .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
+        )
+    };
+    let size = fields().map(|(n, v)| n.len() + v.len()).sum();
+    Headers::from_fields(size, map.len() + usize::from(first.is_some()), fields())
 }
 
 impl RequestHead {
@@ -104,53 +106,72 @@ impl RequestHead {
             Some(pq) if parts.uri.scheme().is_none() => {
                 Bytes::copy_from_slice(pq.as_str().as_bytes())
             }
-            _ if parts.method == http::Method::CONNECT => parts
-                .uri
-                .authority()
-                .map(|a| Bytes::copy_from_slice(a.as_str().as_bytes()))
-                .ok_or(ConvertError::Uri)?,
+            _ if parts.method == http::Method::CONNECT => authority_form(&parts.uri)?,
             _ => Bytes::from(alloc::string::ToString::to_string(&parts.uri)),
         };
-        Ok(Self {
-            method: Bytes::copy_from_slice(parts.method.as_str().as_bytes()),
-            target,
-            version: from_http_version(parts.version)?,
-            headers: from_header_map(&parts.headers),
-        })
+        Self::of_parts(parts, target, None)
     }
-}
 
-impl RequestHead {
     /// The head a client sends an origin server for an `http::Request` (RFC 9112 §3.2): the
     /// target in origin-form, the URI's path and query (`/` when it has none; CONNECT keeps
     /// its authority-form), and, when the request has no Host field, one made from the URI's
     /// authority without any user information (RFC 9110 §7.2, §4.2.4), as the first field.
     pub fn to_origin_server(parts: &http::request::Parts) -> Result<Self, ConvertError> {
-        let mut head = Self::from_http(parts)?;
-        if parts.method != http::Method::CONNECT {
-            let target = parts.uri.path_and_query().map_or("/", |pq| pq.as_str());
-            head.target = Bytes::copy_from_slice(target.as_bytes());
-        }
-        if !parts.headers.contains_key(http::header::HOST)
-            && let Some(authority) = parts.uri.authority()
-        {
-            let host = match authority.port() {
-                Some(port) => alloc::format!("{}:{port}", authority.host()),
-                None => authority.host().into(),
-            };
-            let size = 4
-                + host.len()
-                + head
-                    .headers
-                    .iter()
-                    .map(|(n, v)| n.len() + v.len())
-                    .sum::<usize>();
-            let fields =
-                core::iter::once((&b"Host"[..], host.as_bytes())).chain(head.headers.iter());
-            head.headers = Headers::from_fields(size, head.headers.len() + 1, fields);
-        }
-        Ok(head)
+        let target = if parts.method == http::Method::CONNECT {
+            authority_form(&parts.uri)?
+        } else {
+            match parts
+                .uri
+                .path_and_query()
+                .map(http::uri::PathAndQuery::as_str)
+            {
+                None => Bytes::from_static(b"/"),
+                // `http` keeps a query with no path as `?q`: origin-form needs its `/`
+                // (RFC 9112 §3.2.1: absolute-path [ "?" query ]).
+                Some(pq) if pq.starts_with('?') => {
+                    let mut t = alloc::vec::Vec::with_capacity(pq.len() + 1);
+                    t.push(b'/');
+                    t.extend_from_slice(pq.as_bytes());
+                    Bytes::from(t)
+                }
+                Some(pq) => Bytes::copy_from_slice(pq.as_bytes()),
+            }
+        };
+        // The authority as written, from after its user information: host and port.
+        let host = parts
+            .uri
+            .authority()
+            .filter(|_| !parts.headers.contains_key(http::header::HOST))
+            .map(|a| {
+                let a = a.as_str();
+                &a.as_bytes()[a.rfind('@').map_or(0, |at| at + 1)..]
+            });
+        Self::of_parts(parts, target, host)
     }
+
+    /// A head of `parts`'s method, version and fields, with `target`, and a Host of `host`
+    /// before the fields if given.
+    fn of_parts(
+        parts: &http::request::Parts,
+        target: Bytes,
+        host: Option<&[u8]>,
+    ) -> Result<Self, ConvertError> {
+        let method = parts.method.as_str().as_bytes();
+        Ok(Self {
+            method: crate::event::registered_method(method)
+                .unwrap_or_else(|| Bytes::copy_from_slice(method)),
+            target,
+            version: from_http_version(parts.version)?,
+            headers: from_header_map(&parts.headers, host.map(|h| (&b"Host"[..], h))),
+        })
+    }
+}
+
+/// The authority of `uri`, the target of a CONNECT (RFC 9112 §3.2.3).
+fn authority_form(uri: &http::Uri) -> Result<Bytes, ConvertError> {
+    uri.authority()
+        .map(|a| Bytes::copy_from_slice(a.as_str().as_bytes()))
+        .ok_or(ConvertError::Uri)
 }
 
 impl ResponseHead {
@@ -169,7 +190,7 @@ impl ResponseHead {
     pub fn from_http(parts: &http::response::Parts) -> Result<Self, ConvertError> {
         let mut head = Self::new(parts.status.as_u16());
         head.version = from_http_version(parts.version)?;
-        head.headers = from_header_map(&parts.headers);
+        head.headers = from_header_map(&parts.headers, None);
         Ok(head)
     }
 }
@@ -185,7 +206,7 @@ impl Headers {
     /// The fields of an `http::HeaderMap`, in its iteration order.
     #[must_use]
     pub fn from_http(map: &http::HeaderMap) -> Self {
-        from_header_map(map)
+        from_header_map(map, None)
     }
 }
 
@@ -324,6 +345,9 @@ mod tests {
             h.headers.get_all("host").collect::<alloc::vec::Vec<_>>(),
             [b"b"]
         );
+        // A query with no path gets its `/`.
+        let h = head(http::Request::get("http://a?x=1"));
+        assert_eq!(&h.target[..], b"/?x=1");
         let h = head(http::Request::get("/only/a/path"));
         assert_eq!((&h.target[..], h.headers.len()), (&b"/only/a/path"[..], 0));
         let h = head(

@@ -37,6 +37,24 @@ impl fmt::Display for Version {
     }
 }
 
+/// A static copy of `method` if it is one of RFC 9110 §9.3's or PATCH (RFC 5789): a head can
+/// hold it without a copy or a reference count on the bytes it came in.
+pub(crate) fn registered_method(method: &[u8]) -> Option<Bytes> {
+    let known: &'static [u8] = match method {
+        b"GET" => b"GET",
+        b"POST" => b"POST",
+        b"HEAD" => b"HEAD",
+        b"PUT" => b"PUT",
+        b"DELETE" => b"DELETE",
+        b"OPTIONS" => b"OPTIONS",
+        b"PATCH" => b"PATCH",
+        b"CONNECT" => b"CONNECT",
+        b"TRACE" => b"TRACE",
+        _ => return None,
+    };
+    Some(Bytes::from_static(known))
+}
+
 /// A request's start line and header section (RFC 9112 §3).
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]

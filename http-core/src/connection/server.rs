@@ -292,22 +292,11 @@ impl Connection {
     }
 }
 
-/// The method's bytes: a static copy for the methods of RFC 9110 §9.3 and PATCH (RFC 5789),
-/// which costs no reference count on the head's buffer; a slice of it for any other.
+/// The method's bytes: a static copy for a registered method, which costs no reference count
+/// on the head's buffer; a slice of it for any other.
 fn method_bytes(head: &Bytes, method: Range<usize>) -> Bytes {
-    let known: &'static [u8] = match head.get(method.clone()).unwrap_or_default() {
-        b"GET" => b"GET",
-        b"POST" => b"POST",
-        b"HEAD" => b"HEAD",
-        b"PUT" => b"PUT",
-        b"DELETE" => b"DELETE",
-        b"OPTIONS" => b"OPTIONS",
-        b"PATCH" => b"PATCH",
-        b"CONNECT" => b"CONNECT",
-        b"TRACE" => b"TRACE",
-        _ => return head.slice(method),
-    };
-    Bytes::from_static(known)
+    crate::event::registered_method(head.get(method.clone()).unwrap_or_default())
+        .unwrap_or_else(|| head.slice(method))
 }
 
 /// The request head out of a parsed head (the start line was checked by the parser).
