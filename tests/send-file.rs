@@ -30,6 +30,10 @@ const BIG: usize = 32 << 20;
 /// the larger file lasts.
 const IDLE: Duration = Duration::from_millis(500);
 
+/// How long the handler takes at `/slow`, which answers with an empty body in memory:
+/// longer than [`IDLE`].
+const SLOW: Duration = Duration::from_millis(800);
+
 /// The files a server sends, removed when the test ends.
 struct Files {
     path: PathBuf,
@@ -93,8 +97,12 @@ fn response<S>(
 where
     S: Clone + Send + Sync + 'static,
 {
-    let (file, offset, len) = open(paths, uri);
     let mut res = Response::new(Empty::new());
+    if uri == "/slow" {
+        // A body in memory (empty), after the wait.
+        return res;
+    }
+    let (file, offset, len) = open(paths, uri);
     res.extensions_mut().insert(make(file, offset, len));
     frame_otherwise(uri, &mut res);
     res
@@ -146,7 +154,13 @@ fn tokio_server(files: &Files) -> SocketAddr {
             server
                 .serve(move |req: Request<driver_tokio::Incoming>| {
                     let res = response(&paths, req.uri().path(), driver_tokio::SendFile::new);
-                    async move { Ok::<_, driver_tokio::BoxError>(res) }
+                    let slow = req.uri().path() == "/slow";
+                    async move {
+                        if slow {
+                            tokio::time::sleep(SLOW).await;
+                        }
+                        Ok::<_, driver_tokio::BoxError>(res)
+                    }
                 })
                 .await
                 .expect("serve");
@@ -170,7 +184,13 @@ fn smol_server(files: &Files) -> SocketAddr {
             server
                 .serve(move |req: Request<driver_smol::Incoming>| {
                     let res = response(&paths, req.uri().path(), driver_smol::SendFile::new);
-                    async move { Ok::<_, driver_smol::BoxError>(res) }
+                    let slow = req.uri().path() == "/slow";
+                    async move {
+                        if slow {
+                            smol::Timer::after(SLOW).await;
+                        }
+                        Ok::<_, driver_smol::BoxError>(res)
+                    }
                 })
                 .await
                 .expect("serve");
@@ -188,6 +208,10 @@ fn blocking_server(files: &Files) -> SocketAddr {
     std::thread::spawn(move || {
         server
             .serve(move |req: Request<driver_blocking::Incoming>| {
+                if req.uri().path() == "/slow" {
+                    std::thread::sleep(SLOW);
+                    return Ok(Response::new(driver_blocking::Body::empty()));
+                }
                 let (file, offset, len) = open(&paths, req.uri().path());
                 let mut res = Response::new(driver_blocking::Body::from_file(file, offset, len));
                 frame_otherwise(req.uri().path(), &mut res);
@@ -305,6 +329,17 @@ fn check(addr: SocketAddr) {
         assert!(!head.contains("Transfer-Encoding"), "{path}: {head}");
         assert!(body.is_empty(), "{path}: a body");
     }
+    s.write_all(GET_RANGE).expect("write");
+    let (head, body) = read_response(&mut s, false);
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
+    assert_eq!(body, want[5..15]);
+
+    // A handler slower than the wait for a next request: that wait counts from its answer.
+    let mut s = connect(addr);
+    s.write_all(b"GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+        .expect("write");
+    let (head, _) = read_response(&mut s, false);
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
     s.write_all(GET_RANGE).expect("write");
     let (head, body) = read_response(&mut s, false);
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");

@@ -6,7 +6,7 @@ use crate::io::Io;
 use crate::{BoxError, Config, Error, Runtime, SendFile};
 use bytes::Bytes;
 use http_body::Body;
-use http_core::{Connection, Event, Headers, LocalError, Polled, RequestHead};
+use http_core::{Connection, Event, Headers, Polled, RequestHead};
 use std::future::pending;
 use tokio::sync::oneshot;
 
@@ -74,38 +74,34 @@ impl<R: Runtime> Client<R> {
         }
         let (mut parts, body) = req.into_parts();
         // A file in the extensions is the body, sent from the file (see `SendFile`).
-        let mut file = parts.extensions.remove::<SendFile>();
+        let file = parts.extensions.remove::<SendFile>();
         let head = RequestHead::to_origin_server(&parts)?;
         let Idle { io, conn } = &mut *idle;
         // A body that knows its length is framed by it (Content-Length, the head sent at
-        // once); any other goes chunked.
-        match file
-            .as_ref()
-            .map(SendFile::len)
-            .or(body.size_hint().exact())
-        {
-            Some(len) => conn.send_request_sized(head, len)?,
-            None => conn.send_request(head)?,
+        // once); any other goes chunked; a file by its range's alone.
+        match (&file, body.size_hint().exact()) {
+            (Some(f), _) => conn.send_request_direct(head, f.len())?,
+            (None, Some(len)) => conn.send_request_sized(head, len)?,
+            (None, None) => conn.send_request(head)?,
         }
         // The body goes when the engine lets it go: at once, or, when the request expects a
         // 100 (Continue), once it came or the wait for it is over; nothing of it is taken
         // from the application meanwhile.
-        let mut body = file.is_none().then_some(body);
-        if let Some(b) = body.take_if(|_| !conn.holds_body()) {
-            io.send_body(conn, b).await?;
-        }
-        io.flush(conn).await?;
+        let mut waiting = Some(match file {
+            Some(f) => Outgoing::File(f),
+            None => Outgoing::Body(body),
+        });
 
         // The response head; interim responses pass by.
         let head = loop {
-            if let Some(f) = &file
-                && send_file_body(io, conn, f).await?
-            {
-                file = None;
-            }
-            if let Some(b) = body.take_if(|_| !conn.holds_body()) {
-                io.send_body(conn, b).await?;
-                io.flush(conn).await?;
+            if let Some(out) = waiting.take_if(|_| !conn.holds_body()) {
+                match out {
+                    Outgoing::Body(b) => io.send_body(conn, b).await?,
+                    Outgoing::File(f) => {
+                        io.send_file(conn, &f).await?;
+                        conn.send_end(Headers::new())?;
+                    }
+                }
             }
             match conn.poll_event() {
                 Ok(Polled::Event(Event::Response(r)))
@@ -122,13 +118,10 @@ impl<R: Runtime> Client<R> {
                 Err(e) => return Err(e.into()),
             }
         };
-        // A final response came while the body waited: it is dropped as it is sent, and the
-        // request ends.
-        if let Some(f) = &file {
-            send_file_body(io, conn, f).await?;
-        }
-        if let Some(b) = body {
-            io.send_body(conn, b).await?;
+        // A final response came while the body waited: none of it is sent, and the request
+        // ends there (the connection is not reused).
+        if waiting.is_some() {
+            conn.send_end(Headers::new())?;
         }
         let (tx, body) = Incoming::channel(None, conn.body_remaining());
         let response = head.into_http(body)?;
@@ -145,24 +138,8 @@ impl<R: Runtime> Client<R> {
     }
 }
 
-/// Sends `file` as the request's body, and its end, if the engine lets the body go now;
-/// returns whether it did (`false` while the body waits for 100 (Continue)).
-async fn send_file_body<R: Runtime>(
-    io: &mut Io<R>,
-    conn: &mut Connection,
-    file: &SendFile,
-) -> Result<bool, Error> {
-    match conn.send_data_direct(file.len()) {
-        // Held until a 100 (Continue) comes, or the wait for one is over.
-        Err(LocalError::WrongState) => return Ok(false),
-        Err(e) => return Err(e.into()),
-        Ok(write) => {
-            if write {
-                io.send_counted_file(conn, file).await?;
-            }
-        }
-    }
-    conn.send_end(Headers::new())?;
-    io.flush(conn).await?;
-    Ok(true)
+/// A request body waiting to go.
+enum Outgoing<B> {
+    Body(B),
+    File(SendFile),
 }

@@ -310,17 +310,6 @@ impl<R: Runtime> Io<R> {
         if !conn.send_data_direct(file.len)? {
             return Ok(());
         }
-        self.send_counted_file(conn, file).await
-    }
-
-    /// Sends the range of `file` that the engine has counted (`send_data_direct`): what it
-    /// queued before first, then the file, each wait for the socket bounded by the write
-    /// timeout.
-    pub(crate) async fn send_counted_file(
-        &mut self,
-        conn: &mut Connection,
-        file: &SendFile,
-    ) -> Result<(), Error> {
         self.flush(conn).await?;
         let (mut offset, mut left) = (file.offset, file.len);
         while left > 0 {

@@ -331,6 +331,7 @@ where
                 let res = joined.ok().and_then(Result::ok);
                 Some(start_response(
                     conn,
+                    io.now(),
                     res,
                     response.as_mut(),
                     &mut trailers,
@@ -359,16 +360,17 @@ where
             joined = async { task.as_mut().as_pin_mut().expect("guarded").await }, if task.is_some() => {
                 task.set(None);
                 let res = joined.ok().and_then(Result::ok);
-                let started = start_response(conn, res, response.as_mut(), &mut trailers, shutdown)?;
+                let started =
+                    start_response(conn, io.now(), res, response.as_mut(), &mut trailers, shutdown)?;
                 if answer(io, conn, started).await? {
                     return Ok(upgrade);
                 }
             }
             frame = poll_fn(|cx| response.as_mut().as_pin_mut().expect("guarded").poll_frame(cx)),
                 if response.is_some() => {
-                // The frame may have been long in coming: the engine's deadlines (the wait
-                // for the next request, once this body ends) count from now.
-                conn.handle_timeout(io.now());
+                // The frame may have been long in coming: the wait for the next request, once
+                // this body ends, counts from now.
+                conn.set_now(io.now());
                 let ended = take_frame(conn, frame, &mut trailers)?
                     || send_ready_frames(
                         conn,
@@ -429,6 +431,7 @@ where
 /// much of its body as is ready; says what must be written before a wait (see [`answer`]).
 fn start_response<B>(
     conn: &mut Connection,
+    now: http_core::Instant,
     res: Option<http::Response<B>>,
     mut response: Pin<&mut Option<B>>,
     trailers: &mut Headers,
@@ -439,6 +442,9 @@ where
     B::Error: Into<BoxError>,
 {
     note_shutdown(conn, shutdown);
+    // The handler may have taken long: what starts now (the wait for the next request, once
+    // this response ends) counts from now.
+    conn.set_now(now);
     conn.set_date(unix_secs());
     // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
     // client gets a 500 instead, as for a failed handler.
@@ -516,7 +522,7 @@ async fn answer<R: Runtime>(
                 io.send_file(conn, &file).await?;
                 // The send may have taken long: the wait for the next request counts from
                 // its end.
-                conn.handle_timeout(io.now());
+                conn.set_now(io.now());
                 conn.send_end(Headers::new()).map_err(Error::from)
             })
             .await?;

@@ -4,7 +4,6 @@
 use crate::body::{Body, Incoming};
 use crate::conn::{BodyPart, Conn, Shared, lock};
 use crate::{Config, Error};
-use http_core::TimerKind;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
@@ -119,11 +118,7 @@ impl Client {
 /// end of that wait, or for a final response, which it returns (the engine then drops the
 /// body).
 fn await_continue(c: &mut Conn) -> Result<Option<ResponseHead>, Error> {
-    while c
-        .engine
-        .poll_timeout()
-        .is_some_and(|d| d.kind == TimerKind::Continue)
-    {
+    while c.engine.holds_body() {
         if let Some(head) = step_to_response(c)? {
             return Ok(Some(head));
         }

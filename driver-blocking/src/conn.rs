@@ -153,31 +153,29 @@ impl Conn {
         write_queued(&mut self.stream, &mut self.engine)
     }
 
-    /// Starts a body of `len` bytes the driver sends from a file: counted by the engine but
-    /// never held by it (`send_data_direct`), after what it queued before, which is written
-    /// now. Returns whether the file's bytes are to be written (not for HEAD, 204 or 304).
-    pub(crate) fn start_file(&mut self, len: u64) -> Result<bool, Error> {
-        if !self.engine.send_data_direct(len)? {
-            return Ok(false);
-        }
-        self.flush()?;
-        Ok(true)
-    }
-
-    /// Sends up to `len` bytes of `file` from `offset`, bounded by the write timeout; returns
-    /// how many went, never 0: a file shorter than its range is an error (the connection then
-    /// closes, its body cut short).
-    pub(crate) fn send_file_some(
+    /// Sends `len` bytes of `file` from `offset` as body bytes, after what the engine queued
+    /// before: counted by the engine but never held by it (`send_data_direct`; nothing is
+    /// written for HEAD, 204 or 304), each write bounded by the write timeout. A file shorter
+    /// than the range is an error (the connection then closes, its body cut short).
+    pub(crate) fn send_file(
         &mut self,
         file: &mut File,
         offset: u64,
         len: u64,
-    ) -> Result<u64, Error> {
-        let want = usize::try_from(len).unwrap_or(usize::MAX);
-        loop {
+    ) -> Result<(), Error> {
+        if !self.engine.send_data_direct(len)? {
+            return Ok(());
+        }
+        self.flush()?;
+        let (mut offset, mut left) = (offset, len);
+        while left > 0 {
+            let want = usize::try_from(left).unwrap_or(usize::MAX);
             match send_file_once(&mut self.stream, file, offset, want) {
                 Ok(0) => return Err(Error::Body("the file ended before its length".into())),
-                Ok(n) => return Ok(n as u64),
+                Ok(n) => {
+                    offset += n as u64;
+                    left = left.saturating_sub(n as u64);
+                }
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
                     return Err(Error::Timeout);
@@ -185,6 +183,7 @@ impl Conn {
                 Err(e) => return Err(e.into()),
             }
         }
+        Ok(())
     }
 
     /// Waits for bytes or for the engine's next deadline, whichever comes first, and hands

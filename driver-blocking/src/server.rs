@@ -385,6 +385,9 @@ where
         .and_then(Result::ok);
     let mut c = lock(shared);
     c.check_shutdown();
+    // The handler may have taken long: what starts now counts from now.
+    let now = c.now();
+    c.engine.set_now(now);
     c.engine.set_date(unix_secs());
     let Some(mut body) = answer.and_then(|res| start_response(&mut c, res)) else {
         c.engine.send_empty_response(500)?;
@@ -399,17 +402,7 @@ where
         // With the connection locked throughout: a reader of the request body left running
         // would otherwise take the lock between pieces and hold it waiting for bytes that may
         // never come (a client refused its 100 sends none).
-        if c.start_file(len)? {
-            let (mut offset, mut left) = (offset, len);
-            while left > 0 {
-                let n = c.send_file_some(&mut file, offset, left)?;
-                offset += n;
-                left -= n.min(left);
-            }
-        }
-        // The send may have taken long: the wait for the next request counts from its end.
-        let now = c.now();
-        c.engine.handle_timeout(now);
+        c.send_file(&mut file, offset, len)?;
         return end(&mut c, Headers::new()).map(|()| None);
     }
     if body.is_streamed() {
@@ -428,6 +421,9 @@ where
 /// Ends the response, and with it the exchange: the request body, if unread, is the
 /// engine's to discard, and its reader fails from now on.
 fn end(c: &mut Conn, trailers: Headers) -> Result<(), Error> {
+    // The body may have taken long: the wait for the next request counts from its end.
+    let now = c.now();
+    c.engine.set_now(now);
     c.engine.send_end(trailers)?;
     c.end_exchange();
     Ok(())
@@ -468,10 +464,6 @@ fn stream_body(shared: &Shared, mut body: Body) -> Result<(), Error> {
         match piece {
             Some(piece) => c.engine.send_data(piece)?,
             None => {
-                // The body may have taken long: the wait for the next request counts from
-                // its end.
-                let now = c.now();
-                c.engine.handle_timeout(now);
                 return end(&mut c, Headers::from_http(&body.take_trailers()));
             }
         }

@@ -329,6 +329,15 @@ impl Connection {
         }
     }
 
+    /// Tells the engine the time, without acting on deadlines (as
+    /// [`handle_timeout`](Self::handle_timeout) does): what it starts from now counts from it,
+    /// as the wait for the next request does from the end of a response. A driver tells it
+    /// before a response that may come long after the engine last heard the time (a slow
+    /// handler, a long body).
+    pub fn set_now(&mut self, now: Instant) {
+        self.advance_clock(now);
+    }
+
     /// Tells a server connection the wall-clock time, in seconds since 1970-01-01 00:00:00
     /// GMT, for the `Date` field: RFC 9110 §6.6.1 has an origin server with a clock send it
     /// in every 2xx, 3xx and 4xx response. Once told, the engine adds `Date` to every final
@@ -608,7 +617,7 @@ impl Connection {
             }
             BodyWriter::Length(_) | BodyWriter::UntilClose => {}
         }
-        if matches!(self.hold, Hold::Waiting { .. }) {
+        if self.holds_body() {
             return Err(LocalError::WrongState);
         }
         if let BodyWriter::Length(remaining) = &mut self.writer {
@@ -629,7 +638,11 @@ impl Connection {
             return Err(LocalError::WrongState);
         }
         match self.writer {
-            BodyWriter::Length(n) if n > 0 => return Err(LocalError::BodyTooShort),
+            // A body dropped (a client's, after an early final response) may end short: none
+            // of it goes out.
+            BodyWriter::Length(n) if n > 0 && !matches!(self.hold, Hold::Dropping) => {
+                return Err(LocalError::BodyTooShort);
+            }
             BodyWriter::Chunked { .. } => serialize::check_trailers(&trailers)?,
             _ => {}
         }

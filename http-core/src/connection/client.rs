@@ -33,7 +33,7 @@ impl Connection {
     /// a final response that comes first means the body is never sent and the connection
     /// closes (RFC 9110 §10.1.1).
     pub fn send_request(&mut self, head: RequestHead) -> Result<(), LocalError> {
-        self.request(head, None)
+        self.request(head, None, false)
     }
 
     /// As [`send_request`](Self::send_request), for a body the application knows to be
@@ -43,15 +43,40 @@ impl Connection {
     /// one; the body is then held to that length. An empty body gets no Content-Length
     /// unless the method expects content (POST, PUT, PATCH: RFC 9110 §8.6).
     pub fn send_request_sized(&mut self, head: RequestHead, len: u64) -> Result<(), LocalError> {
-        self.request(head, Some(len))
+        self.request(head, Some(len), false)
     }
 
-    fn request(&mut self, head: RequestHead, known: Option<u64>) -> Result<(), LocalError> {
+    /// As [`send_request_sized`](Self::send_request_sized), for a body of exactly `len`
+    /// bytes that the driver writes itself ([`send_data_direct`](Self::send_data_direct)).
+    /// Refused, with nothing queued, when the head frames the body otherwise, as such bytes
+    /// can only be framed by their length: its own Transfer-Encoding
+    /// ([`LocalError::DirectChunked`]) or a Content-Length other than `len`
+    /// ([`LocalError::InvalidContentLength`]).
+    pub fn send_request_direct(&mut self, head: RequestHead, len: u64) -> Result<(), LocalError> {
+        self.request(head, Some(len), true)
+    }
+
+    fn request(
+        &mut self,
+        head: RequestHead,
+        known: Option<u64>,
+        direct: bool,
+    ) -> Result<(), LocalError> {
         if self.role != Role::Client {
             return Err(LocalError::WrongRole);
         }
         serialize::check_request(&head)?;
         let declared = framing::request_writer(&head)?;
+        if direct {
+            // Bytes written outside the engine can be framed by their length alone.
+            match declared {
+                Some(BodyWriter::Chunked { .. }) => return Err(LocalError::DirectChunked),
+                Some(BodyWriter::Length(n)) if Some(n) != known => {
+                    return Err(LocalError::InvalidContentLength);
+                }
+                _ => {}
+            }
+        }
         let http11 = head.version == Version::Http11;
         let expect = http11
             && head

@@ -252,8 +252,12 @@ impl Connection {
     }
 
     /// Answers with `status` alone, a whole response with no content (`Content-Length: 0`
-    /// where the status allows content), as a driver does for a handler that failed.
+    /// where the status allows content), as a driver does for a handler that failed. A 1xx
+    /// is no answer (nothing is queued): [`send_response`](Self::send_response) sends one.
     pub fn send_empty_response(&mut self, status: u16) -> Result<(), LocalError> {
+        if status < 200 {
+            return Err(LocalError::InvalidStatus);
+        }
         self.send_response_sized(ResponseHead::new(status), 0)?;
         self.send_end(Headers::new())
     }

@@ -1430,6 +1430,58 @@ fn a_head_answer_with_an_empty_body_gets_no_length() {
 }
 
 #[test]
+fn a_client_head_for_direct_bytes_must_frame_them_by_their_length() {
+    let client = || Connection::client(Config::default(), Instant::ZERO);
+    let head = |field: Option<(&str, &str)>| {
+        let mut h = RequestHead::new("PUT", "/f");
+        h.headers.append("Host", "a");
+        if let Some((n, v)) = field {
+            h.headers.append(n, v);
+        }
+        h
+    };
+    let mut c = client();
+    assert_eq!(
+        c.send_request_direct(head(Some(("Transfer-Encoding", "chunked"))), 3),
+        Err(LocalError::DirectChunked)
+    );
+    assert_eq!(
+        c.send_request_direct(head(Some(("Content-Length", "4"))), 3),
+        Err(LocalError::InvalidContentLength)
+    );
+    assert!(c.poll_transmit().is_none(), "a refused head was queued");
+    c.send_request_direct(head(Some(("Content-Length", "3"))), 3)
+        .unwrap();
+    assert_eq!(c.send_data_direct(3), Ok(true));
+    c.send_end(Headers::new()).unwrap();
+    let mut c = client();
+    c.send_request_direct(head(None), 3).unwrap();
+    assert!(text(&wire(&mut c)).contains("Content-Length: 3\r\n"));
+}
+
+#[test]
+fn a_client_body_refused_before_the_100_may_end_short() {
+    let mut c = Connection::client(Config::default(), Instant::ZERO);
+    let mut head = RequestHead::new("PUT", "/f");
+    head.headers.append("Host", "a");
+    head.headers.append("Expect", "100-continue");
+    c.send_request_sized(head, 10).unwrap();
+    assert!(text(&wire(&mut c)).starts_with("PUT /f HTTP/1.1\r\n"));
+    assert!(c.holds_body());
+    c.feed(
+        at(0),
+        b"HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert!(matches!(event(&mut c), Event::Response(r) if r.status == 417));
+    assert!(!c.holds_body());
+    // None of it is sent; the request ends there, and the connection with it.
+    c.send_data(Bytes::from_static(b"abc")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(wire(&mut c), b"");
+    assert!(!c.is_reusable());
+}
+
+#[test]
 fn a_client_head_without_a_length_refuses_direct_bytes_and_stays_unsent() {
     let mut c = Connection::client(Config::default(), Instant::ZERO);
     let mut head = RequestHead::new("POST", "/f");
