@@ -5,6 +5,7 @@
 //! its final responses (RFC 9110 §6.6.1). These functions are pure, for that and for fields
 //! such as `Last-Modified` and `If-Modified-Since`.
 
+use crate::framing::parse_decimal;
 use core::fmt;
 
 const DAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue", b"Wed"];
@@ -12,7 +13,7 @@ const MONTHS: [&[u8; 3]; 12] = [
     b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
 ];
 /// 9999-12-31 23:59:59 GMT: the last second a four-digit year can write.
-const LAST: u64 = 253_402_300_799;
+pub(crate) const LAST: u64 = 253_402_300_799;
 
 /// A point in time to the second, with its IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,8 +57,9 @@ impl HttpDate {
 
     /// Reads a date in any of the three forms a recipient MUST accept (RFC 9110 §5.6.7):
     /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850 form
-    /// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). Leading
-    /// and trailing whitespace is ignored; the day name is not checked against the date.
+    /// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). Spaces
+    /// before, after and between the parts are ignored (a tab is not); the day name is not
+    /// checked against the date.
     ///
     /// RFC 9110 has an RFC 850 year that would be more than 50 years in the future read as
     /// the most recent past year with the same two digits: that needs the present, and this
@@ -74,20 +76,20 @@ impl HttpDate {
         let (year, month, day, time) = match parts[..n] {
             // IMF-fixdate.
             [name, d, m, y, t, b"GMT"] if name.ends_with(b",") && d.len() == 2 && y.len() == 4 => {
-                (number(y)?, month(m)?, number(d)?, t)
+                (parse_decimal(y)?, month(m)?, parse_decimal(d)?, t)
             }
             // RFC 850.
             [name, dmy, t, b"GMT"] if name.ends_with(b",") => {
                 let &[d1, d0, b'-', m0, m1, m2, b'-', y1, y0] = dmy else {
                     return None;
                 };
-                let y = number(&[y1, y0])?;
+                let y = parse_decimal(&[y1, y0])?;
                 let year = if y < 50 { 2000 + y } else { 1900 + y };
-                (year, month(&[m0, m1, m2])?, number(&[d1, d0])?, t)
+                (year, month(&[m0, m1, m2])?, parse_decimal(&[d1, d0])?, t)
             }
             // asctime.
             [_, m, d, t, y] if y.len() == 4 && (1..=2).contains(&d.len()) => {
-                (number(y)?, month(m)?, number(d)?, t)
+                (parse_decimal(y)?, month(m)?, parse_decimal(d)?, t)
             }
             _ => return None,
         };
@@ -120,16 +122,6 @@ fn two(out: &mut [u8], n: u64) {
     out[1] = b'0' + (n % 10) as u8;
 }
 
-/// A run of one to four ASCII digits.
-fn number(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 4 {
-        return None;
-    }
-    s.iter().try_fold(0, |n, &b| {
-        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
-    })
-}
-
 fn month(m: &[u8]) -> Option<u64> {
     let i = MONTHS.iter().position(|x| x.as_slice() == m)?;
     Some(i as u64 + 1)
@@ -141,7 +133,11 @@ fn time_of_day(t: &[u8]) -> Option<u64> {
     let &[h1, h0, b':', m1, m0, b':', s1, s0] = t else {
         return None;
     };
-    let (h, m, s) = (number(&[h1, h0])?, number(&[m1, m0])?, number(&[s1, s0])?);
+    let (h, m, s) = (
+        parse_decimal(&[h1, h0])?,
+        parse_decimal(&[m1, m0])?,
+        parse_decimal(&[s1, s0])?,
+    );
     (h < 24 && m < 60 && s <= 60).then_some(h * 3600 + m * 60 + s)
 }
 

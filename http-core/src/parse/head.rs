@@ -221,15 +221,9 @@ impl HeadParser {
         };
         let mut ls = self.line_start;
         if self.on_start_line() {
-            let view = &buf[..cap(ls, limits.first_line.0)];
-            let parsed = match self.kind {
-                HeadKind::Request => fast::request_line(view, ls),
-                _ => fast::status_line(view, ls),
-            };
-            let Some((start, next)) = parsed else {
+            let Some(next) = self.fast_start(&buf[..cap(ls, limits.first_line.0)], ls) else {
                 return Fast::Slow;
             };
-            self.start = start;
             self.line_start = next;
             self.scanned = next;
             return Fast::Line;
@@ -243,14 +237,10 @@ impl HeadParser {
             if view.get(ls..ls + 2) == Some(b"\r\n") {
                 return Fast::Head(self.finish(buf, ls + 2));
             }
-            if self.entries.len() >= limits.fields {
-                break;
-            }
-            let Some(field) = fast::field_line(view, ls) else {
+            let Some(next) = self.fast_field(view, ls, limits) else {
                 break;
             };
-            self.entries.push(Entry::new(field.name, field.value));
-            ls = field.next;
+            ls = next;
         }
         self.line_start = ls;
         self.scanned = ls;
@@ -263,24 +253,33 @@ impl HeadParser {
     #[inline(never)]
     fn fast_line(&mut self, view: &[u8], ls: usize, limits: &SectionLimits) -> bool {
         if self.on_start_line() {
-            let parsed = match self.kind {
-                HeadKind::Request => fast::request_line(view, ls),
-                _ => fast::status_line(view, ls),
-            };
-            let Some((start, _)) = parsed else {
-                return false;
-            };
-            self.start = start;
+            self.fast_start(view, ls).is_some()
         } else {
-            if self.entries.len() >= limits.fields {
-                return false;
-            }
-            let Some(field) = fast::field_line(view, ls) else {
-                return false;
-            };
-            self.entries.push(Entry::new(field.name, field.value));
+            self.fast_field(view, ls, limits).is_some()
         }
-        true
+    }
+
+    /// The start line at `ls`, if the one-pass path takes it: recorded; the offset after it.
+    #[inline(always)]
+    fn fast_start(&mut self, view: &[u8], ls: usize) -> Option<usize> {
+        let (start, next) = match self.kind {
+            HeadKind::Request => fast::request_line(view, ls),
+            _ => fast::status_line(view, ls),
+        }?;
+        self.start = start;
+        Some(next)
+    }
+
+    /// The field line at `ls`, if the one-pass path takes it within the count of fields:
+    /// recorded; the offset after it.
+    #[inline(always)]
+    fn fast_field(&mut self, view: &[u8], ls: usize, limits: &SectionLimits) -> Option<usize> {
+        if self.entries.len() >= limits.fields {
+            return None;
+        }
+        let field = fast::field_line(view, ls)?;
+        self.entries.push(Entry::new(field.name, field.value));
+        Some(field.next)
     }
 
     /// Checks the limits against an incomplete line that ends at `len`.
