@@ -136,9 +136,7 @@ impl Connection {
         parts: &http::response::Parts,
         len: Option<u64>,
     ) -> Result<(), LocalError> {
-        let status = parts.status.as_u16();
-        let reason = crate::event::reason_phrase(status).as_bytes();
-        self.respond(status, reason, &parts.headers, len, false)
+        self.respond_http(parts, len, false)
     }
 
     /// As [`send_response_direct`](Self::send_response_direct) for the head of an
@@ -149,9 +147,19 @@ impl Connection {
         parts: &http::response::Parts,
         len: u64,
     ) -> Result<(), LocalError> {
+        self.respond_http(parts, Some(len), true)
+    }
+
+    #[cfg(feature = "http")]
+    fn respond_http(
+        &mut self,
+        parts: &http::response::Parts,
+        known: Option<u64>,
+        direct: bool,
+    ) -> Result<(), LocalError> {
         let status = parts.status.as_u16();
         let reason = crate::event::reason_phrase(status).as_bytes();
-        self.respond(status, reason, &parts.headers, Some(len), true)
+        self.respond(status, reason, &parts.headers, known, direct)
     }
 
     fn respond(

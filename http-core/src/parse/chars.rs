@@ -91,6 +91,12 @@ pub(crate) fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+/// Whether `s[i..]` starts with `pct-encoded = "%" HEXDIG HEXDIG` (RFC 3986 §2.1).
+#[inline]
+pub(crate) fn pct_encoded_at(s: &[u8], i: usize) -> bool {
+    matches!(s.get(i..i + 3), Some([b'%', x, y]) if hex_value(*x).is_some() && hex_value(*y).is_some())
+}
+
 /// [`is_path_byte`] in branch-free compares of ranges, for [`all_in`].
 #[inline(always)]
 fn path_ranges(b: u8) -> bool {

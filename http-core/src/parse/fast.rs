@@ -11,7 +11,7 @@
 //! faster, never change what is accepted. The unit tests compare both on every input.
 
 use super::chars::{
-    all_in, hex_value, is_tchar, is_value_byte, not_control, skip_path, skip_short,
+    all_in, is_tchar, is_value_byte, not_control, pct_encoded_at, skip_path, skip_short,
     word_control_mask,
 };
 use super::head::StartLine;
@@ -121,13 +121,7 @@ pub(crate) fn request_line(buf: &[u8], ls: usize) -> Option<(StartLine, usize)> 
         i = skip_path(buf, i)?;
         match buf[i] {
             b' ' => break,
-            b'%' => {
-                // RFC 3986 §2.1: pct-encoded = "%" HEXDIG HEXDIG.
-                let [x, y] = *buf.get(i + 1..i + 3)?.first_chunk::<2>()?;
-                hex_value(x)?;
-                hex_value(y)?;
-                i += 3;
-            }
+            b'%' if pct_encoded_at(buf, i) => i += 3,
             _ => return None,
         }
     }

@@ -1,6 +1,6 @@
 //! The four forms of request-target and which method each belongs to (RFC 9112 §3.2).
 
-use super::chars::{hex_value, is_reg_name_byte, is_uri_byte, skip_short};
+use super::chars::{is_reg_name_byte, is_uri_byte, pct_encoded_at, skip_short};
 use crate::error::RemoteError;
 use crate::limits::Leniency;
 
@@ -92,14 +92,8 @@ fn uri_bytes_ok(target: &[u8], lenient: bool) -> bool {
     let mut i = 0;
     while i < target.len() {
         match target[i] {
-            b'%' => {
-                let ok = matches!(target.get(i + 1..i + 3), Some([a, b])
-                    if hex_value(*a).is_some() && hex_value(*b).is_some());
-                if !ok {
-                    return false;
-                }
-                i += 3;
-            }
+            b'%' if pct_encoded_at(target, i) => i += 3,
+            b'%' => return false,
             b if is_uri_byte(b) => i += 1,
             _ => return false,
         }
@@ -166,16 +160,10 @@ pub(crate) fn is_host(host: &[u8]) -> bool {
                 let Some(stop) = skip_short(host, i, is_reg_name_byte) else {
                     return true;
                 };
-                match host.get(stop + 1..stop + 3) {
-                    Some([x, y])
-                        if host[stop] == b'%'
-                            && hex_value(*x).is_some()
-                            && hex_value(*y).is_some() =>
-                    {
-                        i = stop + 3;
-                    }
-                    _ => return false,
+                if !pct_encoded_at(host, stop) {
+                    return false;
                 }
+                i = stop + 3;
             }
         }
     }
@@ -197,6 +185,7 @@ pub(crate) fn is_host_field(value: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::chars::hex_value;
     use super::*;
 
     fn form(method: &str, target: &str) -> Result<TargetForm, RemoteError> {
