@@ -123,26 +123,23 @@ fn stream(file: std::io::Result<File>, pieces: Vec<Piece>) -> FileBody {
     FileBody::Stream(rx, total)
 }
 
-/// `res` with `len` bytes of the file at `path` from `offset` as its body, sent by the driver
-/// from the file to the socket (`sendfile(2)` on Linux: the bytes never pass through this
-/// process), from `open` if the file is open already; a body that fails with the reason if
-/// the file cannot be opened.
+/// `res` with `len` bytes of `file` from `offset` as its body, sent by the driver from the
+/// file to the socket (`sendfile(2)` on Linux: the bytes never pass through this process).
 fn send_file(
     mut res: Response<FileBody>,
-    path: PathBuf,
-    open: Option<Arc<File>>,
+    file: Arc<File>,
     offset: u64,
     len: u64,
 ) -> Response<FileBody> {
-    match open.map_or_else(|| File::open(&path).map(Arc::new), Ok) {
-        Ok(file) => {
-            res.extensions_mut()
-                .insert(SendFile::new(file, offset, len));
-        }
-        // The body then fails with the reason, and the connection closes.
-        Err(e) => *res.body_mut() = stream(Err(e), Vec::new()),
-    }
+    res.extensions_mut()
+        .insert(SendFile::new(file, offset, len));
     res
+}
+
+/// Bytes `a..=b` of a small file's bytes (a range checked against their length).
+fn part(all: &Bytes, a: u64, b: u64) -> Bytes {
+    let span = usize::try_from(a).ok().zip(usize::try_from(b).ok());
+    all.slice_ref(span.and_then(|(a, b)| all.get(a..=b)).unwrap_or_default())
 }
 
 /// Reads up to `len` bytes of `file` from `offset`, in one trip to the blocking thread pool,
@@ -192,9 +189,7 @@ pub(crate) fn respond(
         return res;
     }
     let head = method == Method::HEAD;
-    // A range is served from a resolution made now: its parts may be read by path.
-    let trusted = !headers.contains_key(header::RANGE);
-    let mut res = match site.resolve(path, trusted) {
+    let mut res = match site.resolve(path) {
         Err(Refusal::BadRequest) => plain(StatusCode::BAD_REQUEST, "bad path"),
         Err(Refusal::NotFound) => plain(StatusCode::NOT_FOUND, "not found"),
         Err(Refusal::Forbidden) => plain(StatusCode::FORBIDDEN, "forbidden"),
@@ -208,7 +203,7 @@ pub(crate) fn respond(
         Ok(Target::Dir(dir)) => {
             // The index is resolved as any path is: a link in its place leading out of the
             // root is refused, not followed.
-            match site.resolve(&format!("{path}index.html"), trusted) {
+            match site.resolve(&format!("{path}index.html")) {
                 Ok(Target::File(index, meta, kept)) => file(site, index, &meta, kept, headers),
                 Err(Refusal::Forbidden) => plain(StatusCode::FORBIDDEN, "forbidden"),
                 _ => match site.listing(&dir, path) {
@@ -233,7 +228,6 @@ pub(crate) fn respond(
     if head {
         // The engine sends no body to HEAD; the fields stay those of GET.
         *res.body_mut() = FileBody::Full(None);
-        res.extensions_mut().remove::<SendFile>();
     }
     res
 }
@@ -243,14 +237,9 @@ fn file(
     site: &Site,
     path: PathBuf,
     meta: &std::fs::Metadata,
-    kept: Option<Kept>,
+    kept: Kept,
     headers: &HeaderMap,
 ) -> Response<FileBody> {
-    let (open, bytes) = match kept {
-        Some(Kept::Open(file)) => (Some(file), None),
-        Some(Kept::Bytes(bytes)) => (None, Some(bytes)),
-        None => (None, None),
-    };
     let len = meta.len();
     let tag = etag(meta);
     // Kept to the second: the precision of HTTP dates.
@@ -317,7 +306,13 @@ fn file(
                 h.insert(header::CONTENT_RANGE, v);
             }
             h.insert(header::CONTENT_LENGTH, (b - a + 1).into());
-            send_file(res, path, open, a, b - a + 1)
+            match kept {
+                Kept::Bytes(all) => {
+                    *res.body_mut() = FileBody::Full(Some(part(&all, a, b)));
+                    res
+                }
+                Kept::Open(file) => send_file(res, file, a, b - a + 1),
+            }
         }
         Ranges::Some(list) => {
             // RFC 9110 §14.6: multipart/byteranges, each part with its own type and range.
@@ -338,8 +333,22 @@ fn file(
             }
             pieces.push(Piece::Bytes(Bytes::from(format!("\r\n--{boundary}--\r\n"))));
             *res.status_mut() = StatusCode::PARTIAL_CONTENT;
-            let file = open.map_or_else(|| File::open(&path), |f| f.try_clone());
-            let body = stream(file, pieces);
+            let body = match kept {
+                // A small file's parts are in memory: the body is too.
+                Kept::Bytes(all) => {
+                    let mut whole = Vec::new();
+                    for piece in &pieces {
+                        match piece {
+                            Piece::Bytes(b) => whole.extend_from_slice(b),
+                            Piece::File { offset, len } => {
+                                whole.extend_from_slice(&part(&all, *offset, offset + len - 1))
+                            }
+                        }
+                    }
+                    FileBody::Full(Some(Bytes::from(whole)))
+                }
+                Kept::Open(file) => stream(file.try_clone(), pieces),
+            };
             let h = res.headers_mut();
             if let Ok(v) = format!("multipart/byteranges; boundary={boundary}").parse() {
                 h.insert(header::CONTENT_TYPE, v);
@@ -354,15 +363,19 @@ fn file(
         Ranges::Whole => {
             h.insert(header::CONTENT_TYPE, ct.parse().expect("static"));
             h.insert(header::CONTENT_LENGTH, len.into());
-            match bytes.map_or_else(
-                || site.cached(&path, meta, open.as_deref()),
-                |b| Ok(Some(b)),
-            ) {
+            let file = match kept {
+                Kept::Bytes(all) => {
+                    *res.body_mut() = FileBody::Full(Some(all));
+                    return res;
+                }
+                Kept::Open(file) => file,
+            };
+            match site.cached(&path, meta, &file) {
                 Ok(Some(bytes)) if bytes.len() as u64 == len => {
                     *res.body_mut() = FileBody::Full(Some(bytes));
                     res
                 }
-                _ => send_file(res, path, open, 0, len),
+                _ => send_file(res, file, 0, len),
             }
         }
     }

@@ -23,8 +23,7 @@ pub(crate) const CACHE_TOTAL_MAX: u64 = 16 * 1024 * 1024;
 /// path from a trusted resolution, so a path swapped for a link leading out of the root
 /// meanwhile serves nothing from outside; a file replaced by a rename is sent whole, old or
 /// new; one rewritten in place during that second may be sent mixed, or cut short (the
-/// connection then closes), as with nginx's cache. Requests for ranges resolve the path
-/// anew.
+/// connection then closes), as with nginx's cache.
 pub(crate) const RESOLVED_VALID: Duration = Duration::from_secs(1);
 /// The most resolutions kept; when full, they are all forgotten at once.
 const RESOLVED_MAX: usize = 10_000;
@@ -49,8 +48,8 @@ pub(crate) enum Refusal {
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Target {
-    /// A regular file, and what serves it without opening its path, if anything.
-    File(PathBuf, std::fs::Metadata, Option<Kept>),
+    /// A regular file, and what serves it without opening its path again.
+    File(PathBuf, std::fs::Metadata, Kept),
     /// A directory whose request path ends in `/`: its `index.html`, or a listing.
     Dir(PathBuf),
     /// A directory asked for without the final `/`: redirect there.
@@ -257,8 +256,8 @@ impl Site {
     }
 
     /// Maps a request path (`/a/b%20c`, query removed) to what it names under the root; a
-    /// file's resolution of less than [`RESOLVED_VALID`] ago is taken as it is if `trusted`.
-    pub(crate) fn resolve(&self, path: &str, trusted: bool) -> Result<Target, Refusal> {
+    /// file's resolution of less than [`RESOLVED_VALID`] ago is taken as it is.
+    pub(crate) fn resolve(&self, path: &str) -> Result<Target, Refusal> {
         if !path.starts_with('/') {
             return Err(Refusal::NotFound);
         }
@@ -283,7 +282,7 @@ impl Site {
                 }
             }
         }
-        if trusted && let Some(target) = self.recent(&rel) {
+        if let Some(target) = self.recent(&rel) {
             return Ok(target);
         }
         let found = Found::of(&self.root.join(&rel)).ok_or(Refusal::NotFound)?;
@@ -304,7 +303,7 @@ impl Site {
             let file = Arc::new(found.open().ok_or(Refusal::NotFound)?);
             let large = meta.len() > CACHE_FILE_MAX;
             self.remember(rel, real, meta, large.then(|| file.clone()));
-            Ok(Target::File(found.real, found.meta, Some(Kept::Open(file))))
+            Ok(Target::File(found.real, found.meta, Kept::Open(file)))
         } else {
             Err(Refusal::NotFound)
         }
@@ -328,7 +327,7 @@ impl Site {
             Some(file) => Kept::Open(file),
             None => Kept::Bytes(self.in_cache(&real, &meta)?),
         };
-        Some(Target::File(real, meta, Some(kept)))
+        Some(Target::File(real, meta, kept))
     }
 
     /// Keeps a file's resolution for [`RESOLVED_VALID`].
@@ -374,7 +373,7 @@ impl Site {
         &self,
         path: &Path,
         meta: &std::fs::Metadata,
-        open: Option<&File>,
+        file: &File,
     ) -> std::io::Result<Option<Bytes>> {
         if meta.len() > CACHE_FILE_MAX {
             return Ok(None);
@@ -383,15 +382,10 @@ impl Site {
         if let Some(bytes) = self.in_cache(path, meta) {
             return Ok(Some(bytes));
         }
-        // Through the handle the resolution opened, if any: what was checked is what is read.
-        let bytes = Bytes::from(match open {
-            Some(mut file) => {
-                let mut v = Vec::new();
-                file.read_to_end(&mut v)?;
-                v
-            }
-            None => std::fs::read(path)?,
-        });
+        // Through the handle the resolution opened: what was checked is what is read.
+        let mut read = Vec::new();
+        (&*file).read_to_end(&mut read)?;
+        let bytes = Bytes::from(read);
         if let Ok(mut guard) = self.cache.lock() {
             let (map, total) = &mut *guard;
             if let Some(old) = map.remove(path) {
