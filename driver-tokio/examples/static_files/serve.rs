@@ -338,12 +338,11 @@ fn file(
                 Kept::Bytes(all) => {
                     let mut whole = Vec::new();
                     for piece in &pieces {
-                        match piece {
-                            Piece::Bytes(b) => whole.extend_from_slice(b),
-                            Piece::File { offset, len } => {
-                                whole.extend_from_slice(&part(&all, *offset, offset + len - 1))
-                            }
-                        }
+                        let bytes = match piece {
+                            Piece::Bytes(b) => b.clone(),
+                            Piece::File { offset, len } => part(&all, *offset, offset + len - 1),
+                        };
+                        whole.extend_from_slice(&bytes);
                     }
                     FileBody::Full(Some(Bytes::from(whole)))
                 }
