@@ -1,7 +1,7 @@
-//! driver-tokio's client with `Expect: 100-continue` and a streamed body, against a raw
-//! server: nothing of the body is taken from the application while the 100 is awaited (the
-//! body is not queued in memory meanwhile), all of it goes after the 100, and none of it
-//! after a final response that came first.
+//! driver-tokio's client with `Expect: 100-continue` and a streamed or file body, against a
+//! raw server: nothing of the body is taken from the application while the 100 is awaited
+//! (the body is not queued in memory meanwhile), all of it goes after the 100, and none of
+//! it after a final response that came first, which also leaves the connection unused.
 
 use bytes::Bytes;
 use http::Request;
@@ -46,21 +46,6 @@ impl Body for Counted {
     }
 }
 
-/// Reads a head off `s`.
-fn read_head(s: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut byte = [0; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        assert_eq!(
-            s.read(&mut byte).expect("read the head"),
-            1,
-            "closed in the head"
-        );
-        head.push(byte[0]);
-    }
-    String::from_utf8(head).expect("a head in ASCII")
-}
-
 /// Bytes that come on `s` within `wait`.
 fn drain(s: &mut TcpStream, wait: Duration) -> u64 {
     s.set_read_timeout(Some(wait)).expect("timeout");
@@ -88,14 +73,18 @@ fn server(
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let (mut s, _) = listener.accept().expect("accept");
-        let head = read_head(&mut s).to_ascii_lowercase();
+        let head = workspace_tests::read_head(&mut s).to_ascii_lowercase();
         assert!(head.contains("expect: 100-continue\r\n"), "{head}");
         std::thread::sleep(Duration::from_millis(300));
         let before = taken.load(Ordering::SeqCst);
         let got = if refuse {
             s.write_all(b"HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n")
                 .expect("write");
-            drain(&mut s, Duration::from_millis(300))
+            let got = drain(&mut s, Duration::from_millis(300));
+            let _ = tx.send((before, got));
+            // Kept open a while: a client that reused it would wait for an answer here.
+            std::thread::sleep(Duration::from_secs(3));
+            return;
         } else {
             s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
                 .expect("write");
@@ -113,10 +102,14 @@ fn server(
     (addr, rx)
 }
 
-fn exchange(refuse: bool) -> (u16, u64, u64, u64) {
+/// One request to [`server`] with `Expect: 100-continue`: a streamed body of [`LEN`] bytes,
+/// or with `file`, that file sent as the body (`SendFile`). Returns the status, what the
+/// client had taken of a streamed body when the server answered, the body bytes the server
+/// got, what was taken in all, and whether the connection was refused for a next request.
+fn exchange(refuse: bool, file: Option<&std::path::Path>) -> (u16, u64, u64, u64, bool) {
     let taken = Arc::new(AtomicU64::new(0));
     let (addr, report) = server(refuse, taken.clone());
-    let status = tokio::runtime::Builder::new_current_thread()
+    let (status, closed) = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime")
@@ -126,26 +119,59 @@ fn exchange(refuse: bool) -> (u16, u64, u64, u64) {
             let mut client = driver_tokio::Client::connect(addr, config)
                 .await
                 .expect("connect");
-            let body = Counted {
-                left: LEN,
-                taken: taken.clone(),
-            };
-            let req = Request::post(format!("http://{addr}/up"))
-                .header("expect", "100-continue")
-                .body(body)
-                .expect("request");
-            let res = client.send(req).await.expect("send");
+            let req = Request::post(format!("http://{addr}/up")).header("expect", "100-continue");
+            let res = match file {
+                Some(path) => {
+                    let mut req = req
+                        .body(http_body_util::Empty::<Bytes>::new())
+                        .expect("request");
+                    let file = std::fs::File::open(path).expect("open");
+                    req.extensions_mut()
+                        .insert(driver_tokio::SendFile::new(file, 0, LEN));
+                    client.send(req).await
+                }
+                None => {
+                    let body = Counted {
+                        left: LEN,
+                        taken: taken.clone(),
+                    };
+                    client.send(req.body(body).expect("request")).await
+                }
+            }
+            .expect("send");
             let status = res.status().as_u16();
             let _ = res.into_body().collect().await;
-            status
+            // A next request on this connection: refused at once, or (reused) it waits.
+            let again = Request::get(format!("http://{addr}/"))
+                .body(http_body_util::Empty::<Bytes>::new())
+                .expect("request");
+            let next = tokio::time::timeout(Duration::from_secs(1), client.send(again)).await;
+            (status, matches!(next, Ok(Err(driver_tokio::Error::Closed))))
         });
     let (before, got) = report.recv().expect("report");
-    (status, before, got, taken.load(Ordering::SeqCst))
+    (status, before, got, taken.load(Ordering::SeqCst), closed)
+}
+
+/// A file of [`LEN`] bytes, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("client-expect-{}.bin", std::process::id()));
+        std::fs::write(&path, vec![b'f'; LEN as usize]).expect("write the test file");
+        Self(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 #[test]
 fn the_body_is_not_taken_before_the_100_and_all_of_it_goes_after() {
-    let (status, before, got, taken) = exchange(false);
+    let (status, before, got, taken, _) = exchange(false, None);
     assert_eq!(status, 200);
     assert_eq!(before, 0, "body taken from the application before the 100");
     assert_eq!(got, LEN);
@@ -153,12 +179,30 @@ fn the_body_is_not_taken_before_the_100_and_all_of_it_goes_after() {
 }
 
 #[test]
-fn a_body_refused_before_the_100_is_never_sent() {
-    let (status, before, got, _) = exchange(true);
+fn a_body_refused_before_the_100_is_never_sent_nor_taken() {
+    let (status, before, got, taken, closed) = exchange(true, None);
     assert_eq!(status, 417);
     assert_eq!(
         before, 0,
         "body taken from the application before the answer"
     );
     assert_eq!(got, 0, "the refused body was sent");
+    assert_eq!(taken, 0, "the refused body was taken from the application");
+    assert!(
+        closed,
+        "a connection with a request left half-sent was reused"
+    );
+}
+
+#[test]
+fn a_file_body_goes_after_the_100_and_never_after_a_refusal() {
+    let file = TempFile::new();
+    let (status, _, got, _, _) = exchange(false, Some(&file.0));
+    assert_eq!((status, got), (200, LEN));
+    let (status, _, got, _, closed) = exchange(true, Some(&file.0));
+    assert_eq!((status, got), (417, 0), "the refused file was sent");
+    assert!(
+        closed,
+        "a connection with a request left half-sent was reused"
+    );
 }

@@ -11,6 +11,19 @@ use http_core::{Config, Connection, Event, Headers, Instant, Polled, RemoteError
 
 pub mod properties;
 
+/// Reads a message head off a raw socket, byte by byte up to and with its empty line (so
+/// that nothing after it is taken); panics if the peer closes first.
+pub fn read_head(s: &mut impl std::io::Read) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        let n = s.read(&mut byte).expect("read a head");
+        assert_eq!(n, 1, "closed in the head");
+        head.push(byte[0]);
+    }
+    String::from_utf8(head).expect("a head in ASCII")
+}
+
 /// What a server connection did with an input.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Transcript {
