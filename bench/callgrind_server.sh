@@ -36,6 +36,7 @@ count=
 stop() { # stops the server; the instructions callgrind counted in $count
     kill -TERM "$pid"
     wait "$pid" 2>/dev/null || true
+    pid=
     count=$(awk '/^summary:/ {print $2}' "$tmp/cg")
 }
 

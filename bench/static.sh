@@ -79,7 +79,7 @@ start_static() {
     pid=$!
     port=$(listening_port "$tmp/out")
 }
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
+stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 # CPU ticks of the server: the process and its children (nginx's worker).
 ticks() {
     local p t=0
