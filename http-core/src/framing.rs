@@ -554,6 +554,37 @@ pub(crate) fn request_length_field(method: &[u8], len: u64) -> Option<u64> {
     (len > 0 || method_expects_content(method)).then_some(len)
 }
 
+/// The `Content-Length` the engine adds to a response framed by `writer`, whose head has the
+/// framing fields `seen`, for a body the application said is `known` bytes: the length when
+/// it came from the application rather than the head; for a response to HEAD, the length
+/// the GET response would have had (RFC 9110 §9.3.2), unless that is 0, which more often
+/// means no body was given than an empty GET response (§8.6 forbids a length that is not
+/// the GET response's).
+pub(crate) fn response_length_field(
+    writer: BodyWriter,
+    seen: &Outgoing,
+    known: Option<u64>,
+) -> Option<u64> {
+    match writer {
+        BodyWriter::Length(n) if !seen.content_length => Some(n),
+        BodyWriter::Suppressed if !seen.content_length && !seen.transfer_encoding => {
+            known.filter(|&n| n > 0)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a body of exactly `len` bytes that the driver writes itself can follow a head
+/// framed by `writer` (`None`: a client head that waits to learn the framing, which would be
+/// chunked): only a length frames such bytes, and it must be theirs.
+pub(crate) fn direct_fits(writer: Option<BodyWriter>, len: u64) -> Result<(), LocalError> {
+    match writer {
+        Some(BodyWriter::Chunked { .. }) => Err(LocalError::DirectChunked),
+        Some(BodyWriter::Length(n)) if n != len => Err(LocalError::InvalidContentLength),
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,15 +67,8 @@ impl Connection {
         }
         serialize::check_request(&head)?;
         let declared = framing::request_writer(&head)?;
-        if direct {
-            // Bytes written outside the engine can be framed by their length alone.
-            match declared {
-                Some(BodyWriter::Chunked { .. }) => return Err(LocalError::DirectChunked),
-                Some(BodyWriter::Length(n)) if Some(n) != known => {
-                    return Err(LocalError::InvalidContentLength);
-                }
-                _ => {}
-            }
+        if direct && let Some(len) = known {
+            framing::direct_fits(declared, len)?;
         }
         let http11 = head.version == Version::Http11;
         let expect = http11

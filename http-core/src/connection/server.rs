@@ -200,26 +200,10 @@ impl Connection {
             .map_err(|_| LocalError::WrongState)?;
         // A 1xx has no content, nor a Content-Length or Transfer-Encoding (the writer's rule).
         let writer = framing::response_writer(self.answering, status, fields, &seen, known)?;
-        if direct {
-            // Bytes written outside the engine can be framed by their length alone.
-            match writer {
-                BodyWriter::Chunked { .. } => return Err(LocalError::DirectChunked),
-                BodyWriter::Length(n) if Some(n) != known => {
-                    return Err(LocalError::InvalidContentLength);
-                }
-                _ => {}
-            }
+        if direct && let Some(len) = known {
+            framing::direct_fits(Some(writer), len)?;
         }
-        // Content-Length is the engine's to add when the length came from the application.
-        let length = match writer {
-            BodyWriter::Length(n) if !seen.content_length => Some(n),
-            // RFC 9110 §9.3.2 and §8.6: the answer to HEAD carries the Content-Length a GET
-            // would have got, when the application knows it.
-            BodyWriter::Suppressed if !seen.content_length && !seen.transfer_encoding => {
-                known.filter(|&n| n > 0)
-            }
-            _ => None,
-        };
+        let length = framing::response_length_field(writer, &seen, known);
 
         let mut added = Added {
             chunked: writer == BodyWriter::Chunked { add_header: true },
