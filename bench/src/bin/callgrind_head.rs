@@ -22,6 +22,10 @@ fn main() {
         .get(3)
         .and_then(|s| s.parse().ok())
         .unwrap_or(usize::MAX);
+    if imp == "http-core-fresh" && piece != usize::MAX {
+        eprintln!("http-core-fresh reads its input whole: no PIECE");
+        std::process::exit(2);
+    }
     let bytes = if input == "response" {
         RESPONSE
     } else {

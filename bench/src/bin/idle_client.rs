@@ -108,14 +108,22 @@ fn send_get(s: &mut TcpStream) -> Result<Connection, String> {
     Ok(engine)
 }
 
-/// Reads the whole response to the GET `engine` sent, which must be a 200.
+/// Reads the whole response to the GET `engine` sent, which must be a 200 with nothing
+/// after it.
 fn read_response(s: &mut TcpStream, engine: &mut Connection, buf: &mut [u8]) -> Result<(), String> {
     loop {
         match engine.poll_event() {
             Ok(Polled::Event(Event::Response(r))) if r.status != 200 => {
                 return Err(format!("unexpected status {}", r.status));
             }
-            Ok(Polled::Event(Event::End(_))) => return Ok(()),
+            // Nothing may follow the response: bytes read past it would be a response to
+            // no request (the engine then reports them as unexpected data).
+            Ok(Polled::Event(Event::End(_))) => {
+                return match engine.poll_event() {
+                    Ok(Polled::NeedData) => Ok(()),
+                    other => Err(format!("after the response: {other:?}")),
+                };
+            }
             Ok(Polled::Event(_)) => {}
             Ok(Polled::NeedData | Polled::Paused) => {
                 let n = read_some(s, buf)?;
