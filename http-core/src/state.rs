@@ -211,6 +211,23 @@ impl States {
     /// The state-triggered transitions, applied until none applies.
     fn settle(&mut self) {
         use HalfState::*;
+        // Every rule below needs a proposal, a connection that will close, or a half that
+        // might switch, has closed or failed: without any of them none applies, and the
+        // steps of a keep-alive exchange (every one of them settles) skip the rules.
+        if self.keep_alive
+            && !self.propose_upgrade
+            && !self.propose_connect
+            && !matches!(self.client, MightSwitchProtocol | Closed | Error)
+            && !matches!(self.server, Closed | Error)
+        {
+            return;
+        }
+        self.apply_rules();
+    }
+
+    /// The state-triggered transitions themselves, applied until none applies.
+    fn apply_rules(&mut self) {
+        use HalfState::*;
         loop {
             let before = *self;
             let proposals = self.propose_upgrade || self.propose_connect;
@@ -248,6 +265,39 @@ mod tests {
 
     fn states(s: &States) -> (HalfState, HalfState) {
         (s.get(Role::Client), s.get(Role::Server))
+    }
+
+    const ALL: [HalfState; 9] = [
+        Idle,
+        SendResponse,
+        SendBody,
+        Done,
+        MustClose,
+        Closed,
+        MightSwitchProtocol,
+        SwitchedProtocol,
+        Error,
+    ];
+
+    #[test]
+    fn the_shortcut_of_settle_changes_nothing_the_rules_would_change() {
+        for client in ALL {
+            for server in ALL {
+                for bits in 0..8u8 {
+                    let s = States {
+                        client,
+                        server,
+                        keep_alive: bits & 1 != 0,
+                        propose_upgrade: bits & 2 != 0,
+                        propose_connect: bits & 4 != 0,
+                    };
+                    let (mut settled, mut ruled) = (s, s);
+                    settled.settle();
+                    ruled.apply_rules();
+                    assert_eq!(settled, ruled, "from {s:?}");
+                }
+            }
+        }
     }
 
     #[test]
