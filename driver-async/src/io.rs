@@ -32,6 +32,52 @@ pub(crate) enum Woken {
     Interrupted,
 }
 
+/// What a connection's reads carry from one to the next.
+#[derive(Debug, Default)]
+struct Reads {
+    /// The last read filled all it was lent (see `read_once`).
+    more: bool,
+    /// The connection's receive buffer went to this thread's pool of spare buffers when it
+    /// was last idle (see [`Io::park_buffer`]).
+    parked: bool,
+}
+
+/// Receive buffers that connections no longer need, kept for the next connection of the
+/// same thread that reads: an idle connection holds no buffer, and a kept-alive connection's
+/// next request costs no allocation for one (nor for making it shareable: see
+/// `Connection::take_spare_buffer`).
+mod spare {
+    use bytes::BytesMut;
+    use std::cell::RefCell;
+
+    /// The most buffers kept by one thread.
+    const MAX: usize = 64;
+    /// The largest buffer kept (its free room); one grown for a body is freed instead.
+    const MAX_ROOM: usize = 4 * 1024;
+
+    thread_local! {
+        static POOL: RefCell<Vec<BytesMut>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Keeps `buf` for the next read on this thread, if there is room for it; whether it
+    /// was kept.
+    pub(super) fn put(buf: BytesMut) -> bool {
+        buf.capacity() <= MAX_ROOM
+            && POOL.with_borrow_mut(|pool| {
+                let room = pool.len() < MAX;
+                if room {
+                    pool.push(buf);
+                }
+                room
+            })
+    }
+
+    /// The buffer put last, if any.
+    pub(super) fn take() -> Option<BytesMut> {
+        POOL.with_borrow_mut(Vec::pop)
+    }
+}
+
 /// One read from `stream` straight into `conn`'s receive buffer, once the socket is ready:
 /// the engine lends its buffer only for the duration of a poll, so a pending read holds no
 /// memory. `more` says the last read filled all it was lent, so that bytes are likely still
@@ -41,11 +87,20 @@ async fn read_once<R: Runtime>(
     stream: &mut R::Stream,
     conn: &mut Connection,
     origin: Instant,
-    more: &mut bool,
+    reads: &mut Reads,
 ) -> std::io::Result<usize> {
+    let Reads { more, parked } = reads;
     let n = poll_fn(|cx| {
         if !*more {
             std::task::ready!(R::poll_read_ready(stream, cx))?;
+        }
+        // Bytes are there: the connection's buffer, given to the pool when it went idle, is
+        // one from the pool again (the engine allocates one if the pool has none).
+        if std::mem::take(parked)
+            && let Some(buf) = spare::take()
+            && let Some(back) = conn.give_buffer(buf)
+        {
+            spare::put(back);
         }
         let mut out = Poll::Pending;
         let now = http_core::Instant::from_duration(origin.elapsed());
@@ -85,8 +140,7 @@ pub(crate) struct Io<R: Runtime> {
     /// The timer for the engine's deadlines, and when it is set to fire (`None` once it has).
     timer: Option<R::Timer>,
     armed: Option<Instant>,
-    /// The last read filled all it was lent (see `read_once`).
-    more: bool,
+    reads: Reads,
 }
 
 impl<R: Runtime> std::fmt::Debug for Io<R> {
@@ -105,7 +159,16 @@ impl<R: Runtime> Io<R> {
             write_timeout: cfg.write_timeout,
             timer: None,
             armed: None,
-            more: false,
+            reads: Reads::default(),
+        }
+    }
+
+    /// Gives the connection's receive buffer, if it holds no bytes, to this thread's pool for
+    /// the next connection that reads; this one takes one from the pool when it next reads.
+    /// Called between exchanges, before the engine would free the buffer.
+    pub(crate) fn park_buffer(&mut self, conn: &mut Connection) {
+        if let Some(buf) = conn.take_spare_buffer() {
+            self.reads.parked = spare::put(buf);
         }
     }
 
@@ -190,10 +253,10 @@ impl<R: Runtime> Io<R> {
             }
         };
         let wants_read = conn.wants_read();
-        let (stream, origin, more) = (&mut self.stream, self.origin, &mut self.more);
+        let (stream, origin, reads) = (&mut self.stream, self.origin, &mut self.reads);
         let read = async {
             if wants_read {
-                read_once::<R>(stream, conn, origin, more).await
+                read_once::<R>(stream, conn, origin, reads).await
             } else {
                 std::future::pending().await
             }
@@ -223,7 +286,7 @@ impl<R: Runtime> Io<R> {
         &'a mut self,
         conn: &'a mut Connection,
     ) -> impl Future<Output = std::io::Result<usize>> + 'a {
-        read_once::<R>(&mut self.stream, conn, self.origin, &mut self.more)
+        read_once::<R>(&mut self.stream, conn, self.origin, &mut self.reads)
     }
 
     /// Moves the received body into `tx` until its end, taking the next event only when the

@@ -168,7 +168,10 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
                     Err(e) => Err(e),
                 };
                 match exchanged {
-                    Ok(None) => continue,
+                    Ok(None) => {
+                        io.park_buffer(&mut conn);
+                        continue;
+                    }
                     Ok(Some(upgrade)) => {
                         let leftover = conn.take_leftover().unwrap_or_default();
                         let _ = upgrade.send(Upgraded {

@@ -292,7 +292,10 @@ fn serve_connection<H, E>(
                 match exchange(&shared, head, switch, config.raw_head, handler) {
                     // The response may still be queued: it goes out with the next one if that
                     // request is already here (pipelining), else before the next wait.
-                    Ok(None) => continue,
+                    Ok(None) => {
+                        lock(&shared).park_buffer();
+                        continue;
+                    }
                     Ok(Some(upgrade)) => {
                         hand_over(&shared, &upgrade);
                         return;

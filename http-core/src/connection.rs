@@ -297,6 +297,26 @@ impl Connection {
         result
     }
 
+    /// The receive buffer's memory, if it holds no bytes now: for a driver serving many
+    /// connections to lend to the next one that reads ([`give_buffer`](Self::give_buffer)),
+    /// where the engine would free it once nothing is buffered (an idle connection holds no
+    /// buffer) and allocate another for the next read. A buffer whose earlier bytes were
+    /// handed out as a head's or a body's `Bytes` is already shared: reused, it costs neither
+    /// an allocation nor the one that made it shareable. `None` while bytes are buffered, or
+    /// when there is no memory to give.
+    pub fn take_spare_buffer(&mut self) -> Option<BytesMut> {
+        self.recv.take_spare()
+    }
+
+    /// Memory for the receive buffer, from another connection's
+    /// [`take_spare_buffer`](Self::take_spare_buffer): taken (emptied) if this connection
+    /// holds none and still reads, given back otherwise. What it holds after bytes handed out
+    /// from it that are still alive is never written: a read that needs more room than the
+    /// rest allocates, as without it.
+    pub fn give_buffer(&mut self, buf: BytesMut) -> Option<BytesMut> {
+        self.recv.give(buf)
+    }
+
     /// The timers' part of receiving bytes.
     fn received(&mut self, now: Instant, was_empty: bool) {
         if was_empty && self.timing.head_started.is_none() {

@@ -141,6 +141,22 @@ impl Receiver {
         }
     }
 
+    /// The buffer's memory, when it holds no bytes (see `Connection::take_spare_buffer`).
+    pub(crate) fn take_spare(&mut self) -> Option<BytesMut> {
+        (self.buf.is_empty() && self.buf.capacity() > 0).then(|| core::mem::take(&mut self.buf))
+    }
+
+    /// Takes `buf` as the buffer's memory if there is none and reading goes on; gives it back
+    /// otherwise (see `Connection::give_buffer`).
+    pub(crate) fn give(&mut self, mut buf: BytesMut) -> Option<BytesMut> {
+        if self.buf.capacity() > 0 || self.stopped || self.eof {
+            return Some(buf);
+        }
+        buf.clear();
+        self.buf = buf;
+        None
+    }
+
     /// Everything still buffered, for the protocol that takes over after a switch.
     pub(crate) fn take_all(&mut self) -> Bytes {
         self.buf.split().freeze()

@@ -1109,6 +1109,91 @@ fn received_bytes_are_read_straight_into_the_engine_in_any_split() {
     );
 }
 
+/// Reads `input` into `conn` as a driver does, straight into its buffer.
+fn receive_all(conn: &mut Connection, mut input: &[u8]) {
+    while !input.is_empty() {
+        let n = conn
+            .receive(at(0), 4096, |buf| {
+                let n = buf.len().min(input.len());
+                buf[..n].copy_from_slice(&input[..n]);
+                Ok::<_, ()>(n)
+            })
+            .unwrap();
+        input = &input[n..];
+    }
+}
+
+#[test]
+fn a_spare_buffer_moves_between_connections_without_touching_what_was_read_into_it() {
+    let mut a = server();
+    assert_eq!(a.take_spare_buffer(), None, "no memory yet");
+    receive_all(
+        &mut a,
+        b"GET /first HTTP/1.1\r\nHost: a\r\nX-Kept: one\r\n\r\nGET /second",
+    );
+    let first = request(&mut a);
+    assert_eq!(event(&mut a), Event::End(Headers::new()));
+    assert_eq!(
+        a.take_spare_buffer(),
+        None,
+        "bytes of the next request are buffered"
+    );
+    respond(&mut a, 200, b"");
+    wire(&mut a);
+    receive_all(&mut a, b" HTTP/1.1\r\nHost: a\r\n\r\n");
+    let second = request(&mut a);
+    assert_eq!(event(&mut a), Event::End(Headers::new()));
+    respond(&mut a, 200, b"");
+    wire(&mut a);
+    // Nothing buffered: the memory goes, and the connection reads on without it.
+    let spare = a.take_spare_buffer().expect("an empty buffer with memory");
+    assert_eq!(a.recv.capacity(), 0);
+    assert_eq!(a.take_spare_buffer(), None);
+
+    // Another connection reads into it while both heads, which share its allocation, live.
+    let mut b = server();
+    assert_eq!(
+        b.give_buffer(spare),
+        None,
+        "taken by a connection with no memory"
+    );
+    receive_all(
+        &mut b,
+        b"GET /third HTTP/1.1\r\nHost: b\r\nX-Kept: three\r\n\r\n",
+    );
+    let third = request(&mut b);
+    assert_eq!(
+        (first.target, first.headers.get("x-kept")),
+        ("/first".into(), Some(&b"one"[..]))
+    );
+    assert_eq!(second.target, "/second");
+    assert_eq!(
+        (third.target, third.headers.get("x-kept")),
+        ("/third".into(), Some(&b"three"[..]))
+    );
+
+    // A connection that holds memory, or has stopped reading, gives a buffer back.
+    assert!(
+        b.give_buffer(BytesMut::with_capacity(64)).is_some(),
+        "b holds memory"
+    );
+    let mut c = server();
+    c.feed_eof();
+    assert!(
+        c.give_buffer(BytesMut::with_capacity(64)).is_some(),
+        "c reads no more"
+    );
+    // A given buffer's old contents are not read as bytes received.
+    let mut d = server();
+    assert_eq!(
+        d.give_buffer(BytesMut::from(&b"not a request\r\n"[..])),
+        None
+    );
+    assert_eq!(d.poll_event(), Ok(Polled::NeedData));
+    receive_all(&mut d, GET);
+    assert_eq!(request(&mut d).target, "/");
+}
+
 // ----- what a driver asks about the request -----
 
 #[test]
