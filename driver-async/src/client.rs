@@ -130,8 +130,12 @@ impl<R: Runtime> Client<R> {
         R::spawn(async move {
             let Idle { io, conn } = &mut *idle;
             io.pump_body(conn, &tx).await;
-            // The connection comes back only if the body was read to its end.
+            // The connection comes back only if the body was read to its end, its buffer
+            // lent meanwhile to the thread's other connections.
             let whole = !tx.is_closed() && conn.is_reusable();
+            if whole {
+                io.park_buffer(conn);
+            }
             let _ = back.send(whole.then_some(idle));
         });
         Ok(response)
