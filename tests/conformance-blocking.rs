@@ -28,4 +28,6 @@ conformance::suite!(
     smuggling_is_refused,
     large_request_body_streams,
     large_response_body_streams,
+    files_are_sent_by_the_driver,
+    a_slow_reader_of_a_file_keeps_its_connection,
 );

@@ -1,7 +1,7 @@
 //! The test applications for the async drivers, written once over `http_body::Body`: the
 //! tokio and smol mounts differ only in their sleep and their upgrade, which they supply.
 
-use super::{App, Meter, PIECE, pattern_at};
+use super::{App, FileRoute, Meter, PIECE, pattern_at};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body::{Body, Frame, SizeHint};
@@ -25,6 +25,10 @@ pub(crate) type Out = BoxBody<Bytes, BoxError>;
 pub(crate) trait Runtime: 'static {
     /// Sleeps for `d` on the runtime's timer.
     fn sleep(d: Duration) -> impl Future<Output = ()> + Send;
+
+    /// The driver's word that a response's body is `len` bytes of `file` from `offset`, to
+    /// put in its extensions (`SendFile`).
+    fn send_file(file: std::fs::File, offset: u64, len: u64) -> impl Clone + Send + Sync + 'static;
 }
 
 /// A response with a fixed body and its Content-Length.
@@ -111,6 +115,29 @@ where
             Ok(full(200, None, total.to_string()))
         }
         App::Upgrade => unreachable!("the mount answers upgrades itself"),
+        App::Files { small, big, slow } => {
+            let (route, file) = FileRoute::open(req.uri().path(), small, big)?;
+            match (route, file) {
+                (
+                    FileRoute::Send {
+                        offset,
+                        len,
+                        framing,
+                        ..
+                    },
+                    Some(file),
+                ) => {
+                    let mut res = Response::new(Frames::new([]).boxed());
+                    res.extensions_mut().insert(R::send_file(file, offset, len));
+                    framing.apply(&mut res);
+                    Ok(res)
+                }
+                _ => {
+                    R::sleep(*slow).await;
+                    Ok(full(200, None, ""))
+                }
+            }
+        }
         App::Slow { delay, probe } => {
             if req.uri().path() == "/slow" {
                 probe.hit();

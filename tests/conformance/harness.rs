@@ -5,6 +5,7 @@
 use super::wire::SAFETY;
 use std::io;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, LazyLock, Mutex, mpsc};
 use std::thread::JoinHandle;
@@ -59,6 +60,20 @@ pub(crate) enum App {
     /// `upgrade::on`, then on the upgraded connection writes back the leftover bytes and
     /// echoes every byte it reads until the end of input, then closes.
     Upgrade,
+    /// Answers from files, sent by the driver's own means (`SendFile` in the response's
+    /// extensions, `Body::from_file`), by path ([`FileRoute`]): all of `small`, a range of
+    /// it, none of it, a range running past its end, all of `big`; the whole of `small`
+    /// under a head that frames it otherwise (chunked, another length) or under a 304; and
+    /// `/slow`, an empty body in memory (Content-Length 0) after `slow` (the runtime's
+    /// sleep).
+    Files {
+        /// The smaller file.
+        small: PathBuf,
+        /// The larger file, served at `/big`.
+        big: PathBuf,
+        /// How long `/slow` takes.
+        slow: Duration,
+    },
     /// `/slow`: calls [`Probe::hit`], sleeps `delay` (the runtime's own sleep), answers 200
     /// `slept` (Content-Length 5). Anything else: 200 `quick` (Content-Length 5) at once.
     Slow {
@@ -191,6 +206,102 @@ impl Drop for Running {
 }
 
 // ----- shared pieces of the applications -----
+
+/// What [`App::Files`] answers a path with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FileRoute {
+    /// `/slow`: no file.
+    Slow,
+    /// A range of a file, under a head that frames it by its length unless `framing` says
+    /// otherwise.
+    Send {
+        /// Whether the larger file (`/big`).
+        big: bool,
+        /// Where the range starts.
+        offset: u64,
+        /// How long it is.
+        len: u64,
+        /// What the head says otherwise.
+        framing: Framing,
+    },
+}
+
+/// A head's own word on the body of a file answer ([`FileRoute::Send`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// Nothing: the driver frames it by the range's length.
+    ByLength,
+    /// `Transfer-Encoding: chunked`, which a file sent as it is cannot honour.
+    Chunked,
+    /// `Content-Length: 4`, another length than the range's.
+    OtherLength,
+    /// Status 304, which carries no body.
+    NotModified,
+}
+
+impl FileRoute {
+    /// The route of `path` for a smaller file of `small_len` bytes: `/whole` all of it,
+    /// `/range` bytes 5..15, `/empty` none of it, `/short` 150 bytes from 50 before its end
+    /// (100 past it), `/big` all of the larger file of `big_len` bytes; `/chunked`,
+    /// `/mismatch` and `/not-modified` all of the smaller file under their head; `/slow`.
+    pub(crate) fn of(path: &str, small_len: u64, big_len: u64) -> Self {
+        let send = |big, offset, len, framing| Self::Send {
+            big,
+            offset,
+            len,
+            framing,
+        };
+        match path {
+            "/slow" => Self::Slow,
+            "/big" => send(true, 0, big_len, Framing::ByLength),
+            "/range" => send(false, 5, 10, Framing::ByLength),
+            "/empty" => send(false, 0, 0, Framing::ByLength),
+            "/short" => send(false, small_len.saturating_sub(50), 150, Framing::ByLength),
+            "/chunked" => send(false, 0, small_len, Framing::Chunked),
+            "/mismatch" => send(false, 0, small_len, Framing::OtherLength),
+            "/not-modified" => send(false, 0, small_len, Framing::NotModified),
+            _ => send(false, 0, small_len, Framing::ByLength),
+        }
+    }
+
+    /// The route of `path` in [`App::Files`] with these files, with the file to send (open)
+    /// where there is one.
+    pub(crate) fn open(
+        path: &str,
+        small: &Path,
+        big: &Path,
+    ) -> io::Result<(Self, Option<std::fs::File>)> {
+        let small_len = std::fs::metadata(small)?.len();
+        let big_len = std::fs::metadata(big)?.len();
+        let route = Self::of(path, small_len, big_len);
+        let file = match route {
+            Self::Slow => None,
+            Self::Send { big: true, .. } => Some(std::fs::File::open(big)?),
+            Self::Send { .. } => Some(std::fs::File::open(small)?),
+        };
+        Ok((route, file))
+    }
+}
+
+impl Framing {
+    /// Gives `res` the head this framing asks for.
+    pub(crate) fn apply<B>(self, res: &mut http::Response<B>) {
+        let h = res.headers_mut();
+        match self {
+            Self::ByLength => {}
+            Self::Chunked => {
+                h.insert(
+                    "transfer-encoding",
+                    http::HeaderValue::from_static("chunked"),
+                );
+            }
+            Self::OtherLength => {
+                h.insert("content-length", http::HeaderValue::from_static("4"));
+            }
+            Self::NotModified => *res.status_mut() = http::StatusCode::NOT_MODIFIED,
+        }
+    }
+}
 
 /// The largest piece [`App::Source`] produces at once.
 pub(crate) const PIECE: usize = 64 * 1024;

@@ -684,7 +684,207 @@ pub(crate) const CHECKS: &[&str] = &[
     "smuggling_is_refused",
     "large_request_body_streams",
     "large_response_body_streams",
+    "files_are_sent_by_the_driver",
+    "a_slow_reader_of_a_file_keeps_its_connection",
 ];
+
+// ----- files sent by the driver -----
+
+/// The smaller file of [`App::Files`]: larger than a loopback socket's buffer, so that
+/// sending it waits for the reader several times.
+const FILE_LEN: usize = 3 * 1024 * 1024 + 123;
+
+/// The larger file, at `/big`: more than loopback sockets' buffers take, so that a slow
+/// reader makes sending it last.
+const BIG_FILE: usize = 32 << 20;
+
+/// The smaller file's bytes.
+fn file_content() -> Vec<u8> {
+    (0..FILE_LEN).map(|i| (i * 7 + i / 251) as u8).collect()
+}
+
+/// The files of one [`App::Files`] server, removed when dropped.
+struct TempFiles {
+    small: std::path::PathBuf,
+    big: std::path::PathBuf,
+}
+
+impl TempFiles {
+    /// Files of their own: [`file_content`], and [`BIG_FILE`] bytes of 7 if `big` (empty
+    /// otherwise).
+    fn new(big: bool) -> Self {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let name = |what: &str| {
+            std::env::temp_dir().join(format!("files-{}-{n}-{what}.bin", std::process::id()))
+        };
+        let files = Self {
+            small: name("small"),
+            big: name("big"),
+        };
+        std::fs::write(&files.small, file_content()).expect("write the test file");
+        let big = if big { vec![7u8; BIG_FILE] } else { Vec::new() };
+        std::fs::write(&files.big, big).expect("write the test file");
+        files
+    }
+
+    /// The application serving them; `/slow` takes `slow`.
+    fn app(&self, slow: Duration) -> App {
+        App::Files {
+            small: self.small.clone(),
+            big: self.big.clone(),
+            slow,
+        }
+    }
+}
+
+impl Drop for TempFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.small);
+        let _ = std::fs::remove_file(&self.big);
+    }
+}
+
+/// Files sent from the file by the driver (`sendfile(2)` on Linux): whole and larger than a
+/// socket's buffer, then HEAD (the length a GET gets, no body) and a range on the same
+/// connection; pipelined, each whole and in order; a head that frames the file otherwise
+/// gets a 500 with nothing of the file, a 304 no body, and the connection goes on; a
+/// handler slower than the wait for the next request does not have its connection closed
+/// (the wait counts from its answer); HTTP/1.0 framed by length, then closed; a file shorter
+/// than its range ends the connection after what there was.
+pub(crate) fn files_are_sent_by_the_driver<M: Mount>() {
+    let files = TempFiles::new(false);
+    let cfg = TestConfig {
+        idle: Duration::from_millis(500),
+        ..TestConfig::default()
+    };
+    let server = M::start(files.app(Duration::from_millis(800)), cfg);
+    let want = file_content();
+    let range = &want[5..15];
+    let get = |path: &str| get(path);
+
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/whole"));
+    let res = w.read("GET");
+    assert_eq!(res.status, 200, "{res:?}");
+    assert_eq!(
+        res.header("content-length"),
+        Some(&*FILE_LEN.to_string()),
+        "{res:?}"
+    );
+    assert!(res.body == want, "the body differs from the file");
+    w.send("HEAD /whole HTTP/1.1\r\nHost: test\r\n\r\n");
+    let res = w.read("HEAD");
+    assert_eq!(
+        res.header("content-length"),
+        Some(&*FILE_LEN.to_string()),
+        "{res:?}"
+    );
+    w.send(get("/range"));
+    assert_eq!(w.read("GET").body, range);
+
+    let mut w = Wire::connect(server.addr);
+    w.send([get("/range"), get("/whole"), get("/empty"), get("/range")].concat());
+    assert_eq!(w.read("GET").body, range);
+    assert!(
+        w.read("GET").body == want,
+        "the pipelined whole file differs"
+    );
+    let res = w.read("GET");
+    assert_eq!(
+        (res.header("content-length"), res.body.len()),
+        (Some("0"), 0),
+        "{res:?}"
+    );
+    assert_eq!(w.read("GET").body, range);
+
+    let mut w = Wire::connect(server.addr);
+    for (path, status) in [
+        ("/chunked", 500),
+        ("/mismatch", 500),
+        ("/not-modified", 304),
+    ] {
+        w.send(get(path));
+        let res = w.read("GET");
+        assert_eq!(res.status, status, "{path}: {res:?}");
+        assert!(!res.chunked && res.body.is_empty(), "{path}: {res:?}");
+    }
+    w.send(get("/range"));
+    assert_eq!(w.read("GET").body, range);
+
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/slow"));
+    assert_eq!(w.read("GET").status, 200);
+    w.send(get("/range"));
+    assert_eq!(
+        w.read("GET").body,
+        range,
+        "the connection closed after a slow answer"
+    );
+
+    let mut w = Wire::connect(server.addr);
+    w.send("GET /range HTTP/1.0\r\n\r\n");
+    let res = w.read("GET");
+    assert_eq!(
+        (res.header("content-length"), &res.body[..]),
+        (Some("10"), range)
+    );
+    w.expect_closed();
+
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/short"));
+    let mut body = Vec::new();
+    match w.try_read_with("GET", &mut |b| body.extend_from_slice(b)) {
+        Err(ReadError::Closed { partial }) => {
+            let head = String::from_utf8_lossy(&partial).to_ascii_lowercase();
+            assert!(head.contains("content-length: 150\r\n"), "{head}");
+        }
+        other => panic!("expected the close after a short body, got {other:?}"),
+    }
+    assert_eq!(body, want[FILE_LEN - 50..]);
+    server.stop();
+}
+
+/// The larger file read slowly, so that sending it lasts longer than the wait for the next
+/// request; then another request at once on the same connection, which must be answered:
+/// that wait counts from the end of the send, not from its start.
+pub(crate) fn a_slow_reader_of_a_file_keeps_its_connection<M: Mount>() {
+    let files = TempFiles::new(true);
+    let cfg = TestConfig {
+        idle: Duration::from_millis(500),
+        ..TestConfig::default()
+    };
+    let server = M::start(files.app(Duration::ZERO), cfg);
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/big"));
+    let (mut got, mut wrong, mut next_pause) = (0usize, false, 1usize << 20);
+    let read = w.try_read_with("GET", &mut |b| {
+        wrong |= b.iter().any(|&x| x != 7);
+        got += b.len();
+        // Slowly for the first half (a pause per MiB, over 1 s in all: twice the wait),
+        // while the server is still sending, as the file is more than the loopback sockets'
+        // buffers take; the rest at once, so that the next request follows the end of the
+        // send by far less than the wait.
+        if got >= next_pause && got < BIG_FILE / 2 {
+            std::thread::sleep(Duration::from_millis(70));
+            next_pause += 1 << 20;
+        }
+    });
+    let res = read.expect("the response to /big");
+    assert_eq!(
+        res.header("content-length"),
+        Some(&*BIG_FILE.to_string()),
+        "{res:?}"
+    );
+    assert!(got == BIG_FILE && !wrong, "the body differs from the file");
+    w.send(get("/range"));
+    assert_eq!(
+        w.read("GET").body,
+        file_content()[5..15],
+        "the connection closed"
+    );
+    server.stop();
+}
 
 /// Expands one `#[test]` per check for a mount: `suite!(Mount; check, check, ...)`, each
 /// check optionally preceded by attributes (`#[ignore = "why"]`). The list must name every

@@ -1,6 +1,6 @@
 //! The test applications on driver-blocking: plain functions, `std::io::Read` bodies.
 
-use super::{App, Mount, PIECE, Running, TestConfig, async_apps::echo_json, pattern_at};
+use super::{App, FileRoute, Mount, PIECE, Running, TestConfig, async_apps::echo_json, pattern_at};
 use driver_blocking::{Body, Config, Incoming, Server, upgrade};
 use http::{HeaderValue, Request, Response, StatusCode};
 use std::io::{self, Read, Write};
@@ -162,6 +162,28 @@ fn handle(app: &App, mut req: Request<Incoming>) -> Result<Response<Body>, BoxEr
                 .insert("upgrade", HeaderValue::from_static("echo"));
             *res.body_mut() = Body::empty();
             res
+        }
+        App::Files { small, big, slow } => {
+            let (route, file) = FileRoute::open(req.uri().path(), small, big)?;
+            match (route, file) {
+                (
+                    FileRoute::Send {
+                        offset,
+                        len,
+                        framing,
+                        ..
+                    },
+                    Some(file),
+                ) => {
+                    let mut res = Response::new(Body::from_file(file, offset, len));
+                    framing.apply(&mut res);
+                    res
+                }
+                _ => {
+                    std::thread::sleep(*slow);
+                    full(200, None, "")
+                }
+            }
         }
         App::Slow { delay, probe } => {
             if req.uri().path() == "/slow" {

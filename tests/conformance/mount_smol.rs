@@ -17,6 +17,9 @@ impl Runtime for Smol {
     async fn sleep(d: Duration) {
         smol::Timer::after(d).await;
     }
+    fn send_file(file: std::fs::File, offset: u64, len: u64) -> impl Clone + Send + Sync + 'static {
+        driver_smol::SendFile::new(file, offset, len)
+    }
 }
 
 /// The driver's configuration for a test configuration.

@@ -18,6 +18,9 @@ impl Runtime for Tokio {
     fn sleep(d: Duration) -> impl Future<Output = ()> + Send {
         tokio::time::sleep(d)
     }
+    fn send_file(file: std::fs::File, offset: u64, len: u64) -> impl Clone + Send + Sync + 'static {
+        driver_tokio::SendFile::new(file, offset, len)
+    }
 }
 
 /// The driver's configuration for a test configuration.
