@@ -60,21 +60,24 @@ mod spare {
     }
 
     /// Keeps `buf` for the next read on this thread, if there is room for it; whether it
-    /// was kept.
+    /// was kept. (Not once the thread is ending and the pool is gone: then it is freed.)
     pub(super) fn put(buf: BytesMut) -> bool {
         buf.capacity() <= MAX_ROOM
-            && POOL.with_borrow_mut(|pool| {
-                let room = pool.len() < MAX;
-                if room {
-                    pool.push(buf);
-                }
-                room
-            })
+            && POOL
+                .try_with(|pool| {
+                    let mut pool = pool.borrow_mut();
+                    let room = pool.len() < MAX;
+                    if room {
+                        pool.push(buf);
+                    }
+                    room
+                })
+                .unwrap_or(false)
     }
 
     /// The buffer put last, if any.
     pub(super) fn take() -> Option<BytesMut> {
-        POOL.with_borrow_mut(Vec::pop)
+        POOL.try_with(|pool| pool.borrow_mut().pop()).ok().flatten()
     }
 }
 
