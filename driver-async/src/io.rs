@@ -177,7 +177,16 @@ impl<R: Runtime> Io<R> {
 
     /// The engine's time: since this connection began.
     pub(crate) fn now(&self) -> http_core::Instant {
-        http_core::Instant::from_duration(self.origin.elapsed())
+        self.clock().1
+    }
+
+    /// The monotonic clock now, and the engine's time it is: one reading for both.
+    pub(crate) fn clock(&self) -> (Instant, http_core::Instant) {
+        let at = Instant::now();
+        (
+            at,
+            http_core::Instant::from_duration(at.saturating_duration_since(self.origin)),
+        )
     }
 
     /// The runtime's instant for an engine time.

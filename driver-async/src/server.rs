@@ -11,6 +11,7 @@ use futures_util::FutureExt;
 use futures_util::future::CatchUnwind;
 use http_body::Body;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
+use std::cell::Cell;
 use std::future::{Future, pending, poll_fn};
 use std::io;
 use std::marker::PhantomData;
@@ -189,7 +190,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
             Ok(Polled::NeedData | Polled::Paused) => {}
             Err(_) => {
                 // The peer's error: answered with the status the engine suggests, then closed.
-                conn.set_date(unix_secs());
+                conn.set_date(unix_secs(Instant::now()));
                 let _ = conn.send_error_response();
                 break;
             }
@@ -217,11 +218,40 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
 }
 
 /// The wall-clock time for the engine's `Date` field, in seconds since 1970 (0 if the clock
-/// is set before it).
-fn unix_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+/// is set before it), at `now`, a reading of the monotonic clock the caller has anyway: the
+/// system's wall clock is read at most once a second per thread (see [`DateSeconds`]).
+fn unix_secs(now: Instant) -> u64 {
+    thread_local! {
+        static LAST: DateSeconds = const { DateSeconds(Cell::new(None)) };
+    }
+    let wall = || {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+    };
+    LAST.try_with(|last| last.at(now, wall))
+        .unwrap_or_else(|_| wall().as_secs())
+}
+
+/// The wall clock's seconds read last, and until when, by the monotonic clock, they hold:
+/// the rest of that second. A change to the system's clock shows within a second.
+struct DateSeconds(Cell<Option<(Instant, u64)>>);
+
+impl DateSeconds {
+    /// The seconds at `now`, reading the wall clock (`wall`, the time since 1970) only once
+    /// the second it gave last is over.
+    fn at(&self, now: Instant, wall: impl FnOnce() -> Duration) -> u64 {
+        match self.0.get() {
+            Some((until, secs)) if now < until => secs,
+            _ => {
+                let wall = wall();
+                let rest = Duration::from_secs(1)
+                    .saturating_sub(Duration::from_nanos(u64::from(wall.subsec_nanos())));
+                self.0.set(Some((now + rest, wall.as_secs())));
+                wall.as_secs()
+            }
+        }
+    }
 }
 
 /// What an exchange starts with: the handler's task, and the ends of the request body and
@@ -274,7 +304,7 @@ where
     let Ok(mut req) = head.to_http(body) else {
         // A head the `http` types cannot hold never reaches the handler.
         conn.close_after_exchange();
-        conn.set_date(unix_secs());
+        conn.set_date(unix_secs(Instant::now()));
         conn.send_empty_response(400)?;
         return Ok(None);
     };
@@ -334,7 +364,7 @@ where
                 let res = joined.ok().and_then(Result::ok);
                 Some(start_response(
                     conn,
-                    io.now(),
+                    io.clock(),
                     res,
                     response.as_mut(),
                     &mut trailers,
@@ -364,7 +394,7 @@ where
                 task.set(None);
                 let res = joined.ok().and_then(Result::ok);
                 let started =
-                    start_response(conn, io.now(), res, response.as_mut(), &mut trailers, shutdown)?;
+                    start_response(conn, io.clock(), res, response.as_mut(), &mut trailers, shutdown)?;
                 if answer(io, conn, started).await? {
                     return Ok(upgrade);
                 }
@@ -434,7 +464,7 @@ where
 /// much of its body as is ready; says what must be written before a wait (see [`answer`]).
 fn start_response<B>(
     conn: &mut Connection,
-    now: http_core::Instant,
+    (at, now): (Instant, http_core::Instant),
     res: Option<http::Response<B>>,
     mut response: Pin<&mut Option<B>>,
     trailers: &mut Headers,
@@ -448,7 +478,7 @@ where
     // The handler may have taken long: what starts now (the wait for the next request, once
     // this response ends) counts from now.
     conn.set_now(now);
-    conn.set_date(unix_secs());
+    conn.set_date(unix_secs(at));
     // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
     // client gets a 500 instead, as for a failed handler.
     let body = res.and_then(|res| {
@@ -607,5 +637,45 @@ async fn sleep_until<R: Runtime>(wake: Option<Instant>) {
             R::timer(at).await;
         }
         None => pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wall_clock_is_read_once_its_second_is_over() {
+        let seconds = DateSeconds(Cell::new(None));
+        let t0 = Instant::now();
+        let at = |secs, millis| Duration::from_secs(secs) + Duration::from_millis(millis);
+        assert_eq!(seconds.at(t0, || at(100, 300)), 100);
+        // The rest of that second (700 ms by the monotonic clock): no reading.
+        let unread = || -> Duration { panic!("the wall clock was read within its second") };
+        assert_eq!(seconds.at(t0 + Duration::from_millis(699), unread), 100);
+        // Once it is over, the wall clock is read again, whatever it says.
+        assert_eq!(
+            seconds.at(t0 + Duration::from_millis(700), || at(101, 0)),
+            101
+        );
+        assert_eq!(seconds.at(t0 + Duration::from_millis(1699), unread), 101);
+        assert_eq!(
+            seconds.at(t0 + Duration::from_millis(1700), || at(90, 999)),
+            90
+        );
+        assert_eq!(seconds.at(t0 + Duration::from_millis(1700), unread), 90);
+    }
+
+    #[test]
+    fn the_date_seconds_are_the_system_clock_s() {
+        let wall = || {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .expect("clock")
+                .as_secs()
+        };
+        let before = wall();
+        let secs = unix_secs(Instant::now());
+        assert!((before..=wall()).contains(&secs), "{secs} is not {before}");
     }
 }
