@@ -45,15 +45,14 @@ struct Reads {
 /// Receive buffers that connections no longer need, kept for the next connection of the
 /// same thread that reads: an idle connection holds no buffer, and a kept-alive connection's
 /// next request costs no allocation for one (nor for making it shareable: see
-/// `Connection::take_spare_buffer`).
+/// `Connection::take_spare_buffer`, which hands out only buffers of at most 4 KiB, so that
+/// the pool holds at most 256 KiB per thread).
 mod spare {
     use bytes::BytesMut;
     use std::cell::RefCell;
 
     /// The most buffers kept by one thread.
     const MAX: usize = 64;
-    /// The largest buffer kept (its free room); one grown for a body is freed instead.
-    const MAX_ROOM: usize = 4 * 1024;
 
     thread_local! {
         static POOL: RefCell<Vec<BytesMut>> = const { RefCell::new(Vec::new()) };
@@ -62,17 +61,15 @@ mod spare {
     /// Keeps `buf` for the next read on this thread, if there is room for it; whether it
     /// was kept. (Not once the thread is ending and the pool is gone: then it is freed.)
     pub(super) fn put(buf: BytesMut) -> bool {
-        buf.capacity() <= MAX_ROOM
-            && POOL
-                .try_with(|pool| {
-                    let mut pool = pool.borrow_mut();
-                    let room = pool.len() < MAX;
-                    if room {
-                        pool.push(buf);
-                    }
-                    room
-                })
-                .unwrap_or(false)
+        POOL.try_with(|pool| {
+            let mut pool = pool.borrow_mut();
+            let room = pool.len() < MAX;
+            if room {
+                pool.push(buf);
+            }
+            room
+        })
+        .unwrap_or(false)
     }
 
     /// The buffer put last, if any.

@@ -302,8 +302,10 @@ impl Connection {
     /// where the engine would free it once nothing is buffered (an idle connection holds no
     /// buffer) and allocate another for the next read. A buffer whose earlier bytes were
     /// handed out as a head's or a body's `Bytes` is already shared: reused, it costs neither
-    /// an allocation nor the one that made it shareable. `None` while bytes are buffered, or
-    /// when there is no memory to give.
+    /// an allocation nor the one that made it shareable. `None` while bytes are buffered, when
+    /// there is no memory to give, or when the buffer grew past 4 KiB since it was allocated
+    /// (for a long head or a body streaming in): that one is freed as before, so that what a
+    /// driver keeps for other connections stays small.
     pub fn take_spare_buffer(&mut self) -> Option<BytesMut> {
         self.recv.take_spare()
     }

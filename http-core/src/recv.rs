@@ -20,6 +20,11 @@ const MIN_WINDOW: usize = 1024;
 /// The most a read is lent: the window doubles up to this while reads fill it.
 const MAX_WINDOW: usize = 64 * 1024;
 
+/// The largest buffer handed out as a spare (`take_spare`): one that grew larger (for a long
+/// head, a body streaming in) is freed instead, so that a driver keeping spare buffers for
+/// other connections keeps only small ones.
+const SPARE_MAX: usize = 4 * MIN_WINDOW;
+
 /// What a body reader produced.
 #[derive(Debug)]
 pub(crate) enum BodyEvent {
@@ -49,6 +54,8 @@ pub(crate) struct Receiver {
     /// while reads fill it (a body streaming in) and halves while they use less than half of
     /// it.
     window: usize,
+    /// The buffer's memory has grown past [`SPARE_MAX`] since it was allocated or given.
+    grown: bool,
 }
 
 impl Receiver {
@@ -59,6 +66,7 @@ impl Receiver {
             eof: false,
             stopped: false,
             window: MIN_WINDOW,
+            grown: false,
         }
     }
 
@@ -73,6 +81,13 @@ impl Receiver {
             self.buf.reserve(data.len().max(MIN_WINDOW));
         }
         self.buf.extend_from_slice(data);
+        self.note_growth();
+    }
+
+    /// Notes that the buffer's memory grew past [`SPARE_MAX`]: any allocation made for it
+    /// shows in its capacity right after (a new or moved allocation is used from its start).
+    fn note_growth(&mut self) {
+        self.grown |= self.buf.capacity() > SPARE_MAX;
     }
 
     /// Lets `read` write up to `max` bytes straight into the buffer and keeps the `n` it
@@ -85,6 +100,7 @@ impl Receiver {
         let len = self.buf.len();
         let lent = max.min(self.window);
         self.buf.resize(len + lent, 0);
+        self.note_growth();
         let result = read(&mut self.buf[len..]);
         let kept = match &result {
             Ok(n) if !self.stopped && !self.eof => (*n).min(lent),
@@ -138,12 +154,15 @@ impl Receiver {
     pub(crate) fn release_if_empty(&mut self) {
         if self.buf.is_empty() && self.buf.capacity() > 0 {
             self.buf = BytesMut::new();
+            self.grown = false;
         }
     }
 
-    /// The buffer's memory, when it holds no bytes (see `Connection::take_spare_buffer`).
+    /// The buffer's memory, when it holds no bytes and never grew past [`SPARE_MAX`] (see
+    /// `Connection::take_spare_buffer`).
     pub(crate) fn take_spare(&mut self) -> Option<BytesMut> {
-        (self.buf.is_empty() && self.buf.capacity() > 0).then(|| core::mem::take(&mut self.buf))
+        (self.buf.is_empty() && self.buf.capacity() > 0 && !self.grown)
+            .then(|| core::mem::take(&mut self.buf))
     }
 
     /// Takes `buf` as the buffer's memory if there is none and reading goes on; gives it back
@@ -154,6 +173,8 @@ impl Receiver {
         }
         buf.clear();
         self.buf = buf;
+        self.grown = false;
+        self.note_growth();
         None
     }
 

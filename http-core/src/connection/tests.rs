@@ -1194,6 +1194,57 @@ fn a_spare_buffer_moves_between_connections_without_touching_what_was_read_into_
     assert_eq!(request(&mut d).target, "/");
 }
 
+#[test]
+fn a_buffer_grown_for_a_body_is_not_handed_out_as_a_spare() {
+    let mut conn = server();
+    let body = alloc::vec![b'x'; 64 * 1024];
+    let mut input = [
+        &b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 65536\r\n\r\n"[..],
+        &body,
+    ]
+    .concat();
+    // Reads that fill what they are lent: the window doubles, and the buffer grows with it.
+    let mut got = 0;
+    while !input.is_empty() {
+        let n = conn
+            .receive(at(0), 64 * 1024, |buf| {
+                let n = buf.len().min(input.len());
+                buf[..n].copy_from_slice(&input[..n]);
+                Ok::<_, ()>(n)
+            })
+            .unwrap();
+        input.drain(..n);
+        loop {
+            match conn.poll_event() {
+                Ok(Polled::Event(Event::Data(d))) => got += d.len(),
+                Ok(Polled::Event(_)) => {}
+                _ => break,
+            }
+        }
+    }
+    assert_eq!(got, body.len());
+    respond(&mut conn, 200, b"");
+    wire(&mut conn);
+    assert_eq!(
+        conn.take_spare_buffer(),
+        None,
+        "a grown buffer is freed, not handed out"
+    );
+    assert_eq!(conn.poll_event(), Ok(Polled::NeedData));
+    assert_eq!(
+        conn.recv.capacity(),
+        0,
+        "and the idle connection holds none"
+    );
+    // The next request's buffer is small again.
+    receive_all(&mut conn, GET);
+    request(&mut conn);
+    assert_eq!(event(&mut conn), Event::End(Headers::new()));
+    respond(&mut conn, 200, b"");
+    wire(&mut conn);
+    assert!(conn.take_spare_buffer().is_some());
+}
+
 // ----- what a driver asks about the request -----
 
 #[test]
