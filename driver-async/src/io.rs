@@ -76,13 +76,41 @@ mod spare {
     pub(super) fn take() -> Option<BytesMut> {
         POOL.try_with(|pool| pool.borrow_mut().pop()).ok().flatten()
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_thread_keeps_at_most_its_share_and_lends_the_last_kept_first() {
+            for i in 0..MAX {
+                assert!(put(BytesMut::with_capacity(100 + i)), "buffer {i}");
+            }
+            assert!(!put(BytesMut::with_capacity(1)), "one past the most kept");
+            for i in (0..MAX).rev() {
+                assert!(
+                    take().is_some_and(|b| b.capacity() >= 100 + i),
+                    "buffer {i}"
+                );
+            }
+            assert!(take().is_none());
+            // Another thread has a pool of its own.
+            assert!(put(BytesMut::with_capacity(8)));
+            std::thread::spawn(|| assert!(take().is_none()))
+                .join()
+                .expect("thread");
+            assert!(take().is_some());
+        }
+    }
 }
 
 /// One read from `stream` straight into `conn`'s receive buffer, once the socket is ready:
 /// the engine lends its buffer only for the duration of a poll, so a pending read holds no
-/// memory. `more` says the last read filled all it was lent, so that bytes are likely still
-/// waiting and the read goes first (a runtime such as smol reports readiness only once per
-/// wait); it is updated by this read.
+/// memory. `reads.more` says the last read filled all it was lent, so that bytes are likely
+/// still waiting and the read goes first (a runtime such as smol reports readiness only once
+/// per wait); it is updated by this read. `reads.parked` says the connection's buffer went to
+/// the pool of spare buffers: this read takes one from there. (Should the read find nothing
+/// after all, the engine frees that buffer: the pool is the poorer by one, nothing leaks.)
 async fn read_once<R: Runtime>(
     stream: &mut R::Stream,
     conn: &mut Connection,

@@ -300,21 +300,23 @@ impl Connection {
     /// The receive buffer's memory, if it holds no bytes now: for a driver serving many
     /// connections to lend to the next one that reads ([`give_buffer`](Self::give_buffer)),
     /// where the engine would free it once nothing is buffered (an idle connection holds no
-    /// buffer) and allocate another for the next read. A buffer whose earlier bytes were
-    /// handed out as a head's or a body's `Bytes` is already shared: reused, it costs neither
-    /// an allocation nor the one that made it shareable. `None` while bytes are buffered, when
-    /// there is no memory to give, or when the buffer grew past 4 KiB since it was allocated
-    /// (for a long head or a body streaming in): that one is freed as before, so that what a
-    /// driver keeps for other connections stays small.
+    /// memory for reading) and allocate another for the next read. A buffer whose earlier
+    /// bytes were handed out as a head's or a body's `Bytes` is already shared: reused, it
+    /// costs neither an allocation nor the one that made it shareable. `None` while bytes are
+    /// buffered, when there is no memory to give, or when the buffer grew past 4 KiB since it
+    /// was allocated (for a long head or a body streaming in): that one is freed as before.
+    /// So what is handed out is at most 4 KiB of memory, though its `capacity()` may say less
+    /// (the part of it before its free room may still back `Bytes` handed out earlier).
     pub fn take_spare_buffer(&mut self) -> Option<BytesMut> {
         self.recv.take_spare()
     }
 
     /// Memory for the receive buffer, from another connection's
-    /// [`take_spare_buffer`](Self::take_spare_buffer): taken (emptied) if this connection
-    /// holds none and still reads, given back otherwise. What it holds after bytes handed out
-    /// from it that are still alive is never written: a read that needs more room than the
-    /// rest allocates, as without it.
+    /// [`take_spare_buffer`](Self::take_spare_buffer): taken (emptied) if this connection has
+    /// no memory for reading and still reads, given back otherwise. `Bytes` handed out
+    /// earlier from the same memory stay as they are: reads go only into the buffer's own
+    /// free room, and a read that needs more takes the whole memory back if nothing else
+    /// refers to it any more, or else allocates anew.
     pub fn give_buffer(&mut self, buf: BytesMut) -> Option<BytesMut> {
         self.recv.give(buf)
     }

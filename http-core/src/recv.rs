@@ -150,9 +150,14 @@ impl Receiver {
         self.buf = BytesMut::new();
     }
 
+    /// Whether the buffer has memory and holds no bytes.
+    fn idle_memory(&self) -> bool {
+        self.buf.is_empty() && self.buf.capacity() > 0
+    }
+
     /// Frees the buffer's memory when it holds nothing, as on an idle connection.
     pub(crate) fn release_if_empty(&mut self) {
-        if self.buf.is_empty() && self.buf.capacity() > 0 {
+        if self.idle_memory() {
             self.buf = BytesMut::new();
             self.grown = false;
         }
@@ -161,8 +166,7 @@ impl Receiver {
     /// The buffer's memory, when it holds no bytes and never grew past [`SPARE_MAX`] (see
     /// `Connection::take_spare_buffer`).
     pub(crate) fn take_spare(&mut self) -> Option<BytesMut> {
-        (self.buf.is_empty() && self.buf.capacity() > 0 && !self.grown)
-            .then(|| core::mem::take(&mut self.buf))
+        (self.idle_memory() && !self.grown).then(|| core::mem::take(&mut self.buf))
     }
 
     /// Takes `buf` as the buffer's memory if there is none and reading goes on; gives it back
