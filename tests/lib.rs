@@ -8,6 +8,7 @@
 
 use bytes::{Bytes, BytesMut};
 use http_core::{Config, Connection, Event, Headers, Instant, Polled, RemoteError, ResponseHead};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub mod properties;
 
@@ -250,10 +251,12 @@ pub fn serve_with(pieces: &[&[u8]], cfg: Config, script: &[u8]) -> Transcript {
     let mut script = Script::new(script);
     let mut pending = None;
     for piece in pieces {
-        // As a driver with a pool of buffers does: memory the connection no longer needs
-        // goes, and other memory comes, holding bytes that must never be read as received.
-        if conn.take_spare_buffer().is_some() {
-            let _ = conn.give_buffer(BytesMut::from(&b"\0stale\r\n\r\n"[..]));
+        // As a driver with a pool of buffers does: memory the connection can spare goes, and
+        // whenever it has none, memory comes from elsewhere, full of bytes that must never
+        // be read as received.
+        let _ = conn.take_spare_buffer();
+        if conn.give_buffer(stale_buffer()).is_none() {
+            STALE_GIVEN.fetch_add(1, Ordering::Relaxed);
         }
         conn.feed(Instant::ZERO, piece);
         drain_scripted(&mut conn, &mut t, &mut script, &mut pending);
@@ -261,6 +264,19 @@ pub fn serve_with(pieces: &[&[u8]], cfg: Config, script: &[u8]) -> Transcript {
     conn.feed_eof();
     drain_scripted(&mut conn, &mut t, &mut script, &mut pending);
     t
+}
+
+/// How many times [`serve_with`] gave a connection memory holding stale bytes.
+pub static STALE_GIVEN: AtomicUsize = AtomicUsize::new(0);
+
+/// 1 KiB (what a driver's first read is lent) of bytes that would parse, were they ever read
+/// as received: a request line and an end of head, over and over.
+fn stale_buffer() -> BytesMut {
+    let mut b = BytesMut::with_capacity(1024);
+    while b.len() + 20 <= 1024 {
+        b.extend_from_slice(b"GET /stale HTTP/1.1\r\n\r\n"[..20].as_ref());
+    }
+    b
 }
 
 /// A complete, valid request appended for the trailing-bytes check.
@@ -639,4 +655,27 @@ fn transfer(from: &mut Side, to: &mut Side, now: Instant, split: &mut Option<Rng
         moved = true;
     }
     moved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_harness_reads_into_stale_memory_between_requests() {
+        let before = STALE_GIVEN.load(Ordering::Relaxed);
+        let two = [GET_A, NEXT_REQUEST];
+        let t = serve(&two, Config::default());
+        assert!(
+            STALE_GIVEN.load(Ordering::Relaxed) > before,
+            "no stale memory was given"
+        );
+        assert_eq!(
+            t,
+            serve(&[&[GET_A, NEXT_REQUEST].concat()], Config::default())
+        );
+        assert!(t.error.is_none(), "{t:?}");
+    }
+
+    const GET_A: &[u8] = b"GET /a HTTP/1.1\r\nHost: a\r\n\r\n";
 }

@@ -414,6 +414,24 @@ impl Wire {
         }
     }
 
+    /// Asserts the server ends the connection cleanly, with the end of input and no reset,
+    /// without sending anything more.
+    #[track_caller]
+    pub(crate) fn expect_end_of_input(&mut self) {
+        loop {
+            assert!(
+                self.buf.is_empty(),
+                "expected the end of input, got more bytes: {:?}",
+                String::from_utf8_lossy(&self.buf)
+            );
+            match self.fill() {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => panic!("expected the end of input, got {e:?}"),
+            }
+        }
+    }
+
     /// Whether nothing arrives (and the connection stays open) for `d`; restores the safety
     /// timeout afterwards.
     pub(crate) fn quiet_for(&mut self, d: Duration) -> bool {

@@ -22,7 +22,7 @@ fn main() {
         .get(3)
         .and_then(|s| s.parse().ok())
         .unwrap_or(usize::MAX);
-    if imp == "http-core-fresh" && piece != usize::MAX {
+    if imp == "http-core-fresh" && args.get(3).is_some() {
         eprintln!("http-core-fresh reads its input whole: no PIECE");
         std::process::exit(2);
     }
