@@ -116,23 +116,14 @@ where
         }
         App::Upgrade => unreachable!("the mount answers upgrades itself"),
         App::Files { small, big, slow } => {
-            let (route, file) = FileRoute::open(req.uri().path(), small, big)?;
-            match (route, file) {
-                (
-                    FileRoute::Send {
-                        offset,
-                        len,
-                        framing,
-                        ..
-                    },
-                    Some(file),
-                ) => {
-                    let mut res = Response::new(Frames::new([]).boxed());
-                    res.extensions_mut().insert(R::send_file(file, offset, len));
-                    framing.apply(&mut res);
-                    Ok(res)
-                }
-                _ => {
+            let send = |file, offset, len| {
+                let mut res = Response::new(Frames::new([]).boxed());
+                res.extensions_mut().insert(R::send_file(file, offset, len));
+                res
+            };
+            match FileRoute::respond(req.uri().path(), small, big, send)? {
+                Some(res) => Ok(res),
+                None => {
                     R::sleep(*slow).await;
                     Ok(full(200, None, ""))
                 }

@@ -264,13 +264,35 @@ impl FileRoute {
         }
     }
 
-    /// The route of `path` in [`App::Files`] with these files, with the file to send (open)
-    /// where there is one.
-    pub(crate) fn open(
+    /// The answer of [`App::Files`] to `path`: the response `send` makes of a file's range
+    /// (the driver's way of sending one), under the head the route asks for; `None` for
+    /// `/slow`, which the mount answers after its sleep.
+    pub(crate) fn respond<B>(
         path: &str,
         small: &Path,
         big: &Path,
-    ) -> io::Result<(Self, Option<std::fs::File>)> {
+        send: impl FnOnce(std::fs::File, u64, u64) -> http::Response<B>,
+    ) -> io::Result<Option<http::Response<B>>> {
+        let (
+            Self::Send {
+                offset,
+                len,
+                framing,
+                ..
+            },
+            Some(file),
+        ) = Self::open(path, small, big)?
+        else {
+            return Ok(None);
+        };
+        let mut res = send(file, offset, len);
+        framing.apply(&mut res);
+        Ok(Some(res))
+    }
+
+    /// The route of `path` in [`App::Files`] with these files, with the file to send (open)
+    /// where there is one.
+    fn open(path: &str, small: &Path, big: &Path) -> io::Result<(Self, Option<std::fs::File>)> {
         let small_len = std::fs::metadata(small)?.len();
         let big_len = std::fs::metadata(big)?.len();
         let route = Self::of(path, small_len, big_len);

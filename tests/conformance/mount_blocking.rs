@@ -164,22 +164,10 @@ fn handle(app: &App, mut req: Request<Incoming>) -> Result<Response<Body>, BoxEr
             res
         }
         App::Files { small, big, slow } => {
-            let (route, file) = FileRoute::open(req.uri().path(), small, big)?;
-            match (route, file) {
-                (
-                    FileRoute::Send {
-                        offset,
-                        len,
-                        framing,
-                        ..
-                    },
-                    Some(file),
-                ) => {
-                    let mut res = Response::new(Body::from_file(file, offset, len));
-                    framing.apply(&mut res);
-                    res
-                }
-                _ => {
+            let send = |file, offset, len| Response::new(Body::from_file(file, offset, len));
+            match FileRoute::respond(req.uri().path(), small, big, send)? {
+                Some(res) => res,
+                None => {
                     std::thread::sleep(*slow);
                     full(200, None, "")
                 }
