@@ -292,10 +292,7 @@ fn serve_connection<H, E>(
                 match exchange(&shared, head, switch, config.raw_head, handler) {
                     // The response may still be queued: it goes out with the next one if that
                     // request is already here (pipelining), else before the next wait.
-                    Ok(None) => {
-                        lock(&shared).park_buffer();
-                        continue;
-                    }
+                    Ok(None) => continue,
                     Ok(Some(upgrade)) => {
                         hand_over(&shared, &upgrade);
                         return;
@@ -429,6 +426,8 @@ fn end(c: &mut Conn, trailers: Headers) -> Result<(), Error> {
     c.engine.set_now(now);
     c.engine.send_end(trailers)?;
     c.end_exchange();
+    // Between exchanges now: the receive buffer is kept for the next read rather than freed.
+    c.park_buffer();
     Ok(())
 }
 
