@@ -77,8 +77,9 @@ impl Receiver {
         }
         if self.buf.capacity() == 0 {
             // The first allocation: one for most heads, so one arriving in small pieces does
-            // not reallocate for each.
-            self.buf.reserve(data.len().max(MIN_WINDOW));
+            // not reallocate for each. (Made new rather than reserved: a reservation on an
+            // empty buffer takes the longer way of a growth.)
+            self.buf = BytesMut::with_capacity(data.len().max(MIN_WINDOW));
         }
         self.buf.extend_from_slice(data);
         self.note_growth();
@@ -99,6 +100,10 @@ impl Receiver {
     ) -> Result<usize, E> {
         let len = self.buf.len();
         let lent = max.min(self.window);
+        if self.buf.capacity() == 0 {
+            // As in `feed`: an allocation made new is cheaper than one reserved.
+            self.buf = BytesMut::with_capacity(lent);
+        }
         self.buf.resize(len + lent, 0);
         self.note_growth();
         let result = read(&mut self.buf[len..]);

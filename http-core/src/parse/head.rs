@@ -230,7 +230,7 @@ impl HeadParser {
         }
         if self.entries.capacity() == 0 {
             // One allocation for a typical head instead of a doubling series.
-            self.entries.reserve(16);
+            self.entries = Vec::with_capacity(16);
         }
         loop {
             let view = &buf[..cap(ls, limits.field_line.0)];
@@ -363,7 +363,7 @@ impl HeadParser {
         let value = &raw[lead..trimmed_end(raw).max(lead)];
         if self.entries.capacity() == 0 {
             // One allocation for a typical head instead of a doubling series.
-            self.entries.reserve(16);
+            self.entries = Vec::with_capacity(16);
         }
         self.entries
             .push(Entry::new(ls..ls + name.len(), v0..v0 + value.len()));
