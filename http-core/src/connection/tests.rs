@@ -1349,33 +1349,25 @@ fn a_sized_response_gets_a_content_length_where_the_head_left_framing_open() {
         let out = text(&wire(&mut c));
         assert!(!out.contains("Content-Length"), "{status}: {out}");
     }
-    // HEAD: the length a GET would get, and no body (RFC 9110 §9.3.2).
-    let mut c = sized(
-        b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n",
-        ResponseHead::new(200),
-        3,
-    )
-    .unwrap();
-    c.send_data(Bytes::from_static(b"abc")).unwrap();
-    c.send_end(Headers::new()).unwrap();
-    assert_eq!(
-        text(&wire(&mut c)),
-        "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n"
-    );
-
-    // An HTTP/1.0 client gets a length instead of a close-delimited body.
-    let mut c = sized(
-        b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
-        ResponseHead::new(200),
-        2,
-    )
-    .unwrap();
-    c.send_data(Bytes::from_static(b"ok")).unwrap();
-    c.send_end(Headers::new()).unwrap();
-    assert_eq!(
-        text(&wire(&mut c)),
-        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok"
-    );
+    for (req, body, want) in [
+        // HEAD: the length a GET would get, and no body (RFC 9110 §9.3.2).
+        (
+            &b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"[..],
+            &b"abc"[..],
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n",
+        ),
+        // An HTTP/1.0 client gets a length instead of a close-delimited body.
+        (
+            b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+            b"ok",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok",
+        ),
+    ] {
+        let mut c = sized(req, ResponseHead::new(200), body.len() as u64).unwrap();
+        c.send_data(Bytes::copy_from_slice(body)).unwrap();
+        c.send_end(Headers::new()).unwrap();
+        assert_eq!(text(&wire(&mut c)), want);
+    }
 }
 
 #[test]
