@@ -165,6 +165,51 @@ fn listings_escape_names() {
     assert!(!html.contains("<b>"), "{html}");
 }
 
+#[cfg(unix)]
+#[test]
+fn hidden_names_are_neither_listed_nor_served() {
+    let d = Dir::new("hidden");
+    std::fs::create_dir_all(d.root().join(".git")).expect("mkdir");
+    std::fs::write(d.root().join(".git/config"), "secret").expect("write");
+    std::fs::write(d.root().join(".env"), "secret").expect("write");
+    std::fs::write(d.root().join("sub/.env"), "secret").expect("write");
+    // A visible name that leads to a hidden one.
+    std::os::unix::fs::symlink(d.root().join(".git"), d.root().join("repo")).expect("symlink");
+    std::os::unix::fs::symlink(d.root().join(".env"), d.root().join("env.txt")).expect("symlink");
+    let addr = serve(&d.root());
+    for path in [
+        "/.env",
+        "/.git/config",
+        "/.git/",
+        "/sub/.env",
+        "/%2eenv",
+        "/repo/config",
+        "/env.txt",
+    ] {
+        let r = get(addr, path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            !String::from_utf8_lossy(&r.body).contains("secret"),
+            "{path}"
+        );
+    }
+    let r = get(addr, "/sub/");
+    let html = String::from_utf8(r.body).expect("utf-8");
+    assert!(
+        html.contains("digits.txt") && !html.contains(".env"),
+        "{html}"
+    );
+    let html = String::from_utf8(get(addr, "/list/").body).expect("utf-8");
+    assert!(html.contains("plain.txt"), "{html}");
+    // The root's own listing (no index there) shows none of them either.
+    std::fs::remove_file(d.root().join("index.html")).expect("remove");
+    let html = String::from_utf8(get(addr, "/").body).expect("utf-8");
+    assert!(
+        html.contains("sub/") && !html.contains(".git") && !html.contains(".env"),
+        "{html}"
+    );
+}
+
 #[test]
 fn methods_other_than_get_and_head_are_405() {
     let d = Dir::new("methods");

@@ -272,6 +272,8 @@ impl Site {
             match seg.as_str() {
                 "" | "." => {}
                 ".." => return Err(Refusal::NotFound),
+                // Hidden names (`.git`, `.env`) are not served: see [`hidden`].
+                s if hidden(s) => return Err(Refusal::NotFound),
                 s => {
                     // Only plain names: no drive prefixes or roots smuggled in a segment.
                     let mut c = Path::new(s).components();
@@ -286,9 +288,16 @@ impl Site {
             return Ok(target);
         }
         let found = Found::of(&self.root.join(&rel)).ok_or(Refusal::NotFound)?;
-        if !found.real.starts_with(&self.root) {
+        let Ok(inside) = found.real.strip_prefix(&self.root) else {
             // A symbolic link leading out of the root.
             return Err(Refusal::Forbidden);
+        };
+        if inside
+            .components()
+            .any(|c| c.as_os_str().to_str().is_none_or(hidden))
+        {
+            // A symbolic link leading to a hidden name.
+            return Err(Refusal::NotFound);
         }
         let Found { real, meta, .. } = &found;
         if meta.is_dir() {
@@ -410,6 +419,7 @@ impl Site {
     pub(crate) fn listing(&self, dir: &Path, path: &str) -> std::io::Result<String> {
         let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)?
             .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_str().is_some_and(|n| !hidden(n)))
             .map(|e| {
                 let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
                 (e.file_name().to_string_lossy().into_owned(), is_dir)
@@ -434,4 +444,11 @@ impl Site {
         out.push_str("</ul></body></html>\n");
         Ok(out)
     }
+}
+
+/// Whether a name is hidden (starts with a dot, as `.git`, `.env` or `.ssh` do): such files
+/// and folders are neither listed nor served, wherever they are under the root, so that
+/// serving a project's folder does not publish its repository or its secrets.
+fn hidden(name: &str) -> bool {
+    name.starts_with('.')
 }
