@@ -487,6 +487,53 @@ fn the_cache_follows_changes() {
     }
 }
 
+/// Multipart ranges of a large file, many at once: each part is read from the one handle the
+/// site keeps for the file, and none may get another's bytes.
+#[test]
+fn concurrent_multipart_ranges_of_a_large_file_each_get_their_own_bytes() {
+    let d = Dir::new("multipart");
+    let data: Vec<u8> = (0..6u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(d.root().join("large.bin"), &data).expect("write");
+    let addr = serve(&d.root());
+    let data = Arc::new(data);
+    let clients: Vec<_> = (0..8u64)
+        .map(|i| {
+            let data = data.clone();
+            std::thread::spawn(move || {
+                for round in 0..3u64 {
+                    let a = (i * 3 + round) * 100_000;
+                    let ranges = [(a, a + 199_999), (a + 2_000_000, a + 2_299_999)];
+                    let spec = format!(
+                        "bytes={}-{},{}-{}",
+                        ranges[0].0, ranges[0].1, ranges[1].0, ranges[1].1
+                    );
+                    let r = request(addr, "GET", "/large.bin", &[("Range", &spec)]);
+                    assert_eq!(r.status, 206);
+                    for (a, b) in ranges {
+                        let head = format!("Content-Range: bytes {a}-{b}/{}\r\n\r\n", data.len());
+                        let at = r
+                            .body
+                            .windows(head.len())
+                            .position(|w| w == head.as_bytes())
+                            .unwrap_or_else(|| panic!("no part {a}-{b}"))
+                            + head.len();
+                        let (a, b) = (a as usize, b as usize);
+                        assert!(
+                            r.body.get(at..at + b - a + 1) == Some(&data[a..=b]),
+                            "part {a}-{b} has other bytes"
+                        );
+                    }
+                }
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().expect("client");
+    }
+}
+
 #[test]
 fn a_large_file_streams_intact() {
     let d = Dir::new("large");

@@ -10,8 +10,6 @@ use http::{HeaderMap, Method, Response, StatusCode, header};
 use http_body::{Body, Frame, SizeHint};
 use http_core::HttpDate;
 use std::fs::File;
-use std::io::SeekFrom;
-use std::io::{Read, Seek};
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -65,7 +63,7 @@ enum Piece {
 }
 
 /// Streams `pieces` of `file` (opened, or why not) from a task of its own.
-fn stream(file: std::io::Result<File>, pieces: Vec<Piece>) -> FileBody {
+fn stream(file: Arc<File>, pieces: Vec<Piece>) -> FileBody {
     let total = pieces
         .iter()
         .map(|p| match p {
@@ -75,13 +73,6 @@ fn stream(file: std::io::Result<File>, pieces: Vec<Piece>) -> FileBody {
         .sum();
     let (tx, rx) = mpsc::channel(1);
     tokio::spawn(async move {
-        let mut file = match file {
-            Ok(f) => f,
-            Err(e) => {
-                let _ = tx.send(Err(e)).await;
-                return;
-            }
-        };
         for piece in pieces {
             match piece {
                 Piece::Bytes(b) => {
@@ -95,11 +86,8 @@ fn stream(file: std::io::Result<File>, pieces: Vec<Piece>) -> FileBody {
                 } => {
                     while len > 0 {
                         let want = READ_CHUNK.min(usize::try_from(len).unwrap_or(READ_CHUNK));
-                        let chunk = match read_at(file, offset, want).await {
-                            Ok((f, chunk)) if !chunk.is_empty() => {
-                                file = f;
-                                chunk
-                            }
+                        let chunk = match read_at(file.clone(), offset, want).await {
+                            Ok(chunk) if !chunk.is_empty() => chunk,
                             Ok(_) => {
                                 let e = std::io::Error::other("the file shrank while sent");
                                 let _ = tx.send(Err(e)).await;
@@ -136,21 +124,39 @@ fn send_file(
     res
 }
 
-/// Bytes `a..=b` of a small file's bytes (a range checked against their length).
+/// Bytes `a..=b` of a small file's bytes.
 fn part(all: &Bytes, a: u64, b: u64) -> Bytes {
-    let span = usize::try_from(a).ok().zip(usize::try_from(b).ok());
-    all.slice_ref(span.and_then(|(a, b)| all.get(a..=b)).unwrap_or_default())
+    // invariant: ranges are checked against the file's length, which cached bytes have (a
+    // slice past them would be a bug, not a response to send under its Content-Length).
+    all.slice(a as usize..=b as usize)
 }
 
-/// Reads up to `len` bytes of `file` from `offset`, in one trip to the blocking thread pool,
-/// into memory that is not zeroed first (`read_to_end` fills spare capacity); gives the file
-/// back with them (none at its end).
-async fn read_at(mut file: File, offset: u64, len: usize) -> std::io::Result<(File, Bytes)> {
+/// Reads up to `len` bytes of `file` from `offset`, in one trip to the blocking thread pool
+/// (none at its end). Positioned reads: the handle is shared by every response the site
+/// serves from it, and a cursor moved by one would hand another the wrong bytes.
+async fn read_at(file: Arc<File>, offset: u64, len: usize) -> std::io::Result<Bytes> {
     tokio::task::spawn_blocking(move || {
-        file.seek(SeekFrom::Start(offset))?;
-        let mut buf = Vec::with_capacity(len);
-        (&mut file).take(len as u64).read_to_end(&mut buf)?;
-        Ok((file, Bytes::from(buf)))
+        let mut buf = vec![0; len];
+        let mut got = 0;
+        while got < len {
+            #[cfg(unix)]
+            let n =
+                std::os::unix::fs::FileExt::read_at(&*file, &mut buf[got..], offset + got as u64);
+            #[cfg(windows)]
+            let n = std::os::windows::fs::FileExt::seek_read(
+                &*file,
+                &mut buf[got..],
+                offset + got as u64,
+            );
+            match n {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        buf.truncate(got);
+        Ok(Bytes::from(buf))
     })
     .await
     .map_err(std::io::Error::other)?
@@ -346,7 +352,7 @@ fn file(
                     }
                     FileBody::Full(Some(Bytes::from(whole)))
                 }
-                Kept::Open(file) => stream(file.try_clone(), pieces),
+                Kept::Open(file) => stream(file, pieces),
             };
             let h = res.headers_mut();
             if let Ok(v) = format!("multipart/byteranges; boundary={boundary}").parse() {
