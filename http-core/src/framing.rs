@@ -373,8 +373,9 @@ impl Outgoing {
 /// The framing of a response the application sends (RFC 9112 §6.1–6.3, RFC 9110 §8.6), from
 /// its fields `h` and what [`Outgoing::of`] saw of them. A body the application knows to be
 /// `known` bytes long is framed by that length where the fields leave the framing to the
-/// engine.
-pub(crate) fn response_writer(
+/// engine. For a response to HEAD this is the framing the GET response would have, which
+/// its head describes; what is written of the body is [`response_writer`]'s.
+pub(crate) fn response_framing(
     to: Answering,
     status: u16,
     h: &impl Fields,
@@ -428,12 +429,17 @@ pub(crate) fn response_writer(
     } else {
         BodyWriter::UntilClose
     };
+    Ok(writer)
+}
+
+/// How the body of a response framed by `framing` is written.
+pub(crate) fn response_writer(to: Answering, framing: BodyWriter) -> BodyWriter {
     // RFC 9110 §9.3.2: a response to HEAD describes the GET response but carries no content.
-    Ok(if to.head {
+    if to.head {
         BodyWriter::Suppressed
     } else {
-        writer
-    })
+        framing
+    }
 }
 
 /// What the client knows of the request a response answers.
@@ -554,22 +560,19 @@ pub(crate) fn request_length_field(method: &[u8], len: u64) -> Option<u64> {
     (len > 0 || method_expects_content(method)).then_some(len)
 }
 
-/// The `Content-Length` the engine adds to a response framed by `writer`, whose head has the
-/// framing fields `seen`, for a body the application said is `known` bytes: the length when
-/// it came from the application rather than the head; for a response to HEAD, the length
-/// the GET response would have had (RFC 9110 §9.3.2), unless that is 0, which more often
+/// The `Content-Length` the engine adds to a response framed by `framing`
+/// ([`response_framing`]), whose head has the framing fields `seen`: the length when it came
+/// from the application rather than the head. A response to HEAD (`to.head`) gets the length
+/// the GET response would have had too (RFC 9110 §9.3.2), unless that is 0, which more often
 /// means no body was given than an empty GET response (§8.6 forbids a length that is not
 /// the GET response's).
 pub(crate) fn response_length_field(
-    writer: BodyWriter,
+    to: Answering,
+    framing: BodyWriter,
     seen: &Outgoing,
-    known: Option<u64>,
 ) -> Option<u64> {
-    match writer {
-        BodyWriter::Length(n) if !seen.content_length => Some(n),
-        BodyWriter::Suppressed if !seen.content_length && !seen.transfer_encoding => {
-            known.filter(|&n| n > 0)
-        }
+    match framing {
+        BodyWriter::Length(n) if !seen.content_length && !(to.head && n == 0) => Some(n),
         _ => None,
     }
 }
@@ -765,7 +768,8 @@ mod tests {
     fn response_writers() {
         let h = |fields: &[(&str, &str)]| fields.iter().copied().collect::<Headers>();
         let response_writer = |to, status, h: &Headers| {
-            response_writer(to, status, h, &Outgoing::of(h).expect("valid fields"), None)
+            response_framing(to, status, h, &Outgoing::of(h).expect("valid fields"), None)
+                .map(|framing| response_writer(to, framing))
         };
         let v11 = Answering {
             version: Some(Version::Http11),

@@ -198,12 +198,15 @@ impl Connection {
         let mut next = self.states;
         next.process(Role::Server, step, switch)
             .map_err(|_| LocalError::WrongState)?;
-        // A 1xx has no content, nor a Content-Length or Transfer-Encoding (the writer's rule).
-        let writer = framing::response_writer(self.answering, status, fields, &seen, known)?;
+        // A 1xx has no content, nor a Content-Length or Transfer-Encoding (the framing's rule).
+        // The framing is the one the head describes, a response to HEAD's included; what is
+        // written of the body follows from it.
+        let framing = framing::response_framing(self.answering, status, fields, &seen, known)?;
         if direct && let Some(len) = known {
-            framing::direct_fits(Some(writer), len)?;
+            framing::direct_fits(Some(framing), len)?;
         }
-        let length = framing::response_length_field(writer, &seen, known);
+        let length = framing::response_length_field(self.answering, framing, &seen);
+        let writer = framing::response_writer(self.answering, framing);
 
         let mut added = Added {
             chunked: writer == BodyWriter::Chunked { add_header: true },

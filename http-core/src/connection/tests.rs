@@ -1504,21 +1504,25 @@ fn a_head_for_direct_bytes_must_frame_them_by_their_length() {
         event(&mut c);
         c
     };
-    // The head's own framing, if any, must be that length; refused heads queue nothing.
+    // The head's own framing, if any, must be that length, in an answer to HEAD too (its
+    // head describes the GET answer's); refused heads queue nothing.
+    for req in [GET, b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"] {
+        let mut c = answered(req);
+        let mut chunked = ResponseHead::new(200);
+        chunked.headers.append("Transfer-Encoding", "chunked");
+        assert_eq!(
+            c.send_response_direct(chunked, 5),
+            Err(LocalError::DirectChunked)
+        );
+        let mut other = ResponseHead::new(200);
+        other.headers.append("Content-Length", "4");
+        assert_eq!(
+            c.send_response_direct(other, 5),
+            Err(LocalError::InvalidContentLength)
+        );
+        assert!(c.poll_transmit().is_none(), "a refused head was queued");
+    }
     let mut c = answered(GET);
-    let mut chunked = ResponseHead::new(200);
-    chunked.headers.append("Transfer-Encoding", "chunked");
-    assert_eq!(
-        c.send_response_direct(chunked, 5),
-        Err(LocalError::DirectChunked)
-    );
-    let mut other = ResponseHead::new(200);
-    other.headers.append("Content-Length", "4");
-    assert_eq!(
-        c.send_response_direct(other, 5),
-        Err(LocalError::InvalidContentLength)
-    );
-    assert!(c.poll_transmit().is_none(), "a refused head was queued");
     let mut same = ResponseHead::new(200);
     same.headers.append("Content-Length", "5");
     c.send_response_direct(same, 5).unwrap();
