@@ -572,7 +572,8 @@ pub(crate) fn response_length_field(
     seen: &Outgoing,
 ) -> Option<u64> {
     match framing {
-        BodyWriter::Length(n) if !seen.content_length && !(to.head && n == 0) => Some(n),
+        BodyWriter::Length(0) if to.head => None,
+        BodyWriter::Length(n) if !seen.content_length => Some(n),
         _ => None,
     }
 }
