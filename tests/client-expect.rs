@@ -77,7 +77,7 @@ fn server(
         assert!(head.contains("expect: 100-continue\r\n"), "{head}");
         std::thread::sleep(Duration::from_millis(300));
         let before = taken.load(Ordering::SeqCst);
-        let got = if refuse {
+        if refuse {
             s.write_all(b"HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n")
                 .expect("write");
             let got = drain(&mut s, Duration::from_millis(300));
@@ -85,18 +85,17 @@ fn server(
             // Kept open a while: a client that reused it would wait for an answer here.
             std::thread::sleep(Duration::from_secs(3));
             return;
-        } else {
-            s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-                .expect("write");
-            let mut body = Vec::new();
-            (&mut s)
-                .take(LEN)
-                .read_to_end(&mut body)
-                .expect("read the body");
-            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-                .expect("write");
-            body.len() as u64
-        };
+        }
+        s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .expect("write");
+        let mut body = Vec::new();
+        (&mut s)
+            .take(LEN)
+            .read_to_end(&mut body)
+            .expect("read the body");
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            .expect("write");
+        let got = body.len() as u64;
         let _ = tx.send((before, got));
     });
     (addr, rx)
@@ -152,23 +151,6 @@ fn exchange(refuse: bool, file: Option<&std::path::Path>) -> (u16, u64, u64, u64
     (status, before, got, taken.load(Ordering::SeqCst), closed)
 }
 
-/// A file of [`LEN`] bytes, removed when dropped.
-struct TempFile(std::path::PathBuf);
-
-impl TempFile {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!("client-expect-{}.bin", std::process::id()));
-        std::fs::write(&path, vec![b'f'; LEN as usize]).expect("write the test file");
-        Self(path)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 #[test]
 fn the_body_is_not_taken_before_the_100_and_all_of_it_goes_after() {
     let (status, before, got, taken, _) = exchange(false, None);
@@ -196,7 +178,7 @@ fn a_body_refused_before_the_100_is_never_sent_nor_taken() {
 
 #[test]
 fn a_file_body_goes_after_the_100_and_never_after_a_refusal() {
-    let file = TempFile::new();
+    let file = workspace_tests::TempFile::new("client-expect", &vec![b'f'; LEN as usize]);
     let (status, _, got, _, _) = exchange(false, Some(&file.0));
     assert_eq!((status, got), (200, LEN));
     let (status, _, got, _, closed) = exchange(true, Some(&file.0));

@@ -8,9 +8,31 @@
 
 use bytes::{Bytes, BytesMut};
 use http_core::{Config, Connection, Event, Headers, Instant, Polled, RemoteError, ResponseHead};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub mod properties;
+
+/// A file of a test's own in the temporary folder, holding `content`; removed when dropped,
+/// a panicking test's included.
+#[derive(Debug)]
+pub struct TempFile(pub std::path::PathBuf);
+
+impl TempFile {
+    /// A new file named after `name`, this process and a count, so that tests running at once
+    /// never share one.
+    pub fn new(name: &str, content: &[u8]) -> Self {
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!("{name}-{}-{n}.bin", std::process::id()));
+        std::fs::write(&path, content).expect("write the test file");
+        Self(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
 
 /// Reads a message head off a raw socket, byte by byte up to and with its empty line (so
 /// that nothing after it is taken); panics if the peer closes first.
@@ -256,7 +278,7 @@ pub fn serve_with(pieces: &[&[u8]], cfg: Config, script: &[u8]) -> Transcript {
         // be read as received.
         let _ = conn.take_spare_buffer();
         if conn.give_buffer(stale_buffer()).is_none() {
-            STALE_GIVEN.fetch_add(1, Ordering::Relaxed);
+            STALE_GIVEN.set(STALE_GIVEN.get() + 1);
         }
         conn.feed(Instant::ZERO, piece);
         drain_scripted(&mut conn, &mut t, &mut script, &mut pending);
@@ -266,17 +288,17 @@ pub fn serve_with(pieces: &[&[u8]], cfg: Config, script: &[u8]) -> Transcript {
     t
 }
 
-/// How many times [`serve_with`] gave a connection memory holding stale bytes.
-pub static STALE_GIVEN: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// How many times [`serve_with`] gave a connection memory holding stale bytes, on this
+    /// thread (tests run on threads of their own).
+    pub static STALE_GIVEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
-/// 1 KiB (what a driver's first read is lent) of bytes that would parse, were they ever read
-/// as received: a request line and an end of head, over and over.
+/// About 1 KiB (what a driver's first read is lent) of bytes that would parse, were they ever
+/// read as received: whole requests, over and over.
 fn stale_buffer() -> BytesMut {
-    let mut b = BytesMut::with_capacity(1024);
-    while b.len() + 20 <= 1024 {
-        b.extend_from_slice(b"GET /stale HTTP/1.1\r\n\r\n"[..20].as_ref());
-    }
-    b
+    const REQUEST: &[u8] = b"GET /stale HTTP/1.1\r\nHost: s\r\n\r\n";
+    BytesMut::from(&REQUEST.repeat(1024 / REQUEST.len())[..])
 }
 
 /// A complete, valid request appended for the trailing-bytes check.
@@ -663,18 +685,19 @@ mod tests {
 
     #[test]
     fn the_harness_reads_into_stale_memory_between_requests() {
-        let before = STALE_GIVEN.load(Ordering::Relaxed);
+        let before = STALE_GIVEN.get();
         let two = [GET_A, NEXT_REQUEST];
         let t = serve(&two, Config::default());
-        assert!(
-            STALE_GIVEN.load(Ordering::Relaxed) > before,
-            "no stale memory was given"
-        );
+        assert!(STALE_GIVEN.get() > before, "no stale memory was given");
         assert_eq!(
             t,
             serve(&[&[GET_A, NEXT_REQUEST].concat()], Config::default())
         );
         assert!(t.error.is_none(), "{t:?}");
+        assert!(
+            !format!("{t:?}").contains("stale"),
+            "stale bytes were read: {t:?}"
+        );
     }
 
     const GET_A: &[u8] = b"GET /a HTTP/1.1\r\nHost: a\r\n\r\n";

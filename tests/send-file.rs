@@ -7,30 +7,12 @@ use bytes::Bytes;
 use http::{Request, Response};
 use http_body_util::Empty;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 /// The file sent: larger than a socket's buffer, so that sending it waits several times.
 const LEN: usize = 3 * 1024 * 1024 + 123;
 
 fn content() -> Vec<u8> {
     (0..LEN).map(|i| (i * 7 + i / 251) as u8).collect()
-}
-
-/// The file, removed when the test ends.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!("send-file-{}.bin", std::process::id()));
-        std::fs::write(&path, content()).expect("write the test file");
-        Self(path)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// A server that answers each request with the length and a checksum of the body it read,
@@ -76,7 +58,7 @@ fn counting_server() -> SocketAddr {
 #[test]
 fn a_client_sends_a_file_as_the_request_body() {
     use http_body_util::BodyExt;
-    let temp = TempFile::new();
+    let temp = workspace_tests::TempFile::new("send-file", &content());
     let addr = counting_server();
     let want = content();
     let expected = |range: &[u8]| {

@@ -1,7 +1,7 @@
 //! The test applications for the async drivers, written once over `http_body::Body`: the
 //! tokio and smol mounts differ only in their sleep and their upgrade, which they supply.
 
-use super::{App, FileRoute, Meter, PIECE, pattern_at};
+use super::{App, Meter, PIECE, files_answer, pattern_at};
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use http_body::{Body, Frame, SizeHint};
@@ -121,7 +121,7 @@ where
                 res.extensions_mut().insert(R::send_file(file, offset, len));
                 res
             };
-            match FileRoute::respond(req.uri().path(), small, big, send)? {
+            match files_answer(req.uri().path(), small, big, send)? {
                 Some(res) => Ok(res),
                 None => {
                     R::sleep(*slow).await;

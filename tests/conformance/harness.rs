@@ -61,7 +61,7 @@ pub(crate) enum App {
     /// echoes every byte it reads until the end of input, then closes.
     Upgrade,
     /// Answers from files, sent by the driver's own means (`SendFile` in the response's
-    /// extensions, `Body::from_file`), by path ([`FileRoute`]): all of `small`, a range of
+    /// extensions, `Body::from_file`), by path ([`files_answer`]): all of `small`, a range of
     /// it, none of it, a range running past its end, all of `big`; the whole of `small`
     /// under a head that frames it otherwise (chunked, another length) or under a 304; and
     /// `/slow`, an empty body in memory (Content-Length 0) after `slow` (the runtime's
@@ -207,26 +207,7 @@ impl Drop for Running {
 
 // ----- shared pieces of the applications -----
 
-/// What [`App::Files`] answers a path with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum FileRoute {
-    /// `/slow`: no file.
-    Slow,
-    /// A range of a file, under a head that frames it by its length unless `framing` says
-    /// otherwise.
-    Send {
-        /// Whether the larger file (`/big`).
-        big: bool,
-        /// Where the range starts.
-        offset: u64,
-        /// How long it is.
-        len: u64,
-        /// What the head says otherwise.
-        framing: Framing,
-    },
-}
-
-/// A head's own word on the body of a file answer ([`FileRoute::Send`]).
+/// A head's own word on the body of a file answer (see [`files_answer`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Framing {
     /// Nothing: the driver frames it by the range's length.
@@ -239,70 +220,34 @@ pub(crate) enum Framing {
     NotModified,
 }
 
-impl FileRoute {
-    /// The route of `path` for a smaller file of `small_len` bytes: `/whole` all of it,
-    /// `/range` bytes 5..15, `/empty` none of it, `/short` 150 bytes from 50 before its end
-    /// (100 past it), `/big` all of the larger file of `big_len` bytes; `/chunked`,
-    /// `/mismatch` and `/not-modified` all of the smaller file under their head; `/slow`.
-    pub(crate) fn of(path: &str, small_len: u64, big_len: u64) -> Self {
-        let send = |big, offset, len, framing| Self::Send {
-            big,
-            offset,
-            len,
-            framing,
-        };
-        match path {
-            "/slow" => Self::Slow,
-            "/big" => send(true, 0, big_len, Framing::ByLength),
-            "/range" => send(false, 5, 10, Framing::ByLength),
-            "/empty" => send(false, 0, 0, Framing::ByLength),
-            "/short" => send(false, small_len.saturating_sub(50), 150, Framing::ByLength),
-            "/chunked" => send(false, 0, small_len, Framing::Chunked),
-            "/mismatch" => send(false, 0, small_len, Framing::OtherLength),
-            "/not-modified" => send(false, 0, small_len, Framing::NotModified),
-            _ => send(false, 0, small_len, Framing::ByLength),
-        }
+/// The answer of [`App::Files`] to `path`: the response `send` makes of a range of a file
+/// (the driver's way of sending one), under the head the path asks for; `None` for `/slow`,
+/// which the mount answers after its sleep. `/big` is all of `big`; of `small`, `/range` is
+/// bytes 5..15, `/empty` none, `/short` 150 bytes from 50 before its end (100 past it), and
+/// `/chunked`, `/mismatch`, `/not-modified` and any other path all of it, under their head.
+pub(crate) fn files_answer<B>(
+    path: &str,
+    small: &Path,
+    big: &Path,
+    send: impl FnOnce(std::fs::File, u64, u64) -> http::Response<B>,
+) -> io::Result<Option<http::Response<B>>> {
+    if path == "/slow" {
+        return Ok(None);
     }
-
-    /// The answer of [`App::Files`] to `path`: the response `send` makes of a file's range
-    /// (the driver's way of sending one), under the head the route asks for; `None` for
-    /// `/slow`, which the mount answers after its sleep.
-    pub(crate) fn respond<B>(
-        path: &str,
-        small: &Path,
-        big: &Path,
-        send: impl FnOnce(std::fs::File, u64, u64) -> http::Response<B>,
-    ) -> io::Result<Option<http::Response<B>>> {
-        let (
-            Self::Send {
-                offset,
-                len,
-                framing,
-                ..
-            },
-            Some(file),
-        ) = Self::open(path, small, big)?
-        else {
-            return Ok(None);
-        };
-        let mut res = send(file, offset, len);
-        framing.apply(&mut res);
-        Ok(Some(res))
-    }
-
-    /// The route of `path` in [`App::Files`] with these files, with the file to send (open)
-    /// where there is one.
-    fn open(path: &str, small: &Path, big: &Path) -> io::Result<(Self, Option<std::fs::File>)> {
-        let small_len = std::fs::metadata(small)?.len();
-        let big_len = std::fs::metadata(big)?.len();
-        let route = Self::of(path, small_len, big_len);
-        let file = match route {
-            Self::Slow => None,
-            Self::Send { big: true, .. } => Some(std::fs::File::open(big)?),
-            Self::Send { .. } => Some(std::fs::File::open(small)?),
-        };
-        Ok((route, file))
-    }
+    let file = std::fs::File::open(if path == "/big" { big } else { small })?;
+    let all = file.metadata()?.len();
+    let (offset, len, framing) = match path {
+        "/range" => (5, 10, Framing::ByLength),
+        "/empty" => (0, 0, Framing::ByLength),
+        "/short" => (all.saturating_sub(50), 150, Framing::ByLength),
+        "/chunked" => (0, all, Framing::Chunked),
+        "/mismatch" => (0, all, Framing::OtherLength),
+        "/not-modified" => (0, all, Framing::NotModified),
+        _ => (0, all, Framing::ByLength),
+    };
+    let mut res = send(file, offset, len);
+    framing.apply(&mut res);
+    Ok(Some(res))
 }
 
 impl Framing {

@@ -705,43 +705,28 @@ fn file_content() -> Vec<u8> {
 
 /// The files of one [`App::Files`] server, removed when dropped.
 struct TempFiles {
-    small: std::path::PathBuf,
-    big: std::path::PathBuf,
+    small: workspace_tests::TempFile,
+    big: workspace_tests::TempFile,
 }
 
 impl TempFiles {
     /// Files of their own: [`file_content`], and [`BIG_FILE`] bytes of 7 if `big` (empty
     /// otherwise).
     fn new(big: bool) -> Self {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let name = |what: &str| {
-            std::env::temp_dir().join(format!("files-{}-{n}-{what}.bin", std::process::id()))
-        };
-        let files = Self {
-            small: name("small"),
-            big: name("big"),
-        };
-        std::fs::write(&files.small, file_content()).expect("write the test file");
         let big = if big { vec![7u8; BIG_FILE] } else { Vec::new() };
-        std::fs::write(&files.big, big).expect("write the test file");
-        files
+        Self {
+            small: workspace_tests::TempFile::new("files-small", &file_content()),
+            big: workspace_tests::TempFile::new("files-big", &big),
+        }
     }
 
     /// The application serving them; `/slow` takes `slow`.
     fn app(&self, slow: Duration) -> App {
         App::Files {
-            small: self.small.clone(),
-            big: self.big.clone(),
+            small: self.small.0.clone(),
+            big: self.big.0.clone(),
             slow,
         }
-    }
-}
-
-impl Drop for TempFiles {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.small);
-        let _ = std::fs::remove_file(&self.big);
     }
 }
 
@@ -761,7 +746,6 @@ pub(crate) fn files_are_sent_by_the_driver<M: Mount>() {
     let server = M::start(files.app(Duration::from_millis(800)), cfg);
     let want = file_content();
     let range = &want[5..15];
-    let get = |path: &str| get(path);
 
     let mut w = Wire::connect(server.addr);
     w.send(get("/whole"));

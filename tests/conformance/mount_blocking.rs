@@ -1,6 +1,8 @@
 //! The test applications on driver-blocking: plain functions, `std::io::Read` bodies.
 
-use super::{App, FileRoute, Mount, PIECE, Running, TestConfig, async_apps::echo_json, pattern_at};
+use super::{
+    App, Mount, PIECE, Running, TestConfig, async_apps::echo_json, files_answer, pattern_at,
+};
 use driver_blocking::{Body, Config, Incoming, Server, upgrade};
 use http::{HeaderValue, Request, Response, StatusCode};
 use std::io::{self, Read, Write};
@@ -165,7 +167,7 @@ fn handle(app: &App, mut req: Request<Incoming>) -> Result<Response<Body>, BoxEr
         }
         App::Files { small, big, slow } => {
             let send = |file, offset, len| Response::new(Body::from_file(file, offset, len));
-            match FileRoute::respond(req.uri().path(), small, big, send)? {
+            match files_answer(req.uri().path(), small, big, send)? {
                 Some(res) => res,
                 None => {
                     std::thread::sleep(*slow);

@@ -391,43 +391,37 @@ impl Wire {
     /// as a close.
     #[track_caller]
     pub(crate) fn expect_closed(&mut self) {
-        loop {
-            if !self.buf.is_empty() {
-                panic!(
-                    "expected the close, got more bytes: {:?}",
-                    String::from_utf8_lossy(&self.buf)
-                );
-            }
-            match self.fill() {
-                Ok(true) => {}
-                Ok(false) => return,
-                Err(ReadError::Io(e))
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
-                    ) =>
-                {
-                    return;
-                }
-                Err(e) => panic!("expected the close, got {e:?}"),
-            }
-        }
+        self.expect_close(true);
     }
 
     /// Asserts the server ends the connection cleanly, with the end of input and no reset,
     /// without sending anything more.
     #[track_caller]
     pub(crate) fn expect_end_of_input(&mut self) {
+        self.expect_close(false);
+    }
+
+    #[track_caller]
+    fn expect_close(&mut self, reset_counts: bool) {
         loop {
             assert!(
                 self.buf.is_empty(),
-                "expected the end of input, got more bytes: {:?}",
+                "expected the close, got more bytes: {:?}",
                 String::from_utf8_lossy(&self.buf)
             );
             match self.fill() {
                 Ok(true) => {}
                 Ok(false) => return,
-                Err(e) => panic!("expected the end of input, got {e:?}"),
+                Err(ReadError::Io(e))
+                    if reset_counts
+                        && matches!(
+                            e.kind(),
+                            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted
+                        ) =>
+                {
+                    return;
+                }
+                Err(e) => panic!("expected the close, got {e:?}"),
             }
         }
     }
