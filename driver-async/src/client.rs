@@ -97,10 +97,7 @@ impl<R: Runtime> Client<R> {
             if let Some(out) = waiting.take_if(|_| !conn.holds_body()) {
                 match out {
                     Outgoing::Body(b) => io.send_body(conn, b).await?,
-                    Outgoing::File(f) => {
-                        io.send_file(conn, &f).await?;
-                        conn.send_end(Headers::new())?;
-                    }
+                    Outgoing::File(f) => io.send_file(conn, &f).await?,
                 }
             }
             match conn.poll_event() {

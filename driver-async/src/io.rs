@@ -32,6 +32,21 @@ pub(crate) enum Woken {
     Interrupted,
 }
 
+/// `op`, or [`Error::Timeout`] once `limit` has passed. `op` is polled first: when it is done
+/// at once, as a write the socket takes whole mostly is, the timer is never polled, so
+/// neither registered nor its deadline read off the clock.
+async fn bounded<R: Runtime, T>(
+    limit: Duration,
+    op: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let timeout = async { R::sleep_until(Instant::now() + limit).await };
+    tokio::select! {
+        biased;
+        r = op => r,
+        () = timeout => Err(Error::Timeout),
+    }
+}
+
 /// What a connection's reads carry from one to the next.
 #[derive(Debug, Default)]
 struct Reads {
@@ -247,15 +262,7 @@ impl<R: Runtime> Io<R> {
             }
             Ok(())
         };
-        let write_timeout = self.write_timeout;
-        // The write first: when the socket takes everything at once, as it mostly does, the
-        // timer is never polled, so neither registered nor its deadline read off the clock.
-        let timeout = async { R::sleep_until(Instant::now() + write_timeout).await };
-        tokio::select! {
-            biased;
-            r = write => r,
-            () = timeout => Err(Error::Timeout),
-        }
+        bounded::<R, _>(self.write_timeout, write).await
     }
 
     /// Waits for bytes from the peer or the engine's next deadline, whichever comes first, and
@@ -397,37 +404,38 @@ impl<R: Runtime> Io<R> {
         Ok(())
     }
 
-    /// Sends the range of a file as body bytes, after what the engine queued before: counted
-    /// by the engine but never held by it (`send_data_direct`), and sent by the runtime
-    /// (`Runtime::poll_send_file`). Each wait for the socket is bounded by the write timeout;
-    /// a file shorter than the range is an error (the connection then closes, its body cut
-    /// short).
+    /// Sends the range of a file as the message's body, after what the engine queued before,
+    /// and ends the message: counted by the engine but never held by it (`send_data_direct`),
+    /// and sent by the runtime (`Runtime::poll_send_file`). Each wait for the socket is
+    /// bounded by the write timeout; a file shorter than the range is an error (the
+    /// connection then closes, its body cut short).
     pub(crate) async fn send_file(
         &mut self,
         conn: &mut Connection,
         file: &SendFile,
     ) -> Result<(), Error> {
-        if !conn.send_data_direct(file.len)? {
-            return Ok(());
-        }
-        self.flush(conn).await?;
-        let (mut offset, mut left) = (file.offset, file.len);
-        while left > 0 {
-            let want = usize::try_from(left).unwrap_or(usize::MAX);
-            let stream = &mut self.stream;
-            let send = poll_fn(|cx| R::poll_send_file(stream, &file.file, offset, want, cx));
-            let timeout = async { R::sleep_until(Instant::now() + self.write_timeout).await };
-            let n = tokio::select! {
-                biased;
-                r = send => r?,
-                () = timeout => return Err(Error::Timeout),
-            };
-            if n == 0 {
-                return Err(Error::Body("the file ended before its length".into()));
+        if conn.send_data_direct(file.len)? {
+            self.flush(conn).await?;
+            let (mut offset, mut left) = (file.offset, file.len);
+            while left > 0 {
+                let want = usize::try_from(left).unwrap_or(usize::MAX);
+                let stream = &mut self.stream;
+                let send = async {
+                    poll_fn(|cx| R::poll_send_file(stream, &file.file, offset, want, cx))
+                        .await
+                        .map_err(Error::from)
+                };
+                let n = bounded::<R, _>(self.write_timeout, send).await?;
+                if n == 0 {
+                    return Err(Error::Body("the file ended before its length".into()));
+                }
+                offset += n as u64;
+                left -= n as u64;
             }
-            offset += n as u64;
-            left = left.saturating_sub(n as u64);
+            // The send may have taken long: what follows the message counts from its end.
+            conn.set_now(self.now());
         }
+        conn.send_end(Headers::new())?;
         Ok(())
     }
 

@@ -551,14 +551,7 @@ async fn answer<R: Runtime>(
         Started::Switched => true,
         Started::File(file) => {
             // Boxed: its state would otherwise make every exchange's larger.
-            Box::pin(async move {
-                io.send_file(conn, &file).await?;
-                // The send may have taken long: the wait for the next request counts from
-                // its end.
-                conn.set_now(io.now());
-                conn.send_end(Headers::new()).map_err(Error::from)
-            })
-            .await?;
+            Box::pin(io.send_file(conn, &file)).await?;
             return Ok(false);
         }
     };

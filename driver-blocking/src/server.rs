@@ -374,10 +374,7 @@ where
             // closes after the answer.
             let mut c = lock(shared);
             c.engine.close_after_exchange();
-            c.engine.set_date(unix_secs());
-            c.engine.send_empty_response(400)?;
-            c.end_exchange();
-            return Ok(None);
+            return end_empty(&mut c, 400).map(|()| None);
         }
     };
     let answer = catch_unwind(AssertUnwindSafe(|| handler(req)))
@@ -385,14 +382,9 @@ where
         .and_then(Result::ok);
     let mut c = lock(shared);
     c.check_shutdown();
-    // The handler may have taken long: what starts now counts from now.
-    let now = c.now();
-    c.engine.set_now(now);
     c.engine.set_date(unix_secs());
     let Some(mut body) = answer.and_then(|res| start_response(&mut c, res)) else {
-        c.engine.send_empty_response(500)?;
-        c.end_exchange();
-        return Ok(None);
+        return end_empty(&mut c, 500).map(|()| None);
     };
     if c.engine.our_state() == HalfState::SwitchedProtocol {
         c.flush()?;
@@ -418,10 +410,23 @@ where
     Ok(None)
 }
 
+/// Answers with `status` and no body (a head the `http` types cannot hold, a handler that
+/// failed), which ends the exchange as [`end`] does.
+fn end_empty(c: &mut Conn, status: u16) -> Result<(), Error> {
+    c.engine.set_date(unix_secs());
+    let now = c.now();
+    c.engine.set_now(now);
+    c.engine.send_empty_response(status)?;
+    c.end_exchange();
+    c.park_buffer();
+    Ok(())
+}
+
 /// Ends the response, and with it the exchange: the request body, if unread, is the
-/// engine's to discard, and its reader fails from now on.
+/// engine's to discard, and its reader fails from now on. The time is told the engine here,
+/// after the handler and the body, however long they took: the wait for the next request
+/// counts from now.
 fn end(c: &mut Conn, trailers: Headers) -> Result<(), Error> {
-    // The body may have taken long: the wait for the next request counts from its end.
     let now = c.now();
     c.engine.set_now(now);
     c.engine.send_end(trailers)?;
