@@ -228,10 +228,6 @@ impl HeadParser {
             self.scanned = next;
             return Fast::Line;
         }
-        if self.entries.capacity() == 0 {
-            // One allocation for a typical head instead of a doubling series.
-            self.entries = Vec::with_capacity(16);
-        }
         loop {
             let view = &buf[..cap(ls, limits.field_line.0)];
             if view.get(ls..ls + 2) == Some(b"\r\n") {
@@ -278,8 +274,19 @@ impl HeadParser {
             return None;
         }
         let field = fast::field_line(view, ls)?;
-        self.entries.push(Entry::new(field.name, field.value));
+        self.push_entry(Entry::new(field.name, field.value));
         Some(field.next)
+    }
+
+    /// Adds a field's entry, the first in one allocation for a typical head (made new: a
+    /// reservation on an empty list takes the longer way of a growth) instead of a doubling
+    /// series.
+    #[inline]
+    fn push_entry(&mut self, entry: Entry) {
+        if self.entries.capacity() == 0 {
+            self.entries = Vec::with_capacity(16);
+        }
+        self.entries.push(entry);
     }
 
     /// Checks the limits against an incomplete line that ends at `len`.
@@ -361,12 +368,7 @@ impl HeadParser {
         let lead = leading_ows(raw);
         let v0 = ls + colon + 1 + lead;
         let value = &raw[lead..trimmed_end(raw).max(lead)];
-        if self.entries.capacity() == 0 {
-            // One allocation for a typical head instead of a doubling series.
-            self.entries = Vec::with_capacity(16);
-        }
-        self.entries
-            .push(Entry::new(ls..ls + name.len(), v0..v0 + value.len()));
+        self.push_entry(Entry::new(ls..ls + name.len(), v0..v0 + value.len()));
         Ok(())
     }
 }
