@@ -369,10 +369,7 @@ impl Connection {
     /// reads no clock, so the driver tells it, at least before each response; the field is
     /// written anew only when the second changes. A client connection ignores it.
     pub fn set_date(&mut self, unix_secs: u64) {
-        // Compared clamped, as the date holds it: a time past the last one a date can say
-        // is not written again on every call.
-        let unix_secs = unix_secs.min(crate::date::LAST);
-        if self.role == Role::Server && self.date.map(|d| d.unix_secs()) != Some(unix_secs) {
+        if self.role == Role::Server && !self.date.is_some_and(|d| d.is_at(unix_secs)) {
             self.date = Some(HttpDate::from_unix_secs(unix_secs));
         }
     }

@@ -5,7 +5,7 @@
 //! its final responses (RFC 9110 §6.6.1). These functions are pure, for that and for fields
 //! such as `Last-Modified` and `If-Modified-Since`.
 
-use crate::framing::parse_decimal;
+use crate::parse::chars::parse_decimal;
 use core::fmt;
 
 const DAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue", b"Wed"];
@@ -13,7 +13,7 @@ const MONTHS: [&[u8; 3]; 12] = [
     b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
 ];
 /// 9999-12-31 23:59:59 GMT: the last second a four-digit year can write.
-pub(crate) const LAST: u64 = 253_402_300_799;
+const LAST: u64 = 253_402_300_799;
 
 /// A point in time to the second, with its IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +41,12 @@ impl HttpDate {
         two(&mut text[20..22], rem / 60 % 60);
         two(&mut text[23..25], rem % 60);
         Self { secs, text }
+    }
+
+    /// Whether this is the date [`from_unix_secs(secs)`](Self::from_unix_secs) would make
+    /// (times past the last one a date can say are all that last one).
+    pub(crate) fn is_at(&self, secs: u64) -> bool {
+        self.secs == secs.min(LAST)
     }
 
     /// Seconds since 1970-01-01 00:00:00 GMT.

@@ -9,7 +9,7 @@ use crate::error::{LocalError, RemoteError};
 use crate::event::{RequestHead, Version};
 use crate::headers::{Fields, Headers, list_has, trim_ows};
 use crate::limits::{Config, Leniency};
-use crate::parse::chars::is_token;
+use crate::parse::chars::{is_token, parse_decimal};
 use crate::parse::target::is_host_field;
 
 /// How the body of a received message is delimited.
@@ -242,19 +242,6 @@ pub(crate) fn content_length(h: &impl Fields, lenient: &Leniency) -> Result<u64,
         }
     }
     found.ok_or(RemoteError::InvalidContentLength)
-}
-
-/// `1*DIGIT` as a u64: no sign, no spaces, no overflow.
-pub(crate) fn parse_decimal(s: &[u8]) -> Option<u64> {
-    if s.is_empty() {
-        return None;
-    }
-    s.iter().try_fold(0u64, |n, &d| {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
 }
 
 /// What a well-formed Transfer-Encoding list holds.

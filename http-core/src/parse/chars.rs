@@ -80,6 +80,20 @@ pub(crate) fn is_path_byte(b: u8) -> bool {
     PATH[usize::from(b)]
 }
 
+/// `1*DIGIT` (RFC 5234 §B.1) as a u64: no sign, no spaces, no overflow. Content-Length
+/// (RFC 9110 §8.6) and the numbers of an HTTP date (§5.6.7) are read with it.
+pub(crate) fn parse_decimal(s: &[u8]) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.iter().try_fold(0u64, |n, &d| {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
+}
+
 /// The value of a hex digit.
 #[inline]
 pub(crate) fn hex_value(b: u8) -> Option<u8> {
