@@ -200,10 +200,11 @@ mod tests {
             HttpDate::from_unix_secs(951_782_400).as_bytes(),
             b"Tue, 29 Feb 2000 00:00:00 GMT"
         );
-        assert_eq!(
-            HttpDate::from_unix_secs(u64::MAX).as_bytes(),
-            b"Fri, 31 Dec 9999 23:59:59 GMT"
-        );
+        let last = HttpDate::from_unix_secs(u64::MAX);
+        assert_eq!(last.as_bytes(), b"Fri, 31 Dec 9999 23:59:59 GMT");
+        // Every time past the last is that date (the engine does not write it again).
+        assert!(last.is_at(u64::MAX) && last.is_at(LAST) && !last.is_at(LAST - 1));
+        assert!(HttpDate::from_unix_secs(7).is_at(7) && !HttpDate::from_unix_secs(7).is_at(8));
         assert_eq!(alloc::format!("{d}"), "Sun, 06 Nov 1994 08:49:37 GMT");
         let leap = HttpDate::parse(b"Thu, 29 Feb 2024 00:00:00 GMT").expect("leap day");
         assert_eq!(leap.as_bytes(), b"Thu, 29 Feb 2024 00:00:00 GMT");
