@@ -44,8 +44,6 @@ enum Hold {
         since: Instant,
         pieces: VecDeque<Bytes>,
     },
-    /// A final response came first: the rest of the body is never sent.
-    Dropping,
 }
 
 /// One HTTP/1.1 connection, in the server or the client role: a sans-IO state machine.
@@ -647,8 +645,7 @@ impl Connection {
         if let BodyWriter::Length(remaining) = &mut self.writer {
             *remaining -= len;
         }
-        // After a final response to a client still sending, its body is dropped.
-        Ok(!matches!(self.hold, Hold::Dropping))
+        Ok(true)
     }
 
     /// Ends the message. Trailers are sent only with chunked framing (RFC 9112 §7.1.2) and are
@@ -662,9 +659,7 @@ impl Connection {
             return Err(LocalError::WrongState);
         }
         match self.writer {
-            // A body dropped (a client's, after an early final response) may end short: none
-            // of it goes out.
-            BodyWriter::Length(n) if n > 0 && !matches!(self.hold, Hold::Dropping) => {
+            BodyWriter::Length(n) if n > 0 => {
                 return Err(LocalError::BodyTooShort);
             }
             BodyWriter::Chunked { .. } => serialize::check_trailers(&trailers)?,
@@ -686,7 +681,7 @@ impl Connection {
         Ok(())
     }
 
-    /// Queues body pieces: out now, held for 100 (Continue), or dropped after a final response.
+    /// Queues body pieces: out now, or held for 100 (Continue).
     fn queue_body<const N: usize>(&mut self, pieces: [Bytes; N]) {
         // Nothing empty is ever queued (`send_data` drops empty data), so a driver's write of
         // what is queued always writes something.
@@ -694,7 +689,6 @@ impl Connection {
         match &mut self.hold {
             Hold::Off => self.transmit.extend(pieces),
             Hold::Waiting { pieces: held, .. } => held.extend(pieces),
-            Hold::Dropping => {}
         }
     }
 

@@ -298,7 +298,9 @@ pub(crate) fn transfer_codings(h: &impl Fields) -> Option<Codings> {
 pub(crate) enum BodyWriter {
     /// No body may be sent: 1xx, 204, 304 (data is an error).
     None,
-    /// No body is sent though one is described: a response to HEAD (data is dropped).
+    /// No body is sent though one is described: a response to HEAD, or the rest of a
+    /// client's body after a final response came first (data is dropped, its length not
+    /// held to).
     Suppressed,
     /// Exactly this many bytes remain.
     Length(u64),

@@ -219,9 +219,11 @@ impl Connection {
             self.states.process_keep_alive_disabled();
         }
         if let Hold::Waiting { .. } = self.hold {
-            // RFC 9110 §10.1.1: a final status before 100: the body is not sent, and the
-            // request stays incomplete on the wire, so the connection cannot be reused.
-            self.hold = Hold::Dropping;
+            // RFC 9110 §10.1.1: a final status before 100: the body is not sent (what was
+            // held goes, and the rest is dropped as it comes), and the request stays
+            // incomplete on the wire, so the connection cannot be reused.
+            self.hold = Hold::Off;
+            self.writer = BodyWriter::Suppressed;
             self.states.process_keep_alive_disabled();
         }
         if !f.tunnel {
