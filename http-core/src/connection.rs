@@ -46,6 +46,26 @@ enum Hold {
     },
 }
 
+/// What the application says of a body it sends: nothing, its exact length, or its exact
+/// length with its bytes written by the driver itself (`send_data_direct`), which only that
+/// length may frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Given {
+    Unknown,
+    Sized(u64),
+    Direct(u64),
+}
+
+impl Given {
+    /// The body's length, if the application gave it.
+    pub(crate) fn len(self) -> Option<u64> {
+        match self {
+            Self::Unknown => None,
+            Self::Sized(n) | Self::Direct(n) => Some(n),
+        }
+    }
+}
+
 /// One HTTP/1.1 connection, in the server or the client role: a sans-IO state machine.
 ///
 /// # The call order

@@ -1,7 +1,7 @@
 //! What only the client role does: send requests (framing them once it knows whether a body
 //! follows), hold a body for 100 (Continue), and read responses.
 
-use super::{Connection, Hold};
+use super::{Connection, Given, Hold};
 use crate::error::{LocalError, RemoteError};
 use crate::event::{Event, Polled, RequestHead, ResponseHead, Version};
 use crate::framing::{self, BodyWriter, Requested};
@@ -33,7 +33,7 @@ impl Connection {
     /// a final response that comes first means the body is never sent and the connection
     /// closes (RFC 9110 §10.1.1).
     pub fn send_request(&mut self, head: RequestHead) -> Result<(), LocalError> {
-        self.request(head, None, false)
+        self.request(head, Given::Unknown)
     }
 
     /// As [`send_request`](Self::send_request), for a body the application knows to be
@@ -43,7 +43,7 @@ impl Connection {
     /// one; the body is then held to that length. An empty body gets no Content-Length
     /// unless the method expects content (POST, PUT, PATCH: RFC 9110 §8.6).
     pub fn send_request_sized(&mut self, head: RequestHead, len: u64) -> Result<(), LocalError> {
-        self.request(head, Some(len), false)
+        self.request(head, Given::Sized(len))
     }
 
     /// As [`send_request_sized`](Self::send_request_sized), for a body of exactly `len`
@@ -53,23 +53,19 @@ impl Connection {
     /// ([`LocalError::DirectChunked`]) or a Content-Length other than `len`
     /// ([`LocalError::InvalidContentLength`]).
     pub fn send_request_direct(&mut self, head: RequestHead, len: u64) -> Result<(), LocalError> {
-        self.request(head, Some(len), true)
+        self.request(head, Given::Direct(len))
     }
 
-    fn request(
-        &mut self,
-        head: RequestHead,
-        known: Option<u64>,
-        direct: bool,
-    ) -> Result<(), LocalError> {
+    fn request(&mut self, head: RequestHead, given: Given) -> Result<(), LocalError> {
         if self.role != Role::Client {
             return Err(LocalError::WrongRole);
         }
         serialize::check_request(&head)?;
         let declared = framing::request_writer(&head)?;
-        if direct && let Some(len) = known {
+        if let Given::Direct(len) = given {
             framing::direct_fits(declared, len)?;
         }
+        let known = given.len();
         let http11 = head.version == Version::Http11;
         let expect = http11
             && head

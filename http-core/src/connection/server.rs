@@ -1,7 +1,7 @@
 //! What only the server role does: read requests, answer them, decide on 100 (Continue), and
 //! answer the client's errors.
 
-use super::Connection;
+use super::{Connection, Given};
 use crate::error::{LocalError, RemoteError};
 use crate::event::{Event, Polled, RequestHead, ResponseHead, Version};
 use crate::framing::{self, Answering, BodyWriter};
@@ -100,7 +100,7 @@ impl Connection {
     /// kept-alive HTTP/1.0 client. A 101, or a 2xx to CONNECT, switches protocols: see
     /// [`take_leftover`](Self::take_leftover).
     pub fn send_response(&mut self, head: ResponseHead) -> Result<(), LocalError> {
-        self.respond(head.status, &head.reason, &head.headers, None, false)
+        self.respond(head.status, &head.reason, &head.headers, Given::Unknown)
     }
 
     /// As [`send_response`](Self::send_response), for a body the application knows to be
@@ -112,7 +112,7 @@ impl Connection {
     /// most often no body at all, not the GET response's (§8.6 forbids a length that is not
     /// the GET response's).
     pub fn send_response_sized(&mut self, head: ResponseHead, len: u64) -> Result<(), LocalError> {
-        self.respond(head.status, &head.reason, &head.headers, Some(len), false)
+        self.respond(head.status, &head.reason, &head.headers, Given::Sized(len))
     }
 
     /// As [`send_response_sized`](Self::send_response_sized), for a body of exactly `len`
@@ -122,7 +122,7 @@ impl Connection {
     /// Transfer-Encoding ([`LocalError::DirectChunked`]) or a Content-Length other than `len`
     /// ([`LocalError::InvalidContentLength`]).
     pub fn send_response_direct(&mut self, head: ResponseHead, len: u64) -> Result<(), LocalError> {
-        self.respond(head.status, &head.reason, &head.headers, Some(len), true)
+        self.respond(head.status, &head.reason, &head.headers, Given::Direct(len))
     }
 
     /// As [`send_response`](Self::send_response) (or, with `len`,
@@ -136,7 +136,7 @@ impl Connection {
         parts: &http::response::Parts,
         len: Option<u64>,
     ) -> Result<(), LocalError> {
-        self.respond_http(parts, len, false)
+        self.respond_http(parts, len.map_or(Given::Unknown, Given::Sized))
     }
 
     /// As [`send_response_direct`](Self::send_response_direct) for the head of an
@@ -147,19 +147,18 @@ impl Connection {
         parts: &http::response::Parts,
         len: u64,
     ) -> Result<(), LocalError> {
-        self.respond_http(parts, Some(len), true)
+        self.respond_http(parts, Given::Direct(len))
     }
 
     #[cfg(feature = "http")]
     fn respond_http(
         &mut self,
         parts: &http::response::Parts,
-        known: Option<u64>,
-        direct: bool,
+        given: Given,
     ) -> Result<(), LocalError> {
         let status = parts.status.as_u16();
         let reason = crate::event::reason_phrase(status).as_bytes();
-        self.respond(status, reason, &parts.headers, known, direct)
+        self.respond(status, reason, &parts.headers, given)
     }
 
     fn respond(
@@ -167,8 +166,7 @@ impl Connection {
         status: u16,
         reason: &[u8],
         fields: &impl Fields,
-        known: Option<u64>,
-        direct: bool,
+        given: Given,
     ) -> Result<(), LocalError> {
         if self.role != Role::Server {
             return Err(LocalError::WrongRole);
@@ -201,8 +199,9 @@ impl Connection {
         // A 1xx has no content, nor a Content-Length or Transfer-Encoding (the framing's rule).
         // The framing is the one the head describes, a response to HEAD's included; what is
         // written of the body follows from it.
-        let framing = framing::response_framing(self.answering, status, fields, &seen, known)?;
-        if direct && let Some(len) = known {
+        let framing =
+            framing::response_framing(self.answering, status, fields, &seen, given.len())?;
+        if let Given::Direct(len) = given {
             framing::direct_fits(Some(framing), len)?;
         }
         let length = framing::response_length_field(self.answering, framing, &seen);
