@@ -307,10 +307,16 @@ impl Site {
                 Ok(Target::AddSlash)
             }
         } else if meta.is_file() {
+            let large = meta.len() > CACHE_FILE_MAX;
+            // A small file whose bytes are cached as of this version: served from them,
+            // without opening it.
+            if !large && let Some(bytes) = self.in_cache(real, meta) {
+                self.remember(rel, real, meta, None);
+                return Ok(Target::File(found.real, found.meta, Kept::Bytes(bytes)));
+            }
             // Served through this handle: a small file read into memory, a large one sent,
             // and its handle kept with the resolution.
             let file = Arc::new(found.open().ok_or(Refusal::NotFound)?);
-            let large = meta.len() > CACHE_FILE_MAX;
             self.remember(rel, real, meta, large.then(|| file.clone()));
             Ok(Target::File(found.real, found.meta, Kept::Open(file)))
         } else {
