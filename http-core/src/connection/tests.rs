@@ -332,16 +332,23 @@ fn a_101_without_an_upgrade_request_is_refused() {
 
 // ----- response framing -----
 
+/// A server connection that read `input`, a bodiless request, to its end: its response is
+/// next.
+fn answering(input: &[u8]) -> Connection {
+    let mut c = server();
+    c.feed(at(0), input);
+    request(&mut c);
+    event(&mut c);
+    c
+}
+
 fn answer(
     input: &[u8],
     res: ResponseHead,
     body: &[&'static [u8]],
     trailers: Headers,
 ) -> (Connection, alloc::string::String) {
-    let mut c = server();
-    c.feed(at(0), input);
-    request(&mut c);
-    event(&mut c);
+    let mut c = answering(input);
     c.send_response(res).unwrap();
     for b in body {
         c.send_data(Bytes::from_static(b)).unwrap();
@@ -576,7 +583,7 @@ fn the_engines_own_error_responses_carry_the_date() {
 
 #[test]
 fn a_client_sends_no_date() {
-    let mut c = Connection::client(Config::default(), Instant::ZERO);
+    let mut c = client();
     c.set_date(NOV_6_1994);
     let mut get = RequestHead::new("GET", "/");
     get.headers.append("Host", "a");
@@ -1308,12 +1315,8 @@ fn a_switch_is_proposed_by_upgrade_or_connect_until_turned_down() {
 
 #[test]
 fn a_sized_response_gets_a_content_length_where_the_head_left_framing_open() {
-    // After `request`, the bodiless request's End; then a sized response.
     let sized = |req: &[u8], head: ResponseHead, len: u64| {
-        let mut c = server();
-        c.feed(at(0), req);
-        request(&mut c);
-        event(&mut c);
+        let mut c = answering(req);
         c.send_response_sized(head, len).map(|()| c)
     };
     let mut c = sized(GET, ResponseHead::new(200), 3).unwrap();
@@ -1497,17 +1500,10 @@ fn direct_body_bytes_are_dropped_for_head_and_refused_without_a_length() {
 
 #[test]
 fn a_head_for_direct_bytes_must_frame_them_by_their_length() {
-    let answered = |req: &[u8]| {
-        let mut c = server();
-        c.feed(at(0), req);
-        request(&mut c);
-        event(&mut c);
-        c
-    };
     // The head's own framing, if any, must be that length, in an answer to HEAD too (its
     // head describes the GET answer's); refused heads queue nothing.
     for req in [GET, b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n"] {
-        let mut c = answered(req);
+        let mut c = answering(req);
         let mut chunked = ResponseHead::new(200);
         chunked.headers.append("Transfer-Encoding", "chunked");
         assert_eq!(
@@ -1522,7 +1518,7 @@ fn a_head_for_direct_bytes_must_frame_them_by_their_length() {
         );
         assert!(c.poll_transmit().is_none(), "a refused head was queued");
     }
-    let mut c = answered(GET);
+    let mut c = answering(GET);
     let mut same = ResponseHead::new(200);
     same.headers.append("Content-Length", "5");
     c.send_response_direct(same, 5).unwrap();
@@ -1534,14 +1530,14 @@ fn a_head_for_direct_bytes_must_frame_them_by_their_length() {
     );
 
     // Without framing fields: the length is added; an HTTP/1.0 client gets it too.
-    let mut c = answered(b"GET / HTTP/1.0\r\n\r\n");
+    let mut c = answering(b"GET / HTTP/1.0\r\n\r\n");
     c.send_response_direct(ResponseHead::new(200), 7).unwrap();
     assert_eq!(c.send_data_direct(7), Ok(true));
     c.send_end(Headers::new()).unwrap();
     assert!(text(&wire(&mut c)).contains("Content-Length: 7\r\n"));
 
     // No body: taken, and nothing to write.
-    let mut c = answered(GET);
+    let mut c = answering(GET);
     c.send_response_direct(ResponseHead::new(304), 9).unwrap();
     assert_eq!(c.send_data_direct(9), Ok(false));
     c.send_end(Headers::new()).unwrap();
@@ -1552,10 +1548,7 @@ fn a_head_for_direct_bytes_must_frame_them_by_their_length() {
 fn a_head_answer_with_an_empty_body_gets_no_length() {
     // RFC 9110 §8.6: a HEAD answer's Content-Length must be the GET answer's; an empty body
     // given for HEAD says nothing of it.
-    let mut c = server();
-    c.feed(at(0), b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
-    request(&mut c);
-    event(&mut c);
+    let mut c = answering(b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
     c.send_response_sized(ResponseHead::new(200), 0).unwrap();
     c.send_end(Headers::new()).unwrap();
     assert_eq!(text(&wire(&mut c)), "HTTP/1.1 200 OK\r\n\r\n");
@@ -1563,7 +1556,6 @@ fn a_head_answer_with_an_empty_body_gets_no_length() {
 
 #[test]
 fn a_client_head_for_direct_bytes_must_frame_them_by_their_length() {
-    let client = || Connection::client(Config::default(), Instant::ZERO);
     let head = |field: Option<(&str, &str)>| {
         let mut h = RequestHead::new("PUT", "/f");
         h.headers.append("Host", "a");
@@ -1593,7 +1585,7 @@ fn a_client_head_for_direct_bytes_must_frame_them_by_their_length() {
 
 #[test]
 fn a_client_body_refused_before_the_100_may_end_short() {
-    let mut c = Connection::client(Config::default(), Instant::ZERO);
+    let mut c = client();
     let mut head = RequestHead::new("PUT", "/f");
     head.headers.append("Host", "a");
     head.headers.append("Expect", "100-continue");
@@ -1615,7 +1607,7 @@ fn a_client_body_refused_before_the_100_may_end_short() {
 
 #[test]
 fn a_client_head_without_a_length_refuses_direct_bytes_and_stays_unsent() {
-    let mut c = Connection::client(Config::default(), Instant::ZERO);
+    let mut c = client();
     let mut head = RequestHead::new("POST", "/f");
     head.headers.append("Host", "a");
     c.send_request(head).unwrap();
@@ -1630,7 +1622,7 @@ fn a_client_head_without_a_length_refuses_direct_bytes_and_stays_unsent() {
 
 #[test]
 fn a_client_writes_direct_body_bytes_only_once_the_wait_for_100_is_over() {
-    let mut c = Connection::client(Config::default(), Instant::ZERO);
+    let mut c = client();
     let mut head = RequestHead::new("PUT", "/f");
     head.headers.append("Host", "a");
     head.headers.append("Expect", "100-continue");
