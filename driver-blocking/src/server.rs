@@ -414,24 +414,26 @@ where
 /// failed), which ends the exchange as [`end`] does.
 fn end_empty(c: &mut Conn, status: u16) -> Result<(), Error> {
     c.engine.set_date(unix_secs());
-    let now = c.now();
-    c.engine.set_now(now);
-    c.engine.send_empty_response(status)?;
-    c.end_exchange();
-    c.park_buffer();
-    Ok(())
+    finish(c, |engine| engine.send_empty_response(status))
 }
 
 /// Ends the response, and with it the exchange: the request body, if unread, is the
-/// engine's to discard, and its reader fails from now on. The time is told the engine here,
-/// after the handler and the body, however long they took: the wait for the next request
-/// counts from now.
+/// engine's to discard, and its reader fails from now on.
 fn end(c: &mut Conn, trailers: Headers) -> Result<(), Error> {
+    finish(c, |engine| engine.send_end(trailers))
+}
+
+/// Tells the engine the time, after the handler and the body however long they took (the
+/// wait for the next request counts from now), then `last`, the step that ends the response;
+/// between exchanges then, the receive buffer is kept for the next read rather than freed.
+fn finish(
+    c: &mut Conn,
+    last: impl FnOnce(&mut Connection) -> Result<(), http_core::LocalError>,
+) -> Result<(), Error> {
     let now = c.now();
     c.engine.set_now(now);
-    c.engine.send_end(trailers)?;
+    last(&mut c.engine)?;
     c.end_exchange();
-    // Between exchanges now: the receive buffer is kept for the next read rather than freed.
     c.park_buffer();
     Ok(())
 }

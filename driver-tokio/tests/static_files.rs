@@ -475,16 +475,37 @@ fn the_cache_follows_changes() {
     std::fs::write(&path, "changed, and longer").expect("write");
     // A small file's resolution is trusted for a second: until then the old version, whole,
     // then the new one.
+    eventually(
+        addr,
+        "/sub/digits.txt",
+        b"0123456789",
+        b"changed, and longer",
+    );
+}
+
+/// Waits (up to 5 s) until `target` serves `new`, whole, as it must once a change shows;
+/// until then it must serve `old`, whole.
+fn eventually(addr: SocketAddr, target: &str, old: &[u8], new: &[u8]) {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        let body = get(addr, "/sub/digits.txt").body;
-        if body == b"changed, and longer" {
-            break;
+        let body = get(addr, target).body;
+        if body == new {
+            return;
         }
-        assert_eq!(body, b"0123456789", "neither version");
-        assert!(Instant::now() < deadline, "the change did not show");
+        assert!(body == old, "neither version of {target}");
+        assert!(
+            Instant::now() < deadline,
+            "the change of {target} did not show"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// `len` bytes in which no stretch repeats another at a different offset.
+fn noise(len: u32) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect()
 }
 
 /// Multipart ranges of a large file, many at once: each part is read from the one handle the
@@ -492,9 +513,7 @@ fn the_cache_follows_changes() {
 #[test]
 fn concurrent_multipart_ranges_of_a_large_file_each_get_their_own_bytes() {
     let d = Dir::new("multipart");
-    let data: Vec<u8> = (0..6u32 << 20)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
+    let data = noise(6 << 20);
     std::fs::write(d.root().join("large.bin"), &data).expect("write");
     let addr = serve(&d.root());
     let data = Arc::new(data);
@@ -537,9 +556,7 @@ fn concurrent_multipart_ranges_of_a_large_file_each_get_their_own_bytes() {
 #[test]
 fn a_large_file_streams_intact() {
     let d = Dir::new("large");
-    let data: Vec<u8> = (0..8u32 << 20)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
+    let data = noise(8 << 20);
     std::fs::write(d.root().join("large.bin"), &data).expect("write");
     let addr = serve(&d.root());
     let r = get(addr, "/large.bin");
@@ -563,16 +580,7 @@ fn a_large_file_streams_intact() {
     let new: Vec<u8> = data[..3 << 20].iter().map(|b| b ^ 0x5a).collect();
     std::fs::write(d.root().join("large.new"), &new).expect("write");
     std::fs::rename(d.root().join("large.new"), d.root().join("large.bin")).expect("rename");
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let body = get(addr, "/large.bin").body;
-        if body == new {
-            break;
-        }
-        assert!(body == data, "neither version");
-        assert!(Instant::now() < deadline, "the change did not show");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    eventually(addr, "/large.bin", &data, &new);
 }
 
 /// curl against the server: ranges, conditionals, HEAD. Skipped when curl is missing.
