@@ -695,6 +695,16 @@ fn get(target: &'static str) -> RequestHead {
     r
 }
 
+/// `method /f` to host `a`, with `fields` after the Host.
+fn upload(method: &'static str, fields: &[(&str, &str)]) -> RequestHead {
+    let mut r = RequestHead::new(method, "/f");
+    r.headers.append("Host", "a");
+    for (n, v) in fields {
+        r.headers.append(n, v);
+    }
+    r
+}
+
 #[track_caller]
 fn response(conn: &mut Connection) -> ResponseHead {
     match event(conn) {
@@ -1556,40 +1566,30 @@ fn a_head_answer_with_an_empty_body_gets_no_length() {
 
 #[test]
 fn a_client_head_for_direct_bytes_must_frame_them_by_their_length() {
-    let head = |field: Option<(&str, &str)>| {
-        let mut h = RequestHead::new("PUT", "/f");
-        h.headers.append("Host", "a");
-        if let Some((n, v)) = field {
-            h.headers.append(n, v);
-        }
-        h
-    };
     let mut c = client();
     assert_eq!(
-        c.send_request_direct(head(Some(("Transfer-Encoding", "chunked"))), 3),
+        c.send_request_direct(upload("PUT", &[("Transfer-Encoding", "chunked")]), 3),
         Err(LocalError::DirectChunked)
     );
     assert_eq!(
-        c.send_request_direct(head(Some(("Content-Length", "4"))), 3),
+        c.send_request_direct(upload("PUT", &[("Content-Length", "4")]), 3),
         Err(LocalError::InvalidContentLength)
     );
     assert!(c.poll_transmit().is_none(), "a refused head was queued");
-    c.send_request_direct(head(Some(("Content-Length", "3"))), 3)
+    c.send_request_direct(upload("PUT", &[("Content-Length", "3")]), 3)
         .unwrap();
     assert_eq!(c.send_data_direct(3), Ok(true));
     c.send_end(Headers::new()).unwrap();
     let mut c = client();
-    c.send_request_direct(head(None), 3).unwrap();
+    c.send_request_direct(upload("PUT", &[]), 3).unwrap();
     assert!(text(&wire(&mut c)).contains("Content-Length: 3\r\n"));
 }
 
 #[test]
 fn a_client_body_refused_before_the_100_may_end_short() {
     let mut c = client();
-    let mut head = RequestHead::new("PUT", "/f");
-    head.headers.append("Host", "a");
-    head.headers.append("Expect", "100-continue");
-    c.send_request_sized(head, 10).unwrap();
+    c.send_request_sized(upload("PUT", &[("Expect", "100-continue")]), 10)
+        .unwrap();
     assert!(text(&wire(&mut c)).starts_with("PUT /f HTTP/1.1\r\n"));
     assert!(c.holds_body());
     c.feed(
@@ -1608,9 +1608,7 @@ fn a_client_body_refused_before_the_100_may_end_short() {
 #[test]
 fn a_client_head_without_a_length_refuses_direct_bytes_and_stays_unsent() {
     let mut c = client();
-    let mut head = RequestHead::new("POST", "/f");
-    head.headers.append("Host", "a");
-    c.send_request(head).unwrap();
+    c.send_request(upload("POST", &[])).unwrap();
     assert_eq!(c.send_data_direct(3), Err(LocalError::DirectChunked));
     assert!(c.poll_transmit().is_none(), "the head went out");
     c.send_data(Bytes::from_static(b"abc")).unwrap();
@@ -1623,10 +1621,8 @@ fn a_client_head_without_a_length_refuses_direct_bytes_and_stays_unsent() {
 #[test]
 fn a_client_writes_direct_body_bytes_only_once_the_wait_for_100_is_over() {
     let mut c = client();
-    let mut head = RequestHead::new("PUT", "/f");
-    head.headers.append("Host", "a");
-    head.headers.append("Expect", "100-continue");
-    c.send_request_sized(head, 4).unwrap();
+    c.send_request_sized(upload("PUT", &[("Expect", "100-continue")]), 4)
+        .unwrap();
     assert_eq!(c.send_data_direct(4), Err(LocalError::WrongState));
     assert!(text(&wire(&mut c)).starts_with("PUT /f HTTP/1.1\r\n"));
     c.feed(at(0), b"HTTP/1.1 100 Continue\r\n\r\n");
