@@ -70,7 +70,7 @@ fn serve(root: &Path) -> SocketAddr {
                         Ok::<_, BoxError>(serve::respond(
                             &site,
                             req.method(),
-                            req.uri().path(),
+                            req.uri(),
                             req.headers(),
                         ))
                     }
@@ -148,8 +148,32 @@ fn files_directories_and_types() {
     let r = get(addr, "/sub");
     assert_eq!((r.status, r.header("location")), (301, Some("/sub/")));
     assert_eq!(get(addr, "/missing").status, 404);
+    // A file is not a directory.
+    assert_eq!(get(addr, "/sub/digits.txt/").status, 404);
     // A query is not part of the path.
     assert_eq!(get(addr, "/sub/digits.txt?x=1").body, b"0123456789");
+}
+
+#[test]
+fn a_redirect_to_a_folder_names_this_site_and_keeps_the_query() {
+    let d = Dir::new("redirect");
+    std::fs::create_dir_all(d.root().join("example.com/a b")).expect("mkdir");
+    let addr = serve(&d.root());
+    for (target, to) in [
+        // `//example.com/` would send a browser to another host.
+        ("//example.com", "/example.com/"),
+        ("///example.com", "/example.com/"),
+        ("/./example.com//a%20b", "/example.com/a%20b/"),
+        ("/sub?page=2&x", "/sub/?page=2&x"),
+        ("/.", "/"),
+    ] {
+        let r = get(addr, target);
+        assert_eq!(
+            (r.status, r.header("location")),
+            (301, Some(to)),
+            "{target}"
+        );
+    }
 }
 
 #[test]
@@ -264,6 +288,38 @@ fn validators_and_conditional_requests() {
     let r = request(addr, "GET", "/sub/digits.txt", &[("If-None-Match", &tag)]);
     assert!(r.body.is_empty());
     assert_eq!(r.header("etag"), Some(tag.as_str()));
+    // Field lines of one name are one list (RFC 9110 §5.3).
+    assert_eq!(
+        status(&[("If-None-Match", "\"other\""), ("If-None-Match", &tag)]),
+        304
+    );
+
+    // If-Match compares strongly; it and If-Unmodified-Since come first (§13.2.2).
+    assert_eq!(status(&[("If-Match", &tag)]), 200);
+    assert_eq!(status(&[("If-Match", "*")]), 200);
+    assert_eq!(status(&[("If-Match", &format!("\"x\", {tag}"))]), 200);
+    assert_eq!(status(&[("If-Match", "\"other\"")]), 412);
+    assert_eq!(status(&[("If-Match", &format!("W/{tag}"))]), 412);
+    assert_eq!(
+        status(&[("If-Match", "\"other\""), ("Range", "bytes=0-1")]),
+        412
+    );
+    assert_eq!(
+        status(&[("If-Match", "\"other\""), ("If-None-Match", &tag)]),
+        412
+    );
+    assert_eq!(status(&[("If-Unmodified-Since", earlier)]), 412);
+    assert_eq!(status(&[("If-Unmodified-Since", &lm)]), 200);
+    assert_eq!(status(&[("If-Unmodified-Since", "not a date")]), 200);
+    // If-Match present: If-Unmodified-Since is not looked at.
+    assert_eq!(
+        status(&[("If-Match", &tag), ("If-Unmodified-Since", earlier)]),
+        200
+    );
+    assert_eq!(
+        status(&[("If-Unmodified-Since", &lm), ("If-None-Match", &tag)]),
+        304
+    );
 }
 
 #[test]
@@ -307,14 +363,29 @@ fn byte_ranges() {
         "{body}"
     );
     assert!(body.ends_with(&format!("--{boundary}--\r\n")), "{body}");
-    // If-Range with another version: the whole file.
-    let r = request(
-        addr,
-        "GET",
-        "/sub/digits.txt",
-        &[("Range", "bytes=0-1"), ("If-Range", "\"old\"")],
-    );
-    assert_eq!(r.status, 200);
+    // Two multipart answers have boundaries nobody could foresee: not the same twice.
+    let again = range("bytes=0-1, 8-9");
+    assert_ne!(again.header("content-type"), Some(ct.as_str()));
+    // If-Range with another version, or with a date (never known to be strong): the whole.
+    let full = get(addr, "/sub/digits.txt");
+    let tag = full.header("etag").expect("etag");
+    let lm = full.header("last-modified").expect("last-modified");
+    for (if_range, status) in [(tag, 206), ("\"old\"", 200), (lm, 200)] {
+        let r = request(
+            addr,
+            "GET",
+            "/sub/digits.txt",
+            &[("Range", "bytes=0-1"), ("If-Range", if_range)],
+        );
+        assert_eq!(r.status, status, "{if_range}");
+    }
+    // Ranges asking for more than the file holds, overlapping: the file, once.
+    let r = range("bytes=0-,0-");
+    assert_eq!((r.status, &r.body[..]), (200, &b"0123456789"[..]));
+    // HEAD ignores Range (RFC 9110 §14.2).
+    let r = request(addr, "HEAD", "/sub/digits.txt", &[("Range", "bytes=2-4")]);
+    assert_eq!((r.status, r.header("content-length")), (200, Some("10")));
+    assert_eq!(r.header("content-range"), None);
 }
 
 #[test]
@@ -334,6 +405,13 @@ fn range_parsing_bounds() {
         ranges::parse("bytes=99999999999999999999-", 3),
         Ranges::Whole
     );
+    // At most the whole file's bytes, in all: the byte before and after.
+    assert_eq!(
+        ranges::parse("bytes=0-4,3-7", 10),
+        Ranges::Some(vec![(0, 4), (3, 7)])
+    );
+    assert_eq!(ranges::parse("bytes=0-4,3-8", 10), Ranges::Whole);
+    assert_eq!(ranges::parse("bytes=-10,-1", 10), Ranges::Whole);
 }
 
 #[test]
@@ -481,6 +559,32 @@ fn the_cache_follows_changes() {
         b"0123456789",
         b"changed, and longer",
     );
+}
+
+/// A file replaced by one of the same length with the old one's modification time put back
+/// (`cp -p`, `touch -r`, then a rename) is a new version: its bytes and tag show.
+#[test]
+fn the_cache_sees_a_replacement_with_the_old_length_and_time() {
+    let d = Dir::new("replaced");
+    let addr = serve(&d.root());
+    let path = d.root().join("sub/digits.txt");
+    let first = get(addr, "/sub/digits.txt");
+    assert_eq!(first.body, b"0123456789");
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let new = d.root().join("sub/new.tmp");
+    std::fs::write(&new, "9876543210").expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&new)
+        .and_then(|f| f.set_modified(modified))
+        .expect("set mtime");
+    std::fs::rename(&new, &path).expect("rename");
+    eventually(addr, "/sub/digits.txt", b"0123456789", b"9876543210");
+    let tag = first.header("etag").expect("etag");
+    let r = request(addr, "GET", "/sub/digits.txt", &[("If-None-Match", tag)]);
+    assert_eq!((r.status, &r.body[..]), (200, &b"9876543210"[..]));
 }
 
 /// Waits (up to 5 s) until `target` serves `new`, whole, as it must once a change shows;

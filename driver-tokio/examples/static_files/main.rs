@@ -108,8 +108,7 @@ fn main() -> Result<(), BoxError> {
                     let site = site.clone();
                     async move {
                         let start = Instant::now();
-                        let res =
-                            serve::respond(&site, req.method(), req.uri().path(), req.headers());
+                        let res = serve::respond(&site, req.method(), req.uri(), req.headers());
                         if quiet {
                             return Ok::<_, BoxError>(res);
                         }

@@ -7,7 +7,9 @@ pub(crate) const MAX_RANGES: usize = 16;
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Ranges {
     /// No usable range: the whole representation, 200 (the field is ignored when its syntax
-    /// is wrong or it asks for too many pieces, RFC 9110 §14.2).
+    /// is wrong, or it asks for too many pieces or for more bytes than the whole holds, as
+    /// overlapping ranges do: RFC 9110 §14.2 lets a server ignore such a field, a sign of a
+    /// broken client or of an attempt to have one file sent many times over, §17.15).
     Whole,
     /// These inclusive (first, last) ranges, in the order asked.
     Some(Vec<(u64, u64)>),
@@ -63,7 +65,10 @@ pub(crate) fn parse(value: &str, len: u64) -> Ranges {
             return Ranges::Whole;
         }
     }
-    if !any {
+    let asked = out
+        .iter()
+        .fold(0u64, |sum, (a, b)| sum.saturating_add(b - a + 1));
+    if !any || asked > len {
         Ranges::Whole
     } else if out.is_empty() {
         Ranges::Unsatisfiable

@@ -3,10 +3,10 @@
 //! ranges) streamed by a task.
 
 use crate::ranges::{self, Ranges};
-use crate::site::{Kept, Refusal, Site, Target, content_type, etag};
+use crate::site::{Kept, Refusal, Site, Stamp, Target, content_type};
 use bytes::Bytes;
 use driver_tokio::SendFile;
-use http::{HeaderMap, Method, Response, StatusCode, header};
+use http::{HeaderMap, Method, Response, StatusCode, Uri, header};
 use http_body::{Body, Frame, SizeHint};
 use http_core::HttpDate;
 use std::fs::File;
@@ -175,17 +175,97 @@ fn plain(status: StatusCode, text: &str) -> Response<FileBody> {
     res
 }
 
-/// Whether an `If-None-Match` list matches `tag`, by weak comparison (RFC 9110 §13.1.2).
-fn none_match(list: &str, tag: &str) -> bool {
-    let weak = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-    list.trim() == "*" || list.split(',').any(|t| weak(t) == weak(tag))
+/// The entity tags of a list (`"a", W/"b"`), each with whether it is weak; `None` for `*`.
+fn tags(list: &str) -> Option<Vec<(bool, &str)>> {
+    if list.trim() == "*" {
+        return None;
+    }
+    Some(
+        list.split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| match t.strip_prefix("W/") {
+                Some(opaque) => (true, opaque),
+                None => (false, t),
+            })
+            .collect(),
+    )
 }
 
-/// The answer to `method path` with `headers`, from `site`.
+/// Whether an `If-None-Match` list matches `tag` (ours, strong), by weak comparison (RFC 9110
+/// §8.8.3.2, §13.1.2).
+fn none_match(list: &str, tag: &str) -> bool {
+    tags(list).is_none_or(|tags| tags.iter().any(|&(_, t)| t == tag))
+}
+
+/// Whether an `If-Match` list matches `tag` (ours, strong), by strong comparison: a weak tag
+/// in it never matches (RFC 9110 §13.1.1).
+fn any_match(list: &str, tag: &str) -> bool {
+    tags(list).is_none_or(|tags| tags.iter().any(|&(weak, t)| !weak && t == tag))
+}
+
+/// All the field lines named `name` as one list (RFC 9110 §5.3), if there is any; a value
+/// that is not text (no tag or date can be) is left out.
+fn list(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    let mut values = headers.get_all(name).iter().peekable();
+    values.peek()?;
+    let text: Vec<&str> = values.filter_map(|v| v.to_str().ok()).collect();
+    Some(text.join(","))
+}
+
+/// What the preconditions of a GET or HEAD decide, in the order RFC 9110 §13.2.2 evaluates
+/// them: If-Match, else If-Unmodified-Since (a failure is 412); then If-None-Match, else
+/// If-Modified-Since (a match is 304).
+#[derive(Debug, PartialEq, Eq)]
+enum Precondition {
+    Holds,
+    Failed,
+    NotModified,
+}
+
+fn precondition(headers: &HeaderMap, tag: &str, modified: Option<HttpDate>) -> Precondition {
+    // A date that does not parse is ignored (§13.1.3, §13.1.4).
+    let date = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| HttpDate::parse(v.as_bytes()))
+    };
+    if let Some(list) = list(headers, header::IF_MATCH) {
+        if !any_match(&list, tag) {
+            return Precondition::Failed;
+        }
+    } else if let (Some(since), Some(m)) = (date(header::IF_UNMODIFIED_SINCE), modified)
+        && m.unix_secs() > since.unix_secs()
+    {
+        return Precondition::Failed;
+    }
+    let not_modified = match list(headers, header::IF_NONE_MATCH) {
+        Some(list) => none_match(&list, tag),
+        None => matches!(
+            (date(header::IF_MODIFIED_SINCE), modified),
+            (Some(since), Some(m)) if m.unix_secs() <= since.unix_secs()
+        ),
+    };
+    if not_modified {
+        Precondition::NotModified
+    } else {
+        Precondition::Holds
+    }
+}
+
+/// A multipart boundary nobody can foresee, so that no file can hold it to forge a part
+/// (RFC 2046 §5.1.1): 128 bits from SipHash under the process's random keys.
+fn boundary() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let keys = RandomState::new();
+    format!("{:016x}{:016x}", keys.hash_one(1u8), keys.hash_one(2u8))
+}
+
+/// The answer to `method uri` with `headers`, from `site`.
 pub(crate) fn respond(
     site: &Site,
     method: &Method,
-    path: &str,
+    uri: &Uri,
     headers: &HeaderMap,
 ) -> Response<FileBody> {
     if method != Method::GET && method != Method::HEAD {
@@ -195,13 +275,18 @@ pub(crate) fn respond(
         return res;
     }
     let head = method == Method::HEAD;
+    let path = uri.path();
     let mut res = match site.resolve(path) {
         Err(Refusal::BadRequest) => plain(StatusCode::BAD_REQUEST, "bad path"),
         Err(Refusal::NotFound) => plain(StatusCode::NOT_FOUND, "not found"),
         Err(Refusal::Forbidden) => plain(StatusCode::FORBIDDEN, "forbidden"),
-        Ok(Target::AddSlash) => {
+        Ok(Target::AddSlash(to)) => {
             let mut res = plain(StatusCode::MOVED_PERMANENTLY, "moved");
-            if let Ok(loc) = format!("{path}/").parse() {
+            let to = match uri.query() {
+                Some(q) => format!("{to}?{q}"),
+                None => to,
+            };
+            if let Ok(loc) = to.parse() {
                 res.headers_mut().insert(header::LOCATION, loc);
             }
             res
@@ -210,7 +295,9 @@ pub(crate) fn respond(
             // The index is resolved as any path is: a link in its place leading out of the
             // root is refused, not followed.
             match site.resolve(&format!("{path}index.html")) {
-                Ok(Target::File(index, meta, kept)) => file(site, index, &meta, kept, headers),
+                Ok(Target::File(index, meta, kept)) => {
+                    file(site, index, &meta, kept, headers, !head)
+                }
                 Err(Refusal::Forbidden) => plain(StatusCode::FORBIDDEN, "forbidden"),
                 _ => match site.listing(&dir, path) {
                     Ok(html) => {
@@ -229,7 +316,7 @@ pub(crate) fn respond(
                 },
             }
         }
-        Ok(Target::File(path, meta, kept)) => file(site, path, &meta, kept, headers),
+        Ok(Target::File(path, meta, kept)) => file(site, path, &meta, kept, headers, !head),
     };
     if head {
         // The engine sends no body to HEAD; the fields stay those of GET.
@@ -238,16 +325,18 @@ pub(crate) fn respond(
     res
 }
 
-/// A regular file: validators, conditionals, ranges, then the bytes.
+/// A regular file: validators, conditionals, ranges (for a GET only, RFC 9110 §14.2), then
+/// the bytes.
 fn file(
     site: &Site,
     path: PathBuf,
     meta: &std::fs::Metadata,
     kept: Kept,
     headers: &HeaderMap,
+    get: bool,
 ) -> Response<FileBody> {
     let len = meta.len();
-    let tag = etag(meta);
+    let tag = Stamp::of(meta).etag();
     // Kept to the second: the precision of HTTP dates.
     let modified = meta
         .modified()
@@ -264,34 +353,34 @@ fn file(
         h.insert(header::LAST_MODIFIED, v);
     }
     h.insert(header::ACCEPT_RANGES, "bytes".parse().expect("static"));
-    let get = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-
-    // RFC 9110 §13.2.2: If-None-Match first; If-Modified-Since only without it.
-    let not_modified = match get(header::IF_NONE_MATCH) {
-        Some(list) => none_match(list, &tag),
-        None => match (
-            get(header::IF_MODIFIED_SINCE).and_then(|v| HttpDate::parse(v.as_bytes())),
-            modified,
-        ) {
-            (Some(since), Some(m)) => m.unix_secs() <= since.unix_secs(),
-            _ => false,
-        },
-    };
-    if not_modified {
-        *res.status_mut() = StatusCode::NOT_MODIFIED;
-        return res;
+    match precondition(headers, &tag, modified) {
+        Precondition::Holds => {}
+        Precondition::NotModified => {
+            *res.status_mut() = StatusCode::NOT_MODIFIED;
+            return res;
+        }
+        Precondition::Failed => {
+            return plain(StatusCode::PRECONDITION_FAILED, "precondition failed");
+        }
     }
 
     let ct = content_type(&path);
-    // RFC 9110 §13.1.5: a Range whose If-Range does not match the current version (strong
-    // comparison for tags, equality for dates) is ignored.
-    let range_valid = match get(header::IF_RANGE) {
-        None => true,
-        Some(v) if v.starts_with('"') => v == tag,
-        Some(v) => modified.is_some_and(|m| m.as_bytes() == v.trim().as_bytes()),
+    let field = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
     };
-    let ranges = match get(header::RANGE) {
-        Some(r) if range_valid => ranges::parse(r, len),
+    // RFC 9110 §13.1.5: a Range whose If-Range does not match the current version (strong
+    // comparison) is ignored. A date there is taken as never matching: a date is a strong
+    // validator only if the file cannot have changed twice within its second (§8.8.2.2),
+    // which nothing here can tell, and a range of another version would corrupt the
+    // client's copy; the whole file is always a correct answer.
+    let range_valid = match field(header::IF_RANGE) {
+        None => true,
+        Some(v) => v.trim() == tag,
+    };
+    let ranges = match field(header::RANGE) {
+        Some(r) if get && range_valid => ranges::parse(r, len),
         _ => Ranges::Whole,
     };
     let h = res.headers_mut();
@@ -322,10 +411,7 @@ fn file(
         }
         Ranges::Some(list) => {
             // RFC 9110 §14.6: multipart/byteranges, each part with its own type and range.
-            let boundary = format!(
-                "{:016x}",
-                len ^ 0x5bd1_e995_u64.wrapping_mul(list.len() as u64 + 1)
-            );
+            let boundary = boundary();
             let mut pieces = Vec::new();
             for (a, b) in &list {
                 let part = format!(

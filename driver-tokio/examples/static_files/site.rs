@@ -52,8 +52,10 @@ pub(crate) enum Target {
     File(PathBuf, std::fs::Metadata, Kept),
     /// A directory whose request path ends in `/`: its `index.html`, or a listing.
     Dir(PathBuf),
-    /// A directory asked for without the final `/`: redirect there.
-    AddSlash,
+    /// A directory asked for without the final `/`: redirect to this path, the directory's
+    /// own, normalised (one `/` between segments, each percent-encoded), so that it can only
+    /// name a path on this site (`//host` would name another).
+    AddSlash(String),
 }
 
 /// What serves a resolved file without opening its path again.
@@ -157,20 +159,55 @@ pub(crate) fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// The ETag of a file's version: its length and modification time.
-pub(crate) fn etag(meta: &std::fs::Metadata) -> String {
-    let nanos = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    format!("\"{:x}-{:x}\"", meta.len(), nanos)
+/// What tells one version of a file from another: its length and modification time and, on
+/// Unix, its inode and status-change time, which a file replaced by a rename, or rewritten
+/// with its old modification time put back (`cp -p`, `touch -r`), changes too (nobody can set
+/// them back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified_ns: u128,
+    inode: u64,
+    changed_ns: i128,
+}
+
+impl Stamp {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Self {
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        #[cfg(unix)]
+        let (inode, changed_ns) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                meta.ino(),
+                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+            )
+        };
+        #[cfg(not(unix))]
+        let (inode, changed_ns) = (0, 0);
+        Self {
+            len: meta.len(),
+            modified_ns,
+            inode,
+            changed_ns,
+        }
+    }
+
+    /// The version as a strong entity tag (RFC 9110 §8.8.3).
+    pub(crate) fn etag(&self) -> String {
+        format!(
+            "\"{:x}-{:x}-{:x}-{:x}\"",
+            self.len, self.modified_ns, self.inode, self.changed_ns
+        )
+    }
 }
 
 #[derive(Debug)]
 struct Cached {
-    len: u64,
-    modified: Option<SystemTime>,
+    stamp: Stamp,
     bytes: Bytes,
 }
 
@@ -262,6 +299,7 @@ impl Site {
             return Err(Refusal::NotFound);
         }
         let mut rel = PathBuf::new();
+        let mut canonical = String::new();
         for raw in path[1..].split('/') {
             let seg = percent_decode(raw)?;
             // An encoded slash or backslash, or a NUL, never names a file.
@@ -281,12 +319,26 @@ impl Site {
                         return Err(Refusal::NotFound);
                     }
                     rel.push(s);
+                    canonical.push('/');
+                    canonical.push_str(&percent_encode(s));
                 }
             }
         }
-        if let Some(target) = self.recent(&rel) {
-            return Ok(target);
+        let target = match self.recent(&rel) {
+            Some(target) => target,
+            None => self.find(path, rel, canonical)?,
+        };
+        // A file is not a directory: `/a.txt/` names nothing (its relative links would not
+        // resolve as the file's).
+        if path.ends_with('/') && matches!(target, Target::File(..)) {
+            return Err(Refusal::NotFound);
         }
+        Ok(target)
+    }
+
+    /// What `rel` (the request path `path` made relative, `canonical` as a normalised
+    /// request path) names, looked at now.
+    fn find(&self, path: &str, rel: PathBuf, canonical: String) -> Result<Target, Refusal> {
         let found = Found::of(&self.root.join(&rel)).ok_or(Refusal::NotFound)?;
         let Ok(inside) = found.real.strip_prefix(&self.root) else {
             // A symbolic link leading out of the root.
@@ -304,7 +356,7 @@ impl Site {
             if path.ends_with('/') {
                 Ok(Target::Dir(found.real))
             } else {
-                Ok(Target::AddSlash)
+                Ok(Target::AddSlash(canonical + "/"))
             }
         } else if meta.is_file() {
             let large = meta.len() > CACHE_FILE_MAX;
@@ -379,11 +431,11 @@ impl Site {
     fn in_cache(&self, path: &Path, meta: &std::fs::Metadata) -> Option<Bytes> {
         let guard = self.cache.lock().ok()?;
         let c = guard.0.get(path)?;
-        (c.len == meta.len() && c.modified == meta.modified().ok()).then(|| c.bytes.clone())
+        (c.stamp == Stamp::of(meta)).then(|| c.bytes.clone())
     }
 
-    /// The contents of a small file from the cache, read (again) when its length or
-    /// modification time changed; `None` for a file too large to cache.
+    /// The contents of a small file from the cache, read (again) when its version changed
+    /// ([`Stamp`]); `None` for a file too large to cache.
     pub(crate) fn cached(
         &self,
         path: &Path,
@@ -393,7 +445,6 @@ impl Site {
         if meta.len() > CACHE_FILE_MAX {
             return Ok(None);
         }
-        let modified = meta.modified().ok();
         if let Some(bytes) = self.in_cache(path, meta) {
             return Ok(Some(bytes));
         }
@@ -404,15 +455,14 @@ impl Site {
         if let Ok(mut guard) = self.cache.lock() {
             let (map, total) = &mut *guard;
             if let Some(old) = map.remove(path) {
-                *total -= old.len;
+                *total -= old.bytes.len() as u64;
             }
             if *total + bytes.len() as u64 <= CACHE_TOTAL_MAX {
                 *total += bytes.len() as u64;
                 map.insert(
                     path.to_path_buf(),
                     Cached {
-                        len: bytes.len() as u64,
-                        modified,
+                        stamp: Stamp::of(meta),
                         bytes: bytes.clone(),
                     },
                 );
