@@ -225,13 +225,22 @@ fn hidden_names_are_neither_listed_nor_served() {
     );
     let html = String::from_utf8(get(addr, "/list/").body).expect("utf-8");
     assert!(html.contains("plain.txt"), "{html}");
-    // The root's own listing (no index there) shows none of them either.
+    // The root's own listing (no index there) shows none of them either, nor a link that
+    // leads out of the root (403 if asked for); a link to a folder inside is a folder.
+    std::os::unix::fs::symlink(d.0.join("secret.txt"), d.root().join("out.txt")).expect("symlink");
+    std::os::unix::fs::symlink(d.root().join("sub"), d.root().join("inner")).expect("symlink");
     std::fs::remove_file(d.root().join("index.html")).expect("remove");
     let html = String::from_utf8(get(addr, "/").body).expect("utf-8");
     assert!(
         html.contains("sub/") && !html.contains(".git") && !html.contains(".env"),
         "{html}"
     );
+    assert!(html.contains("href=\"inner/\""), "{html}");
+    for gone in ["repo", "env.txt", "out.txt"] {
+        assert!(!html.contains(gone), "{gone} listed: {html}");
+    }
+    assert_eq!(get(addr, "/out.txt").status, 403);
+    assert_eq!(get(addr, "/inner/digits.txt").body, b"0123456789");
 }
 
 #[test]

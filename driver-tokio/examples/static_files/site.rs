@@ -471,15 +471,38 @@ impl Site {
         Ok(Some(bytes))
     }
 
+    /// Whether a directory's entry is served, and as a folder: only what a request for it
+    /// would get, so that a listing shows no name that then fails (a hidden one, a link
+    /// leading out of the root or to a hidden name, a FIFO or socket, a name with a
+    /// backslash) nor reveals where a link leads.
+    fn servable(&self, entry: &std::fs::DirEntry) -> Option<bool> {
+        let name = entry.file_name().into_string().ok()?;
+        if hidden(&name) || name.contains('\\') {
+            return None;
+        }
+        let kind = entry.file_type().ok()?;
+        let kind = if kind.is_symlink() {
+            let real = entry.path().canonicalize().ok()?;
+            let inside = real.strip_prefix(&self.root).ok()?;
+            if inside
+                .components()
+                .any(|c| c.as_os_str().to_str().is_none_or(hidden))
+            {
+                return None;
+            }
+            std::fs::metadata(real).ok()?.file_type()
+        } else {
+            kind
+        };
+        (kind.is_dir() || kind.is_file()).then_some(kind.is_dir())
+    }
+
     /// An HTML listing of `dir`, whose request path is `path`.
     pub(crate) fn listing(&self, dir: &Path, path: &str) -> std::io::Result<String> {
         let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)?
             .filter_map(Result::ok)
-            .filter(|e| e.file_name().to_str().is_some_and(|n| !hidden(n)))
-            .map(|e| {
-                let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-                (e.file_name().to_string_lossy().into_owned(), is_dir)
-            })
+            .filter_map(|e| Some((e.file_name().into_string().ok()?, e)))
+            .filter_map(|(name, e)| Some((name, self.servable(&e)?)))
             .collect();
         names.sort();
         let title = html_escape(path);
