@@ -9,7 +9,9 @@ use bytes::Bytes;
 use conformance::echo::Echo;
 use conformance::{App, Meter, Mount, PIECE, TestConfig, pattern_vec};
 use http::{Request, Response};
-use std::net::SocketAddr;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::time::{Duration, Instant};
 
 /// The streamed POST body's length: several pieces and a ragged end.
 const POSTED: u64 = 4 * PIECE as u64 + 7;
@@ -20,6 +22,17 @@ trait ClientUnderTest {
     /// POST a streamed body of [`POSTED`] bytes to `/post/<i>`. Returns each response's status,
     /// body, and whether the client said it was reusable once the body was read.
     fn exchange(addr: SocketAddr, n: usize) -> Vec<(Response<()>, Vec<u8>, bool)>;
+
+    /// Connects, waits `idle`, then sends one GET with the engine's `response_wait` set to
+    /// `wait`; returns the error it ends with (empty if it got a response).
+    fn unanswered(addr: SocketAddr, wait: Duration, idle: Duration) -> String;
+}
+
+/// A configuration whose wait for a response is `wait`.
+fn waiting(wait: Duration) -> http_core::Config {
+    let mut engine = http_core::Config::default();
+    engine.timeouts.response_wait = Some(wait);
+    engine
 }
 
 fn target(i: usize) -> String {
@@ -72,6 +85,23 @@ impl ClientUnderTest for TokioClient {
             out
         })
     }
+
+    fn unanswered(addr: SocketAddr, wait: Duration, idle: Duration) -> String {
+        use http_body_util::Empty;
+        conformance::mount_tokio::runtime().block_on(async move {
+            let mut config = driver_tokio::Config::default();
+            config.engine = waiting(wait);
+            let mut client = driver_tokio::Client::connect(addr, config)
+                .await
+                .expect("connect");
+            std::thread::sleep(idle);
+            let req = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+            match client.send(req.expect("request")).await {
+                Ok(_) => String::new(),
+                Err(e) => e.to_string(),
+            }
+        })
+    }
 }
 
 struct SmolClient;
@@ -116,6 +146,23 @@ impl ClientUnderTest for SmolClient {
             out
         })
     }
+
+    fn unanswered(addr: SocketAddr, wait: Duration, idle: Duration) -> String {
+        use http_body_util::Empty;
+        smol::block_on(async move {
+            let mut config = driver_smol::Config::default();
+            config.engine = waiting(wait);
+            let mut client = driver_smol::Client::connect(addr, config)
+                .await
+                .expect("connect");
+            std::thread::sleep(idle);
+            let req = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+            match client.send(req.expect("request")).await {
+                Ok(_) => String::new(),
+                Err(e) => e.to_string(),
+            }
+        })
+    }
 }
 
 struct BlockingClient;
@@ -153,6 +200,86 @@ impl ClientUnderTest for BlockingClient {
         }
         out
     }
+
+    fn unanswered(addr: SocketAddr, wait: Duration, idle: Duration) -> String {
+        let mut config = driver_blocking::Config::default();
+        config.engine = waiting(wait);
+        let mut client = driver_blocking::Client::connect(addr, config).expect("connect");
+        std::thread::sleep(idle);
+        let req = Request::get(format!("http://{addr}/")).body(driver_blocking::Body::empty());
+        match client.send(req.expect("request")) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+}
+
+/// A server that reads a request and answers it with a 204 after `delay`, or (`None`)
+/// never: silently, or (`interim`) with a `102 (Processing)` every 50 ms meanwhile, for as
+/// long as the client stays (at most 20 s).
+fn answering(delay: Option<Duration>, interim: bool) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut buf = [0; 1024];
+        let _ = s.read(&mut buf);
+        let start = Instant::now();
+        for _ in 0..400 {
+            if delay.is_some_and(|d| start.elapsed() >= d) {
+                let _ = s.write_all(b"HTTP/1.1 204 No Content\r\n\r\n");
+                std::thread::sleep(Duration::from_secs(1));
+                return;
+            }
+            if interim && s.write_all(b"HTTP/1.1 102 Processing\r\n\r\n").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    addr
+}
+
+/// A client whose server never answers fails once `response_wait` is over, whether the
+/// server is silent or sends interim responses without end; the wait counts from the
+/// request, not from when the connection was made.
+fn unanswered<C: ClientUnderTest>() {
+    let wait = Duration::from_millis(400);
+    let error = C::unanswered(
+        answering(Some(Duration::from_millis(100)), false),
+        wait,
+        2 * wait,
+    );
+    assert_eq!(error, "", "a connection idle for longer than the wait");
+    for interim in [false, true] {
+        let addr = answering(None, interim);
+        let start = Instant::now();
+        let error = C::unanswered(addr, wait, Duration::ZERO);
+        let took = start.elapsed();
+        assert!(
+            error.contains("timed out waiting for the response"),
+            "interim {interim}: {error:?}"
+        );
+        assert!(
+            took >= wait && took < wait + Duration::from_secs(3),
+            "interim {interim}: failed after {took:?}"
+        );
+    }
+}
+
+#[test]
+fn a_tokio_client_waits_no_longer_than_response_wait() {
+    unanswered::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_waits_no_longer_than_response_wait() {
+    unanswered::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_waits_no_longer_than_response_wait() {
+    unanswered::<BlockingClient>();
 }
 
 #[track_caller]

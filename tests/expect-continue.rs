@@ -209,7 +209,11 @@ fn without_a_100_the_body_goes_out_when_the_wait_is_over() {
         p.advance(Duration::from_millis(1));
         assert_eq!(text(&p.client.sent), format!("{HEAD_WIRE}hello world"));
         assert_eq!(took(&mut p.server), [data("hello world"), end()]);
-        assert_eq!(p.client.conn.poll_timeout(), None);
+        // Only the wait for the response is left.
+        assert_eq!(
+            p.client.conn.poll_timeout().map(|d| d.kind),
+            Some(TimerKind::Response)
+        );
         assert_eq!(p.client.error, None);
 
         // The server never said 100; the body came anyway, so the connection stays usable.
@@ -259,7 +263,11 @@ fn nothing_is_held_for_an_empty_body_or_an_http_1_0_request() {
         let mut p = pair(split);
         let head = expecting(0);
         send_bodiless(&mut p.client.conn, head.clone());
-        assert_eq!(p.client.conn.poll_timeout(), None, "no body to hold");
+        assert_eq!(
+            p.client.conn.poll_timeout().map(|d| d.kind),
+            Some(TimerKind::Response),
+            "no body to hold: only the response is waited for"
+        );
         p.drive();
         assert_eq!(took(&mut p.server), [Event::Request(head), end()]);
         assert!(!p.server.conn.expects_continue(), "no content, no 100");
@@ -288,7 +296,11 @@ fn nothing_is_held_for_an_empty_body_or_an_http_1_0_request() {
             &[Bytes::from_static(b"abc")],
             Headers::new(),
         );
-        assert_eq!(p.client.conn.poll_timeout(), None, "nothing held");
+        assert_eq!(
+            p.client.conn.poll_timeout().map(|d| d.kind),
+            Some(TimerKind::Response),
+            "nothing held"
+        );
         p.drive();
         assert_eq!(
             took(&mut p.server),

@@ -56,7 +56,11 @@ fn a_slow_first_head_gets_408_then_the_close() {
             p.server.conn.poll_timeout(),
             deadline(TimerKind::HeaderRead, 30)
         );
-        assert_eq!(p.client.conn.poll_timeout(), None);
+        // The client waits for its response from the request's end.
+        assert_eq!(
+            p.client.conn.poll_timeout(),
+            deadline(TimerKind::Response, 5 + 60)
+        );
         advance_in_order(&mut p, secs(24));
         assert!(p.client.take().is_empty() && p.server.error.is_none());
         advance_in_order(&mut p, secs(1));
@@ -154,8 +158,11 @@ fn a_connection_that_never_speaks_closes_quietly() {
 
 #[test]
 fn the_server_s_own_work_is_not_timed() {
+    // The server does not time its application; a client that waits for ever does not either.
+    let mut patient = Config::default();
+    patient.timeouts.response_wait = None;
     each_split(|split| {
-        let mut p = pair(split);
+        let mut p = pair_with(split, patient, Config::default());
         send_bodiless(&mut p.client.conn, get("/slow-app"));
         p.drive();
         assert_eq!(took(&mut p.server).len(), 2);
@@ -170,6 +177,88 @@ fn the_server_s_own_work_is_not_timed() {
             p.server.conn.poll_timeout(),
             deadline(TimerKind::Idle, 3600 + 75)
         );
+        assert_reusable(&p);
+    });
+}
+
+#[test]
+fn a_client_waits_for_its_response_no_longer_than_response_wait() {
+    each_split(|split| {
+        let mut p = pair(split);
+        advance_in_order(&mut p, secs(10));
+        let mut head = req("PUT", "/upload");
+        head.headers.append("Content-Length", "3");
+        p.client.conn.send_request(head.clone()).unwrap();
+        p.client.conn.send_data(Bytes::from_static(b"ab")).unwrap();
+        p.drive();
+        assert_eq!(took(&mut p.server), [Event::Request(head), data("ab")]);
+        // While the request is still being sent, the response is not waited for.
+        assert_eq!(p.client.conn.poll_timeout(), None);
+        advance_in_order(&mut p, secs(50));
+        p.client.conn.send_data(Bytes::from_static(b"c")).unwrap();
+        p.client.conn.send_end(Headers::new()).unwrap();
+        p.drive();
+        assert_eq!(took(&mut p.server), [data("c"), end()]);
+        assert_eq!(
+            p.client.conn.poll_timeout(),
+            deadline(TimerKind::Response, 60 + 60)
+        );
+        // Interim responses do not move the deadline.
+        advance_in_order(&mut p, secs(30));
+        p.server
+            .conn
+            .send_response(res(103, &[("Link", "</a>")]))
+            .unwrap();
+        p.drive();
+        assert_eq!(took(&mut p.client).len(), 1);
+        assert_eq!(
+            p.client.conn.poll_timeout(),
+            deadline(TimerKind::Response, 60 + 60)
+        );
+        // Part of a final head: still the same deadline, a second before and at it.
+        p.server
+            .conn
+            .send_response(res(200, &[("Content-Length", "2")]))
+            .unwrap();
+        let wire = drain(&mut p.server.conn);
+        feed_split(&mut p.client.conn, p.now, &wire[..10], &mut splitter(split));
+        p.drive();
+        advance_in_order(&mut p, secs(29));
+        assert_eq!(p.client.error, None);
+        advance_in_order(&mut p, secs(1));
+        assert_eq!(p.client.error, Some(RemoteError::ResponseTimeout));
+        assert_eq!(RemoteError::ResponseTimeout.status_hint(), None);
+        assert!(p.client.conn.should_close());
+        assert_eq!(p.client.conn.poll_timeout(), None);
+    });
+}
+
+#[test]
+fn a_response_head_in_time_ends_the_client_s_wait() {
+    each_split(|split| {
+        let mut p = pair(split);
+        send_bodiless(&mut p.client.conn, get("/"));
+        p.drive();
+        assert_eq!(took(&mut p.server).len(), 2);
+        advance_in_order(&mut p, secs(59));
+        p.server
+            .conn
+            .send_response(res(200, &[("Content-Length", "2")]))
+            .unwrap();
+        p.drive();
+        assert_eq!(took(&mut p.client).len(), 1);
+        // The body's own wait takes over once the application waits for it.
+        assert_eq!(
+            p.client.conn.poll_timeout().map(|d| d.kind),
+            Some(TimerKind::BodyRead)
+        );
+        advance_in_order(&mut p, secs(10));
+        assert_eq!(p.client.error, None);
+        p.server.conn.send_data(Bytes::from_static(b"ok")).unwrap();
+        p.server.conn.send_end(Headers::new()).unwrap();
+        p.drive();
+        assert_eq!(took(&mut p.client), [data("ok"), end()]);
+        assert_eq!(p.client.conn.poll_timeout(), None);
         assert_reusable(&p);
     });
 }

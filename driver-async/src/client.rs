@@ -77,6 +77,9 @@ impl<R: Runtime> Client<R> {
         let file = parts.extensions.remove::<SendFile>();
         let head = RequestHead::to_origin_server(&parts)?;
         let Idle { io, conn } = &mut *idle;
+        // The connection may have waited long since the engine last heard the time: the
+        // waits this request starts (for a 100, for the response) count from now.
+        conn.set_now(io.now());
         // A body that knows its length is framed by it (Content-Length, the head sent at
         // once); any other goes chunked; a file by its range's alone.
         match (&file, body.size_hint().exact()) {

@@ -400,6 +400,8 @@ impl<R: Runtime> Io<R> {
                 }
             }
         }
+        // The body may have taken long: the wait for the response counts from its end.
+        conn.set_now(self.now());
         conn.send_end(trailers)?;
         Ok(())
     }

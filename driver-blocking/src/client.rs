@@ -64,6 +64,10 @@ impl Client {
             if !c.engine.is_reusable() {
                 return Err(Error::Closed);
             }
+            // The connection may have waited long since the engine last heard the time: the
+            // waits this request starts (for a 100, for the response) count from now.
+            let now = c.now();
+            c.engine.set_now(now);
             // A body that knows its length is framed by it (Content-Length, the head sent at
             // once); a streamed one goes chunked.
             match body.known_len() {
@@ -104,6 +108,10 @@ impl Client {
             match piece {
                 Some(piece) => c.engine.send_data(piece)?,
                 None => {
+                    // The body may have taken long: the wait for the response counts from
+                    // its end.
+                    let now = c.now();
+                    c.engine.set_now(now);
                     c.engine
                         .send_end(Headers::from_http(&body.take_trailers()))?;
                     c.flush()?;

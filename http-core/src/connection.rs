@@ -26,7 +26,8 @@ mod server;
 struct Timing {
     /// When the connection was created: the first head's deadline counts from here.
     created: Instant,
-    /// When the last exchange ended: the idle deadline counts from here.
+    /// When the last exchange ended: the idle deadline counts from here; and for a client,
+    /// when its request ended: the wait for the response counts from here.
     idle_since: Instant,
     /// When the first byte of the head being read arrived.
     head_started: Option<Instant>,
@@ -366,6 +367,7 @@ impl Connection {
             TimerKind::HeaderRead => self.fail(RemoteError::HeaderTimeout),
             TimerKind::Idle => self.fail(RemoteError::IdleTimeout),
             TimerKind::BodyRead => self.fail(RemoteError::BodyTimeout),
+            TimerKind::Response => self.fail(RemoteError::ResponseTimeout),
             // RFC 9110 §10.1.1: a client that waited long enough sends its body anyway.
             TimerKind::Continue => self.release_hold(),
         }
@@ -435,6 +437,11 @@ impl Connection {
             // hold the connection.
             (_, HalfState::SendBody, _) => {
                 Deadline::after(TimerKind::BodyRead, self.timing.body_wait?, t.body_read)
+            }
+            // From the request's end (when `send_end` set `idle_since`); interim responses
+            // do not move it.
+            (Role::Client, HalfState::SendResponse, HalfState::Done | HalfState::MustClose) => {
+                Deadline::after(TimerKind::Response, self.timing.idle_since, t.response_wait)
             }
             _ => None,
         }
@@ -673,7 +680,9 @@ impl Connection {
     ///
     /// A server whose response ends before the request body was read reads and discards up to
     /// [`Limits::max_discard`](crate::Limits) more bytes of it to keep the connection; past
-    /// that the connection closes.
+    /// that the connection closes. What waits begin here (the idle wait after a response, a
+    /// client's wait for its response) count from the time the engine was last told: a driver
+    /// tells it ([`set_now`](Self::set_now)) first if a body may have taken long.
     pub fn send_end(&mut self, trailers: Headers) -> Result<(), LocalError> {
         if self.our_state() != HalfState::SendBody {
             return Err(LocalError::WrongState);

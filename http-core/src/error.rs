@@ -107,6 +107,9 @@ pub enum RemoteError {
     BodyTimeout,
     /// An idle connection reached [`Timeouts::idle`](crate::Timeouts): close it quietly.
     IdleTimeout,
+    /// Client role: no final response head within
+    /// [`Timeouts::response_wait`](crate::Timeouts) of the request's end.
+    ResponseTimeout,
 }
 
 impl RemoteError {
@@ -123,7 +126,8 @@ impl RemoteError {
             BodyTooLarge => 413,
             UnsupportedExpectation => 417,
             HeaderTimeout | BodyTimeout => 408,
-            IncompleteMessage | IdleTimeout | UnexpectedResponse | UnexpectedData => return None,
+            IncompleteMessage | IdleTimeout | UnexpectedResponse | UnexpectedData
+            | ResponseTimeout => return None,
             _ => 400,
         })
     }
@@ -173,6 +177,7 @@ impl RemoteError {
             HeaderTimeout => "timed out reading the head",
             BodyTimeout => "timed out reading the body",
             IdleTimeout => "idle connection timed out",
+            ResponseTimeout => "timed out waiting for the response",
         }
     }
 }
@@ -285,6 +290,7 @@ mod tests {
             (HeaderTimeout, Some(408)),
             (BodyTimeout, Some(408)),
             (IdleTimeout, None),
+            (ResponseTimeout, None),
             (IncompleteMessage, None),
         ];
         for (e, status) in cases {

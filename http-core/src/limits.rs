@@ -124,6 +124,15 @@ pub struct Timeouts {
     ///
     /// Default 1 s: curl's `--expect100-timeout`.
     pub continue_wait: Option<Duration>,
+    /// Client role: from the end of a request (its last byte queued, by the time the engine
+    /// was last told) to the end of the final response's head: a server that answers too
+    /// slowly, or sends its head too slowly, or interim (1xx) responses without end, fails
+    /// the connection with [`RemoteError::ResponseTimeout`](crate::RemoteError). While the
+    /// request is still being sent, the wait is the sender's (a server may answer only once
+    /// it has the whole body).
+    ///
+    /// Default 60 s: nginx `proxy_read_timeout`, a proxy's wait for its upstream's answer.
+    pub response_wait: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -133,6 +142,7 @@ impl Default for Timeouts {
             idle: Some(Duration::from_secs(75)),
             body_read: Some(Duration::from_secs(60)),
             continue_wait: Some(Duration::from_secs(1)),
+            response_wait: Some(Duration::from_secs(60)),
         }
     }
 }
@@ -164,5 +174,6 @@ mod tests {
         assert!(l.max_discard < l.max_body);
         let t = c.timeouts;
         assert!(t.header_read.is_some() && t.idle.is_some() && t.body_read.is_some());
+        assert!(t.continue_wait.is_some() && t.response_wait.is_some());
     }
 }

@@ -44,6 +44,8 @@ pub enum TimerKind {
     BodyRead,
     /// Client role: holding a request body while waiting for 100 (Continue).
     Continue,
+    /// Client role: waiting for the final response's head once the request is sent.
+    Response,
 }
 
 /// A deadline: when it passes, the engine acts as `kind` says.
