@@ -5,7 +5,7 @@
 mod scenario;
 
 use bytes::Bytes;
-use http_core::{Event, HalfState, LocalError, Polled, RequestHead, Version};
+use http_core::{Event, HalfState, Headers, LocalError, Polled, RequestHead, Version};
 use scenario::*;
 
 fn upgrade_request() -> RequestHead {
@@ -168,6 +168,48 @@ fn a_declined_upgrade_carries_on_with_http() {
         p.drive();
         assert_eq!(took(&mut p.client)[1..], [data("next"), end()]);
         assert_reusable(&p);
+    });
+}
+
+#[test]
+fn a_101_to_a_request_expecting_100_continue_comes_after_a_100() {
+    each_split(|split| {
+        let mut p = pair(split);
+        let mut head = upgrade_request();
+        head.method = "POST".into();
+        head.headers.append("Content-Length", "3");
+        head.headers.append("Expect", "100-continue");
+        send_request(
+            &mut p.client.conn,
+            head.clone(),
+            &[Bytes::from_static(b"abc")],
+            Headers::new(),
+        );
+        p.drive();
+        // The client holds its body for the 100.
+        assert_eq!(took(&mut p.server), [Event::Request(head)]);
+        assert!(p.server.conn.expects_continue());
+        // RFC 9110 §7.8: the 100 goes first, whether the application sent one or not.
+        p.server.conn.send_response(switching()).unwrap();
+        assert!(!p.server.conn.expects_continue());
+        p.drive();
+        assert!(
+            text(&p.server.sent).starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 101 "),
+            "{}",
+            text(&p.server.sent)
+        );
+        assert_eq!(
+            took(&mut p.client),
+            [Event::Response(res(100, &[])), Event::Response(switching())]
+        );
+        // The body came on the 100 and was read before the switch.
+        assert_eq!(took(&mut p.server), [data("abc"), end()]);
+        assert_states(
+            &p.server.conn,
+            HalfState::SwitchedProtocol,
+            HalfState::SwitchedProtocol,
+        );
+        assert_eq!(p.server.conn.take_leftover().as_deref(), Some(&b""[..]));
     });
 }
 

@@ -238,6 +238,19 @@ impl Connection {
         if !interim {
             self.writer = writer;
         }
+        if switch == Some(Switch::Upgrade) && self.continue_pending {
+            // RFC 9110 §7.8: a server that switches protocols for a request that expects a
+            // 100 (Continue) MUST send the 100 first; the client then sends the body, which
+            // is read before the switch.
+            self.transmit.push_back(serialize::response_head(
+                100,
+                b"Continue",
+                &Headers::new(),
+                0,
+                Added::default(),
+            ));
+            self.continue_pending = false;
+        }
         if status == 100 || !interim {
             self.continue_pending = false;
         }
