@@ -842,30 +842,39 @@ pub fn pipelined_requests_in_order(
 
 // ----- limits -----
 
-/// A line of a section: the error it raises, if its own limit or the section's is crossed
-/// (the one known crossed first, the line's on a tie, as the engine judges a limit at the byte
-/// where it is known to be crossed).
+/// A line of a section: the error it raises, if its own limit, the count of fields (`extra`:
+/// it is a field line past the most allowed) or the section's is crossed. The engine judges
+/// a limit at the byte where it is known to be crossed: the line's at its limit's last byte,
+/// the count at the line's first, the section's at its last; the one known first wins, on a
+/// tie the line's, then the count's.
 fn line_check(
     ls: usize,
     len: usize,
     (line_max, line_err): (usize, RemoteError),
     (total_max, total_err): (usize, RemoteError),
+    extra: bool,
 ) -> Result<(), RemoteError> {
-    let line = len > line_max;
-    let total = ls + len > total_max;
-    match (line, total) {
-        (false, false) => Ok(()),
-        (true, false) => Err(line_err),
-        (false, true) => Err(total_err),
-        (true, true) => {
-            let line_known = ls + line_max.max(1) - 1;
-            let total_known = total_max.max(1) - 1;
-            Err(if total_known < line_known {
-                total_err
-            } else {
-                line_err
-            })
-        }
+    let line_at = (len > line_max).then(|| ls + line_max.max(1) - 1);
+    let count_at = extra.then_some(ls);
+    let total_at = (ls + len > total_max).then(|| total_max.max(1) - 1);
+    [
+        (line_at, line_err),
+        (count_at, RemoteError::TooManyFields),
+        (total_at, total_err),
+    ]
+    .into_iter()
+    .filter_map(|(at, e)| Some((at?, e)))
+    .min_by_key(|&(at, _)| at)
+    .map_or(Ok(()), |(_, e)| Err(e))
+}
+
+/// A start line's limit crossed while its method is still coming, `method` bytes long
+/// (RFC 9112 §3: a method longer than any implemented is 501), or the error as it is.
+fn in_method(e: RemoteError, method: usize, line_max: usize) -> RemoteError {
+    if e == RemoteError::RequestLineTooLong && line_max.max(1) - 1 < method {
+        RemoteError::MethodTooLong
+    } else {
+        e
     }
 }
 
@@ -932,21 +941,21 @@ pub fn measure(req: &GenRequest) -> Measure {
 pub fn expected_outcome(req: &GenRequest, l: &Limits) -> Result<(), RemoteError> {
     use RemoteError::*;
     let head = (l.max_head, HeadTooLarge);
+    let start = (l.max_request_line, RequestLineTooLong);
     for _ in 0..req.leading_crlf {
-        // Each ignored empty line is judged as a start line, then dropped.
-        line_check(0, 2, (l.max_request_line, RequestLineTooLong), head)?;
+        // Each ignored empty line is judged as a start line (with no SP, all of it is
+        // method), then dropped.
+        line_check(0, 2, start, head, false).map_err(|e| in_method(e, 2, start.0))?;
     }
     let mut at = req.request_line_len();
-    line_check(0, at, (l.max_request_line, RequestLineTooLong), head)?;
+    line_check(0, at, start, head, false).map_err(|e| in_method(e, req.method.len(), start.0))?;
     let fields = req.all_fields();
     for (i, f) in fields.iter().enumerate() {
-        line_check(at, f.line_len(), (l.max_field_line, FieldLineTooLong), head)?;
-        if i >= l.max_fields {
-            return Err(TooManyFields);
-        }
+        let line = (l.max_field_line, FieldLineTooLong);
+        line_check(at, f.line_len(), line, head, i >= l.max_fields)?;
         at += f.line_len();
     }
-    line_check(at, 2, (l.max_field_line, FieldLineTooLong), head)?;
+    line_check(at, 2, (l.max_field_line, FieldLineTooLong), head, false)?;
     match &req.body {
         GenBody::Empty => Ok(()),
         GenBody::Length { data, .. } => {
@@ -965,13 +974,20 @@ pub fn expected_outcome(req: &GenRequest, l: &Limits) -> Result<(), RemoteError>
             let mut body = 0u64;
             let sized = chunks.iter().map(|c| (c, c.data.len())).chain([(last, 0)]);
             for (c, size) in sized {
-                if c.size_line(size).len() > l.max_chunk_line {
-                    return Err(ChunkLineTooLong);
+                // The line's limit and the message's extension bytes: the one crossed first
+                // (the line's on a tie), each at the byte where it is known.
+                let line = c.size_line(size);
+                let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+                let allowed = l.max_chunk_extensions - ext;
+                let line_at = (line.len() > l.max_chunk_line).then(|| l.max_chunk_line.max(1) - 1);
+                let ext_at = (c.ext_len() > allowed).then_some(digits + allowed);
+                match (line_at, ext_at) {
+                    (Some(a), Some(x)) if x < a => return Err(ChunkExtensionsTooLarge),
+                    (Some(_), _) => return Err(ChunkLineTooLong),
+                    (None, Some(_)) => return Err(ChunkExtensionsTooLarge),
+                    (None, None) => {}
                 }
                 ext += c.ext_len();
-                if ext > l.max_chunk_extensions {
-                    return Err(ChunkExtensionsTooLarge);
-                }
                 body += size as u64;
                 if body > l.max_body {
                     return Err(BodyTooLarge);
@@ -981,13 +997,10 @@ pub fn expected_outcome(req: &GenRequest, l: &Limits) -> Result<(), RemoteError>
             let line = (l.max_field_line, FieldLineTooLong);
             let mut at = 0;
             for (i, f) in trailers.iter().enumerate() {
-                line_check(at, f.line_len(), line, section)?;
-                if i >= l.max_fields {
-                    return Err(TooManyFields);
-                }
+                line_check(at, f.line_len(), line, section, i >= l.max_fields)?;
                 at += f.line_len();
             }
-            line_check(at, 2, line, section)
+            line_check(at, 2, line, section, false)
         }
     }
 }

@@ -28,6 +28,9 @@ pub enum RemoteError {
     InvalidStatus,
     /// The request line is longer than [`Limits::max_request_line`](crate::Limits).
     RequestLineTooLong,
+    /// The request line is longer than [`Limits::max_request_line`](crate::Limits) within
+    /// its method: longer than any method implemented (RFC 9112 §3: 501).
+    MethodTooLong,
     /// The status line is longer than [`Limits::max_status_line`](crate::Limits).
     StatusLineTooLong,
 
@@ -122,7 +125,7 @@ impl RemoteError {
             UnsupportedVersion => 505,
             RequestLineTooLong => 414,
             FieldLineTooLong | HeadTooLarge | TooManyFields | TrailersTooLarge => 431,
-            UnsupportedTransferCoding => 501,
+            UnsupportedTransferCoding | MethodTooLong => 501,
             BodyTooLarge => 413,
             UnsupportedExpectation => 417,
             HeaderTimeout | BodyTimeout => 408,
@@ -144,6 +147,7 @@ impl RemoteError {
             UnsupportedVersion => "unsupported HTTP major version",
             InvalidStatus => "invalid status code",
             RequestLineTooLong => "request line too long",
+            MethodTooLong => "method too long",
             StatusLineTooLong => "status line too long",
             InvalidFieldName => "invalid field name",
             SpaceBeforeColon => "whitespace between field name and colon",
@@ -284,6 +288,7 @@ mod tests {
             (TooManyFields, Some(431)),
             (TrailersTooLarge, Some(431)),
             (UnsupportedTransferCoding, Some(501)),
+            (MethodTooLong, Some(501)),
             (ContentLengthWithTransferEncoding, Some(400)),
             (BodyTooLarge, Some(413)),
             (UnsupportedExpectation, Some(417)),

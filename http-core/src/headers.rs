@@ -17,15 +17,24 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    /// Offsets must fit `u32`, which the head limits guarantee for parsed heads.
+    /// Offsets must fit `u32`: the parser bounds every section to 4 GiB whatever the limits
+    /// say; a section built field by field ([`Headers::append`]) panics past it, as a `Vec`
+    /// does past its capacity, rather than keep offsets that no longer point at its fields.
     pub(crate) fn new(name: Range<usize>, value: Range<usize>) -> Self {
-        // invariant: callers pass offsets within a head bounded by `Limits::max_head` or checked
-        // against u32::MAX in `Headers::append`.
+        assert!(
+            u32::try_from(value.end.max(name.end)).is_ok(),
+            "a field section holds at most 4 GiB of names and values"
+        );
         let c = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         Self {
             name: (c(name.start), c(name.end)),
             value: (c(value.start), c(value.end)),
         }
+    }
+
+    /// Where the field's name, and so its line, starts.
+    pub(crate) fn name_start(&self) -> usize {
+        self.name.0 as usize
     }
 
     pub(crate) fn value_end(&self) -> usize {
@@ -173,6 +182,9 @@ impl Headers {
     }
 
     /// Appends a field. Names and values are checked when the head is sent, not here.
+    ///
+    /// # Panics
+    /// If the section's names and values together pass 4 GiB.
     ///
     /// The bytes are copied into the section's own buffer.
     pub fn append(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {

@@ -10,7 +10,8 @@ use core::time::Duration;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Longest request line, CRLF included (414 when crossed).
+    /// Longest request line, CRLF included (414 when crossed; 501 when crossed before the
+    /// method ends, RFC 9112 §3).
     ///
     /// Default 8 KiB: nginx `large_client_header_buffers` is 8k, Apache `LimitRequestLine` 8190.
     pub max_request_line: usize,
@@ -18,7 +19,8 @@ pub struct Limits {
     ///
     /// Default 8 KiB, as for the request line.
     pub max_status_line: usize,
-    /// Longest single field line, CRLF included (431 when crossed).
+    /// Longest single field line, CRLF included (431 when crossed); a field continued by
+    /// obs-fold (where allowed) is one field line, its continuations included.
     ///
     /// Default 8 KiB: Apache `LimitRequestFieldSize` 8190, nginx 8k per line.
     pub max_field_line: usize,

@@ -71,17 +71,29 @@ impl ChunkedDecoder {
                         buf.advance(len);
                         continue;
                     }
+                    // Extension bytes this message may still have.
+                    let allowed = cfg
+                        .limits
+                        .max_chunk_extensions
+                        .saturating_sub(self.extensions);
                     let Some(found) = memchr::memchr(b'\n', &buf[*scanned..]) else {
                         *scanned = buf.len();
-                        // No LF yet: the line will be longer than what is here.
-                        if buf.len() >= max.max(1) {
-                            return Err(RemoteError::ChunkLineTooLong);
+                        // No LF yet: the line will be longer than what is here; a CR at the
+                        // end may be the line's own.
+                        let content = buf.strip_suffix(b"\r").unwrap_or(buf);
+                        let line_at = (buf.len() >= max.max(1)).then(|| max.max(1) - 1);
+                        if let Some(e) = crossed(line_at, content, allowed) {
+                            return Err(e);
                         }
                         return Ok(None);
                     };
                     let lf = *scanned + found;
-                    if lf + 1 > max {
-                        return Err(RemoteError::ChunkLineTooLong);
+                    // Limits first, the one crossed first: they are known before the LF.
+                    let content = &buf[..lf];
+                    let content = content.strip_suffix(b"\r").unwrap_or(content);
+                    let line_at = (lf + 1 > max).then(|| max.max(1) - 1);
+                    if let Some(e) = crossed(line_at, content, allowed) {
+                        return Err(e);
                     }
                     let end = if lf > 0 && buf[lf - 1] == b'\r' {
                         lf - 1
@@ -91,10 +103,8 @@ impl ChunkedDecoder {
                         return Err(RemoteError::BareLf);
                     };
                     let (size, ext_len) = size_line(&buf[..end])?;
+                    // invariant: within `allowed`, checked above.
                     self.extensions += ext_len;
-                    if self.extensions > cfg.limits.max_chunk_extensions {
-                        return Err(RemoteError::ChunkExtensionsTooLarge);
-                    }
                     self.data_follows(size, cfg)?;
                     buf.advance(lf + 1);
                 }
@@ -162,6 +172,21 @@ impl ChunkedDecoder {
             State::Data { remaining: size }
         };
         Ok(())
+    }
+}
+
+/// Of a size line's limits, the one crossed first, if any: the line's (known crossed at
+/// `line_at`), or the message's extension bytes, of which `content`, the line so far without
+/// its line ending, may hold `allowed` more after its size (known at the first byte past
+/// them; the line's on a tie).
+fn crossed(line_at: Option<usize>, content: &[u8], allowed: usize) -> Option<RemoteError> {
+    let digits = content.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    let ext_at = (digits > 0 && content.len() - digits > allowed).then_some(digits + allowed);
+    match (line_at, ext_at) {
+        (Some(l), Some(x)) if x < l => Some(RemoteError::ChunkExtensionsTooLarge),
+        (Some(_), _) => Some(RemoteError::ChunkLineTooLong),
+        (None, Some(_)) => Some(RemoteError::ChunkExtensionsTooLarge),
+        (None, None) => None,
     }
 }
 
@@ -498,6 +523,31 @@ mod tests {
             chunked(b"1;aa=b\r\nx\r\n0;c\r\n\r\n", &cfg).unwrap_err(),
             RemoteError::ChunkExtensionsTooLarge
         );
+        // ";aaa" is 4 extension bytes. Known at the byte past the allowance, before the line ends, and before a longer
+        // line's own limit.
+        cfg.limits.max_chunk_extensions = 4;
+        assert!(
+            matches!(chunked(b"1;aaa", &cfg), Outcome::Partial),
+            "the byte before"
+        );
+        assert_eq!(
+            chunked(b"1;aaaa", &cfg).unwrap_err(),
+            RemoteError::ChunkExtensionsTooLarge
+        );
+        cfg.limits.max_chunk_line = 20;
+        assert_eq!(
+            chunked(b"1;aaaaaaaaaaaaaaaaaaaaaaaaa\r\nx\r\n0\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::ChunkExtensionsTooLarge
+        );
+        // The line's limit when it is crossed first.
+        cfg.limits.max_chunk_line = 5;
+        assert_eq!(
+            chunked(b"1;aaaaaaaaaaaaaaaaaaaaaaaaa\r\nx\r\n0\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::ChunkLineTooLong
+        );
+        // A CR that may end the line is no extension byte.
+        cfg.limits.max_chunk_line = 20;
+        assert!(matches!(chunked(b"1;aaa\r", &cfg), Outcome::Partial));
         let mut cfg = Config::default();
         cfg.limits.max_body = 10;
         assert!(chunked(b"5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n", &cfg).is_done());

@@ -85,17 +85,23 @@ impl HeadParser {
 
     fn limits(&self, cfg: &Config) -> SectionLimits {
         let l = &cfg.limits;
+        // Offsets into a head are kept as u32 (`Entry`): no section may pass 4 GiB, whatever
+        // the configured limit.
+        let bounded = |n: usize| n.min(u32::MAX as usize);
         let field_line = (l.max_field_line, RemoteError::FieldLineTooLong);
         let (first_line, total) = match self.kind {
             HeadKind::Request => (
                 (l.max_request_line, RemoteError::RequestLineTooLong),
-                (l.max_head, RemoteError::HeadTooLarge),
+                (bounded(l.max_head), RemoteError::HeadTooLarge),
             ),
             HeadKind::Response => (
                 (l.max_status_line, RemoteError::StatusLineTooLong),
-                (l.max_head, RemoteError::HeadTooLarge),
+                (bounded(l.max_head), RemoteError::HeadTooLarge),
             ),
-            HeadKind::Trailers => (field_line, (l.max_trailers, RemoteError::TrailersTooLarge)),
+            HeadKind::Trailers => (
+                field_line,
+                (bounded(l.max_trailers), RemoteError::TrailersTooLarge),
+            ),
         };
         SectionLimits {
             first_line,
@@ -107,6 +113,82 @@ impl HeadParser {
 
     fn on_start_line(&self) -> bool {
         self.kind != HeadKind::Trailers && self.start == StartLine::None
+    }
+
+    /// Whether the line at `line_start`, of which `first` is the first byte, continues the
+    /// field before it by obs-fold (RFC 9112 §5.2), as only a response may, by opt-in.
+    fn continues_field(&self, first: u8, cfg: &Config) -> bool {
+        matches!(first, b' ' | b'\t')
+            && self.kind == HeadKind::Response
+            && cfg.leniency.allow_obs_fold_in_responses
+            && !self.entries.is_empty()
+    }
+
+    /// The limits crossed by the line at `line_start` whose bytes so far end at `end` (its LF
+    /// included, if it came), and the head's: the error of the one crossed first, at the
+    /// byte where it is known to be crossed (the line's on a tie, then the count's).
+    /// - The line's limit counts from the start of its field: a line continued by obs-fold
+    ///   is part of the field line it continues (RFC 9112 §5.2).
+    /// - The count of fields is crossed at the first byte of one field line too many: a byte
+    ///   that is neither the CR or LF of the empty line that ends the section nor the SP or
+    ///   HTAB of a fold.
+    /// - Without an LF, the line will be at least one byte longer than what is here.
+    fn crossed(
+        &self,
+        buf: &[u8],
+        end: usize,
+        limits: &SectionLimits,
+        cfg: &Config,
+    ) -> Option<RemoteError> {
+        let ls = self.line_start;
+        let first = buf.get(ls).copied();
+        let (line_limit, from) = match first {
+            _ if self.on_start_line() => (limits.first_line, ls),
+            Some(b) if self.continues_field(b, cfg) => (
+                limits.field_line,
+                // invariant: a continuation follows a field (`continues_field`).
+                self.entries.last().map_or(ls, Entry::name_start),
+            ),
+            _ => (limits.field_line, ls),
+        };
+        let complete = end > ls && buf[end - 1] == b'\n';
+        // A fold is known only at the continuation's first byte.
+        let line_known = || known_at(from, line_limit.0).max(ls);
+        let line_at = if complete {
+            (end - from > line_limit.0).then(line_known)
+        } else {
+            (end - from >= line_limit.0).then(line_known)
+        };
+        let new_field = !self.on_start_line()
+            && first.is_some_and(|b| !matches!(b, b'\r' | b'\n' | b' ' | b'\t'));
+        let count_at = (new_field && self.entries.len() >= limits.fields).then_some(ls);
+        let total_at = if complete {
+            (end > limits.total.0).then(|| known_at(0, limits.total.0))
+        } else {
+            (end >= limits.total.0).then(|| known_at(0, limits.total.0))
+        };
+        let (at, e) = [
+            (line_at, line_limit.1),
+            (count_at, RemoteError::TooManyFields),
+            (total_at, limits.total.1),
+        ]
+        .into_iter()
+        .filter_map(|(at, e)| Some((at?, e)))
+        .min_by_key(|&(at, _)| at)?;
+        // RFC 9112 §3: a request line too long before its method ends has a method longer
+        // than any implemented: 501.
+        let in_method = || {
+            buf.get(ls..(at + 1).min(end))
+                .is_some_and(|seen| !seen.contains(&b' '))
+        };
+        Some(
+            if e == RemoteError::RequestLineTooLong && self.kind == HeadKind::Request && in_method()
+            {
+                RemoteError::MethodTooLong
+            } else {
+                e
+            },
+        )
     }
 
     /// Parses as much of `buf` as is complete. On `Ok(Some(head))` the head's bytes have been
@@ -127,19 +209,15 @@ impl HeadParser {
             }
             let Some(found) = memchr::memchr(b'\n', &buf[self.scanned..]) else {
                 self.scanned = buf.len();
-                return self.check_incomplete(buf.len(), &limits).map(|()| None);
+                return match self.crossed(buf, buf.len(), &limits, cfg) {
+                    Some(e) => Err(e),
+                    None => Ok(None),
+                };
             };
             let lf = self.scanned + found;
             let ls = self.line_start;
-            let line_limit = if self.on_start_line() {
-                limits.first_line
-            } else {
-                limits.field_line
-            };
             // Limits first: they are known crossed before the LF arrives.
-            let line_known = (lf - ls + 1 > line_limit.0).then(|| known_at(ls, line_limit.0));
-            let total_known = (lf + 1 > limits.total.0).then(|| known_at(0, limits.total.0));
-            if let Some(e) = earliest(line_known, line_limit.1, total_known, limits.total.1) {
+            if let Some(e) = self.crossed(buf, lf + 1, &limits, cfg) {
                 return Err(e);
             }
             // The line's content, without its terminator (RFC 9112 §2.2).
@@ -179,8 +257,6 @@ impl HeadParser {
                     _ => status_line(&buf[..end]),
                 }
                 .map(|start| self.start = start)
-            } else if self.entries.len() >= limits.fields {
-                return Err(RemoteError::TooManyFields);
             } else {
                 self.field_line(buf, ls, end, cfg)
             };
@@ -289,23 +365,6 @@ impl HeadParser {
         self.entries.push(entry);
     }
 
-    /// Checks the limits against an incomplete line that ends at `len`.
-    fn check_incomplete(&self, len: usize, limits: &SectionLimits) -> Result<(), RemoteError> {
-        let ls = self.line_start;
-        let line_limit = if self.on_start_line() {
-            limits.first_line
-        } else {
-            limits.field_line
-        };
-        // With no LF yet, the finished line will be at least one byte longer than what is here.
-        let line_known = (len - ls >= line_limit.0).then(|| known_at(ls, line_limit.0));
-        let total_known = (len >= limits.total.0).then(|| known_at(0, limits.total.0));
-        match earliest(line_known, line_limit.1, total_known, limits.total.1) {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    }
-
     /// One field line, `buf[ls..end]` (RFC 9112 §5).
     fn field_line(
         &mut self,
@@ -410,21 +469,6 @@ fn value_error(b: u8) -> RemoteError {
 /// LF has come: the limit's last byte, which leaves no room for the LF.
 fn known_at(start: usize, limit: usize) -> usize {
     start + limit.max(1) - 1
-}
-
-/// Of two crossed limits, the one crossed first (the line's on a tie).
-fn earliest(
-    line: Option<usize>,
-    line_err: RemoteError,
-    total: Option<usize>,
-    total_err: RemoteError,
-) -> Option<RemoteError> {
-    match (line, total) {
-        (Some(l), Some(t)) => Some(if t < l { total_err } else { line_err }),
-        (Some(_), None) => Some(line_err),
-        (None, Some(_)) => Some(total_err),
-        (None, None) => None,
-    }
 }
 
 /// `HTTP-version = HTTP-name "/" DIGIT "." DIGIT` (RFC 9112 §2.3). A major version other than
@@ -683,6 +727,90 @@ mod tests {
             request(b"GET / HTTP/1.1\r\nAAAAAAAAAAAAAA: b\r\n\r\n", &cfg).unwrap_err(),
             RemoteError::FieldLineTooLong
         );
+    }
+
+    #[test]
+    fn one_field_too_many_is_known_at_its_first_byte() {
+        let mut cfg = Config::default();
+        cfg.limits.max_fields = 1;
+        // The second field starts at byte 25, the head's limit is crossed at byte 39: the
+        // count's error, whatever the split.
+        cfg.limits.max_head = 40;
+        let input = b"GET / HTTP/1.1\r\nHost: a\r\nB: cccccccccccccccccccccccccccccccccccc\r\n\r\n";
+        assert_eq!(
+            request(input, &cfg).unwrap_err(),
+            RemoteError::TooManyFields
+        );
+        // Known without the rest of the line.
+        assert_eq!(
+            request(b"GET / HTTP/1.1\r\nHost: a\r\nB", &cfg).unwrap_err(),
+            RemoteError::TooManyFields
+        );
+        // The byte before: a head at its count that ends, or has yet to show its next byte.
+        assert!(request(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", &cfg).is_done());
+        assert!(matches!(
+            request(b"GET / HTTP/1.1\r\nHost: a\r\n", &cfg),
+            Outcome::Partial
+        ));
+        assert!(matches!(
+            request(b"GET / HTTP/1.1\r\nHost: a\r\n\r", &cfg),
+            Outcome::Partial
+        ));
+        // The same in a trailer section.
+        let t = check(b"A: 1\r\nB", || {
+            Head(HeadParser::new(HeadKind::Trailers), &cfg)
+        });
+        assert_eq!(t.unwrap_err(), RemoteError::TooManyFields);
+    }
+
+    #[test]
+    fn a_request_line_too_long_within_its_method_is_501() {
+        let mut cfg = Config::default();
+        cfg.limits.max_request_line = 8;
+        let long = b"ABCDEFGHIJ / HTTP/1.1\r\n\r\n";
+        assert_eq!(request(long, &cfg).unwrap_err(), RemoteError::MethodTooLong);
+        assert_eq!(RemoteError::MethodTooLong.status_hint(), Some(501));
+        // The byte before: a method of 7 bytes and its SP within the limit are a long line.
+        assert_eq!(
+            request(b"ABCDEFG /abcdef HTTP/1.1\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::RequestLineTooLong
+        );
+        assert_eq!(
+            request(b"ABCDEFGH /abcdef HTTP/1.1\r\n\r\n", &cfg).unwrap_err(),
+            RemoteError::MethodTooLong
+        );
+        // A limit of nothing at all fails before any byte, and says which line.
+        cfg.limits.max_request_line = 0;
+        assert_eq!(request(b"", &cfg).unwrap_err(), RemoteError::MethodTooLong);
+    }
+
+    #[test]
+    fn a_folded_field_is_one_field_line_for_the_limits() {
+        let mut cfg = Config::default();
+        cfg.leniency.allow_obs_fold_in_responses = true;
+        // One field line over three lines: one field.
+        cfg.limits.max_fields = 1;
+        let folded = b"HTTP/1.1 200 OK\r\nA: 12345\r\n 12345\r\n 1234\r\n\r\n";
+        let (_, fields) = response(folded, &cfg).unwrap_done();
+        assert_eq!(fields, [(b"A".to_vec(), b"12345   12345   1234".to_vec())]);
+        // Its length, from "A" to the last LF, is 25 bytes: the byte before and after.
+        cfg.limits.max_field_line = 25;
+        assert!(response(folded, &cfg).is_done());
+        cfg.limits.max_field_line = 24;
+        assert_eq!(
+            response(folded, &cfg).unwrap_err(),
+            RemoteError::FieldLineTooLong
+        );
+        // Known at the continuation's first byte when the field was already at its limit.
+        cfg.limits.max_field_line = 10;
+        assert_eq!(
+            response(b"HTTP/1.1 200 OK\r\nA: 12345\r\n ", &cfg).unwrap_err(),
+            RemoteError::FieldLineTooLong
+        );
+        assert!(matches!(
+            response(b"HTTP/1.1 200 OK\r\nA: 12345\r\n", &cfg),
+            Outcome::Partial
+        ));
     }
 
     #[test]
