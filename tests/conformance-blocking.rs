@@ -30,4 +30,5 @@ conformance::suite!(
     large_response_body_streams,
     files_are_sent_by_the_driver,
     a_slow_reader_of_a_file_keeps_its_connection,
+    a_steady_reader_gets_a_large_response_whole,
 );

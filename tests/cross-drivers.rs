@@ -26,6 +26,15 @@ trait ClientUnderTest {
     /// Connects, waits `idle`, then sends one GET with the engine's `response_wait` set to
     /// `wait`; returns the error it ends with (empty if it got a response).
     fn unanswered(addr: SocketAddr, wait: Duration, idle: Duration) -> String;
+
+    /// Sends a GET and keeps its response unread (or, `drop`, drops it), then sends another
+    /// GET on the same connection. Returns what the second ended with (its status, or the
+    /// error), and then what reading the first body to its end gave (its length, or the
+    /// error; `Ok(0)` when dropped).
+    fn unread_then_again(
+        addr: SocketAddr,
+        drop: bool,
+    ) -> (Result<u16, String>, Result<usize, String>);
 }
 
 /// A configuration whose wait for a response is `wait`.
@@ -102,6 +111,33 @@ impl ClientUnderTest for TokioClient {
             }
         })
     }
+
+    fn unread_then_again(
+        addr: SocketAddr,
+        drop: bool,
+    ) -> (Result<u16, String>, Result<usize, String>) {
+        use http_body_util::{BodyExt, Empty};
+        conformance::mount_tokio::runtime().block_on(async move {
+            let mut client = driver_tokio::Client::connect(addr, driver_tokio::Config::default())
+                .await
+                .expect("connect");
+            let get = || Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+            let first = client.send(get().expect("request")).await.expect("first");
+            let first = (!drop).then_some(first);
+            let second = match client.send(get().expect("request")).await {
+                Ok(res) => Ok(res.status().as_u16()),
+                Err(e) => Err(e.to_string()),
+            };
+            let read = match first {
+                Some(res) => match res.into_body().collect().await {
+                    Ok(b) => Ok(b.to_bytes().len()),
+                    Err(e) => Err(e.to_string()),
+                },
+                None => Ok(0),
+            };
+            (second, read)
+        })
+    }
 }
 
 struct SmolClient;
@@ -163,6 +199,33 @@ impl ClientUnderTest for SmolClient {
             }
         })
     }
+
+    fn unread_then_again(
+        addr: SocketAddr,
+        drop: bool,
+    ) -> (Result<u16, String>, Result<usize, String>) {
+        use http_body_util::{BodyExt, Empty};
+        smol::block_on(async move {
+            let mut client = driver_smol::Client::connect(addr, driver_smol::Config::default())
+                .await
+                .expect("connect");
+            let get = || Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+            let first = client.send(get().expect("request")).await.expect("first");
+            let first = (!drop).then_some(first);
+            let second = match client.send(get().expect("request")).await {
+                Ok(res) => Ok(res.status().as_u16()),
+                Err(e) => Err(e.to_string()),
+            };
+            let read = match first {
+                Some(res) => match res.into_body().collect().await {
+                    Ok(b) => Ok(b.to_bytes().len()),
+                    Err(e) => Err(e.to_string()),
+                },
+                None => Ok(0),
+            };
+            (second, read)
+        })
+    }
 }
 
 struct BlockingClient;
@@ -212,6 +275,32 @@ impl ClientUnderTest for BlockingClient {
             Err(e) => e.to_string(),
         }
     }
+
+    fn unread_then_again(
+        addr: SocketAddr,
+        drop: bool,
+    ) -> (Result<u16, String>, Result<usize, String>) {
+        let mut client = driver_blocking::Client::connect(addr, driver_blocking::Config::default())
+            .expect("connect");
+        let get = || Request::get(format!("http://{addr}/")).body(driver_blocking::Body::empty());
+        let first = client.send(get().expect("request")).expect("first");
+        let first = (!drop).then_some(first);
+        let second = match client.send(get().expect("request")) {
+            Ok(res) => Ok(res.status().as_u16()),
+            Err(e) => Err(e.to_string()),
+        };
+        let read = match first {
+            Some(res) => {
+                let mut bytes = Vec::new();
+                match res.into_body().read_to_end(&mut bytes) {
+                    Ok(n) => Ok(n),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            None => Ok(0),
+        };
+        (second, read)
+    }
 }
 
 /// A server that reads a request and answers it with a 204 after `delay`, or (`None`)
@@ -238,6 +327,79 @@ fn answering(delay: Option<Duration>, interim: bool) -> SocketAddr {
         }
     });
     addr
+}
+
+/// A server that answers every request on a connection with `len` bytes (Content-Length),
+/// for as long as the client reads.
+fn serving(len: usize) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut pending = Vec::new();
+        let mut buf = [0; 4096];
+        let body = vec![b'x'; len];
+        loop {
+            while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                pending.drain(..end + 4);
+                let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n");
+                if s.write_all(head.as_bytes())
+                    .and_then(|()| s.write_all(&body))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+            }
+        }
+    });
+    addr
+}
+
+/// A response body left unread, or dropped, before the next request: a small one is read
+/// and dropped and the connection reused; one known to be larger than `max_discard` is not:
+/// the next request fails at once (no wait for a reader that may never read), and a reader
+/// still holding the body reads it whole.
+fn unread<C: ClientUnderTest>() {
+    for drop in [false, true] {
+        let (second, _) = C::unread_then_again(serving(1000), drop);
+        assert_eq!(second, Ok(200), "a small body, dropped: {drop}");
+    }
+    let start = Instant::now();
+    let (second, first) = C::unread_then_again(serving(8 << 20), false);
+    assert!(
+        second.as_ref().is_err_and(|e| e.contains("closed")),
+        "{second:?}"
+    );
+    assert_eq!(first, Ok(8 << 20), "the large body is still its reader's");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    let (second, _) = C::unread_then_again(serving(8 << 20), true);
+    assert!(
+        second.as_ref().is_err_and(|e| e.contains("closed")),
+        "{second:?}"
+    );
+}
+
+#[test]
+fn a_tokio_client_drops_what_was_left_unread() {
+    unread::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_drops_what_was_left_unread() {
+    unread::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_drops_what_was_left_unread() {
+    unread::<BlockingClient>();
 }
 
 /// A client whose server never answers fails once `response_wait` is over, whether the

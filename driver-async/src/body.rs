@@ -8,6 +8,8 @@ use std::task::{Context, Poll};
 use tokio::sync::{mpsc, oneshot};
 
 /// How many frames may wait between the connection and the reader: the back-pressure bound.
+/// The channel holds one more, which a client's connection keeps free for the error that
+/// tells a reader the rest of its body was taken (see `Io::pump_body`).
 pub(crate) const QUEUE: usize = 4;
 
 pub(crate) type Sender = mpsc::Sender<Result<Frame<Bytes>, Error>>;
@@ -41,7 +43,7 @@ impl Incoming {
         wanted: Option<oneshot::Sender<()>>,
         remaining: Option<u64>,
     ) -> (Sender, Self) {
-        let (tx, rx) = mpsc::channel(QUEUE);
+        let (tx, rx) = mpsc::channel(QUEUE + 1);
         (
             tx,
             Self {

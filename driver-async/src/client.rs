@@ -8,6 +8,8 @@ use bytes::Bytes;
 use http_body::Body;
 use http_core::{Connection, Event, Headers, Polled, RequestHead};
 use std::future::pending;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::oneshot;
 
 /// The connection and its socket, between exchanges.
@@ -21,8 +23,14 @@ struct Idle<R: Runtime> {
 #[derive(Debug)]
 enum State<R: Runtime> {
     Ready(Box<Idle<R>>),
-    /// A task streams the previous response's body and gives the connection back at its end.
-    Busy(oneshot::Receiver<Option<Box<Idle<R>>>>),
+    /// A task streams the previous response's body and gives the connection back at its end
+    /// (`back`), reusable or not (`None`); told on `take`, it drops the rest of the body
+    /// instead. `reusable` is set when it gave the connection back reusable.
+    Busy {
+        back: oneshot::Receiver<Option<Box<Idle<R>>>>,
+        take: oneshot::Sender<()>,
+        reusable: Arc<AtomicBool>,
+    },
     Gone,
 }
 
@@ -30,6 +38,9 @@ enum State<R: Runtime> {
 #[derive(Debug)]
 pub struct Client<R: Runtime> {
     state: State<R>,
+    /// Most bytes of a response body nobody read that are read and dropped to reuse the
+    /// connection (the engine's `max_discard`); past it the connection closes.
+    discard: u64,
 }
 
 impl<R: Runtime> Client<R> {
@@ -39,6 +50,7 @@ impl<R: Runtime> Client<R> {
         let conn = Connection::client(config.engine, io.now());
         Self {
             state: State::Ready(Box::new(Idle { io, conn })),
+            discard: config.engine.limits.max_discard,
         }
     }
 
@@ -48,14 +60,16 @@ impl<R: Runtime> Client<R> {
     pub fn is_reusable(&self) -> bool {
         match &self.state {
             State::Ready(idle) => idle.conn.is_reusable(),
-            State::Busy(_) => true,
+            State::Busy { reusable, .. } => reusable.load(Ordering::Acquire),
             State::Gone => false,
         }
     }
 
     /// Sends `req` and reads the response's head; its body streams as the caller reads it. A
-    /// request without a Host field gets one from its URI's authority. If the previous
-    /// response's body is still being read, this waits for its end.
+    /// request without a Host field gets one from its URI's authority. What is left of the
+    /// previous response's body is read and dropped first, if it is at most the engine's
+    /// `max_discard` bytes (a reader still holding it then gets an error); a connection that
+    /// cannot carry another request fails with [`Error::Closed`].
     pub async fn send<B>(
         &mut self,
         req: http::Request<B>,
@@ -66,7 +80,10 @@ impl<R: Runtime> Client<R> {
     {
         let mut idle = match std::mem::replace(&mut self.state, State::Gone) {
             State::Ready(idle) => idle,
-            State::Busy(rx) => rx.await.ok().flatten().ok_or(Error::Closed)?,
+            State::Busy { back, take, .. } => {
+                let _ = take.send(());
+                back.await.ok().flatten().ok_or(Error::Closed)?
+            }
             State::Gone => return Err(Error::Closed),
         };
         if !idle.conn.is_reusable() {
@@ -126,17 +143,37 @@ impl<R: Runtime> Client<R> {
         let (tx, body) = Incoming::channel(None, conn.body_remaining());
         let response = head.into_http(body)?;
         let (back, rx) = oneshot::channel();
-        self.state = State::Busy(rx);
+        let (take, taken) = oneshot::channel();
+        let reusable = Arc::new(AtomicBool::new(false));
+        self.state = State::Busy {
+            back: rx,
+            take,
+            reusable: reusable.clone(),
+        };
+        let most = self.discard;
         R::spawn(async move {
             let Idle { io, conn } = &mut *idle;
-            io.pump_body(conn, &tx).await;
+            let mut back = Some(back);
+            // A body too large to drop stays its reader's: the next request gets no
+            // connection at once.
+            let refuse = || {
+                if let Some(back) = back.take() {
+                    let _ = back.send(None);
+                }
+            };
+            let whole = io.pump_body(conn, &tx, taken, most, refuse).await;
             // The connection comes back only if the body was read to its end, its buffer
-            // lent meanwhile to the thread's other connections.
-            let whole = !tx.is_closed() && conn.is_reusable();
+            // lent meanwhile to the thread's other connections. Said before the body's
+            // reader sees its end (when `tx` goes).
+            let whole = whole && conn.is_reusable();
             if whole {
                 io.park_buffer(conn);
+                reusable.store(true, Ordering::Release);
             }
-            let _ = back.send(whole.then_some(idle));
+            if let Some(back) = back {
+                let _ = back.send(whole.then_some(idle));
+            }
+            drop(tx);
         });
         Ok(response)
     }

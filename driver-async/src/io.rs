@@ -14,6 +14,7 @@ use std::io::IoSlice;
 use std::pin::{Pin, pin};
 use std::task::Poll;
 use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
 
 /// Bytes read from the socket at a time.
 const READ_SIZE: usize = 16 * 1024;
@@ -184,6 +185,9 @@ pub(crate) struct Io<R: Runtime> {
     timer: Option<R::Timer>,
     armed: Option<Instant>,
     reads: Reads,
+    /// A write failed or timed out: nothing more is written (a close does not wait for the
+    /// write timeout again).
+    broken: bool,
 }
 
 impl<R: Runtime> std::fmt::Debug for Io<R> {
@@ -203,6 +207,7 @@ impl<R: Runtime> Io<R> {
             timer: None,
             armed: None,
             reads: Reads::default(),
+            broken: false,
         }
     }
 
@@ -239,30 +244,36 @@ impl<R: Runtime> Io<R> {
     }
 
     /// Writes everything the engine has queued, in one vectored write where the kernel takes
-    /// it, straight from the engine's queue.
+    /// it, straight from the engine's queue. Each write waits at most the write timeout for
+    /// the peer to take something: a peer that keeps reading is never cut off, however much
+    /// is queued. A connection whose write failed writes nothing more.
     pub(crate) async fn flush(&mut self, conn: &mut Connection) -> Result<(), Error> {
-        if !conn.has_transmit() {
-            return Ok(());
+        if self.broken {
+            return Err(Error::Closed);
         }
-        let stream = &mut self.stream;
-        let write = async {
+        while conn.has_transmit() {
+            let stream = &mut self.stream;
             // Straight from the engine's queue: the slices live only while the write is
             // polled, and what went out is dropped from the queue after it.
-            while conn.has_transmit() {
-                let n = poll_fn(|cx| {
-                    let mut slices = [IoSlice::new(&[]); MAX_IOV];
-                    let k = conn.transmit_io_slices(&mut slices);
-                    Pin::new(&mut *stream).poll_write_vectored(cx, &slices[..k])
-                })
-                .await?;
-                if n == 0 {
-                    return Err(Error::Closed);
+            let write = poll_fn(|cx| {
+                let mut slices = [IoSlice::new(&[]); MAX_IOV];
+                let k = conn.transmit_io_slices(&mut slices);
+                Pin::new(&mut *stream).poll_write_vectored(cx, &slices[..k])
+            });
+            let written =
+                match bounded::<R, _>(self.write_timeout, async { Ok(write.await?) }).await {
+                    Ok(0) => Err(Error::Closed),
+                    other => other,
+                };
+            match written {
+                Ok(n) => conn.consume_transmit(n),
+                Err(e) => {
+                    self.broken = true;
+                    return Err(e);
                 }
-                conn.consume_transmit(n);
             }
-            Ok(())
-        };
-        bounded::<R, _>(self.write_timeout, write).await
+        }
+        Ok(())
     }
 
     /// Waits for bytes from the peer or the engine's next deadline, whichever comes first, and
@@ -333,14 +344,51 @@ impl<R: Runtime> Io<R> {
         read_once::<R>(&mut self.stream, conn, self.origin, &mut self.reads)
     }
 
-    /// Moves the received body into `tx` until its end, taking the next event only when the
-    /// queue has room (back-pressure), and reading the socket only when the engine needs
-    /// bytes. Cancel-safe: nothing taken from the engine is lost if the future is dropped.
-    /// When it returns, the body is over or its reader is gone.
-    pub(crate) async fn pump_body(&mut self, conn: &mut Connection, tx: &Sender) {
+    /// Moves a received response body into `tx` until its end, taking the next event only
+    /// when the queue has room (back-pressure), and reading the socket only when the engine
+    /// needs bytes; or until `take` fires: the client wants the connection for its next
+    /// request. The rest of the body is then read and dropped, if it is at most `most` bytes,
+    /// and a reader that still holds the body gets an error after what it was handed (the
+    /// channel keeps room for it); a rest known to be larger is left to the reader, and
+    /// `refuse` says the connection cannot be had. A reader that drops the body leaves the
+    /// rest for that request to take. Returns whether the body was read to its end, by its
+    /// reader or so.
+    pub(crate) async fn pump_body(
+        &mut self,
+        conn: &mut Connection,
+        tx: &Sender,
+        mut take: oneshot::Receiver<()>,
+        most: u64,
+        mut refuse: impl FnMut(),
+    ) -> bool {
+        // Whether the client may still take the connection.
+        let mut client = true;
         loop {
-            let Ok(permit) = tx.reserve().await else {
-                return;
+            let permit = tokio::select! {
+                biased;
+                taken = &mut take, if client => {
+                    client = false;
+                    if taken.is_err() {
+                        // The client is gone; the reader may still read on.
+                        continue;
+                    }
+                    if conn.body_remaining().is_some_and(|n| n > most) {
+                        refuse();
+                        continue;
+                    }
+                    let _ = tx.try_send(Err(Error::Closed));
+                    return self.discard_body(conn, most).await;
+                }
+                // Two permits for one frame: one place stays free for that error.
+                permits = tx.reserve_many(2) => match permits.ok().and_then(|mut p| p.next()) {
+                    Some(permit) => permit,
+                    // The reader is gone: the rest waits for the next request, if any.
+                    None if client => match take.await {
+                        Ok(()) => return self.discard_body(conn, most).await,
+                        Err(_) => return false,
+                    },
+                    None => return false,
+                },
             };
             match conn.poll_event() {
                 Ok(Polled::Event(Event::Data(d))) => permit.send(Ok(Frame::data(d))),
@@ -348,27 +396,51 @@ impl<R: Runtime> Io<R> {
                     if !trailers.is_empty() {
                         permit.send(trailers.to_http().map(Frame::trailers).map_err(Error::from));
                     }
-                    return;
+                    return true;
                 }
                 Ok(Polled::Event(_)) => {}
                 Ok(Polled::NeedData | Polled::Paused) => {
                     drop(permit);
-                    if let Err(e) = self.flush(conn).await {
+                    let waited = match self.flush(conn).await {
+                        Ok(()) => self.wait(conn, std::future::pending()).await.map(drop),
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = waited {
                         let _ = tx.send(Err(e)).await;
-                        return;
-                    }
-                    match self.wait(conn, std::future::pending()).await {
-                        Ok(_) => {}
-                        Err(e) => {
-                            let _ = tx.send(Err(e)).await;
-                            return;
-                        }
+                        return false;
                     }
                 }
                 Err(e) => {
                     permit.send(Err(Error::Remote(e)));
-                    return;
+                    return false;
                 }
+            }
+        }
+    }
+
+    /// Reads the rest of a body and drops it, if it is at most `most` bytes; returns whether
+    /// it came to its end.
+    async fn discard_body(&mut self, conn: &mut Connection, most: u64) -> bool {
+        let mut left = most;
+        loop {
+            if conn.body_remaining().is_some_and(|n| n > left) {
+                return false;
+            }
+            match conn.poll_event() {
+                Ok(Polled::Event(Event::Data(d))) => match left.checked_sub(d.len() as u64) {
+                    Some(l) => left = l,
+                    None => return false,
+                },
+                Ok(Polled::Event(Event::End(_))) => return true,
+                Ok(Polled::Event(_)) => {}
+                Ok(Polled::NeedData | Polled::Paused) => {
+                    if self.flush(conn).await.is_err()
+                        || self.wait(conn, std::future::pending()).await.is_err()
+                    {
+                        return false;
+                    }
+                }
+                Err(_) => return false,
             }
         }
     }
@@ -427,7 +499,9 @@ impl<R: Runtime> Io<R> {
                         .await
                         .map_err(Error::from)
                 };
-                let n = bounded::<R, _>(self.write_timeout, send).await?;
+                let n = bounded::<R, _>(self.write_timeout, send)
+                    .await
+                    .inspect_err(|_| self.broken = true)?;
                 if n == 0 {
                     return Err(Error::Body("the file ended before its length".into()));
                 }

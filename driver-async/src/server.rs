@@ -87,7 +87,12 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
         let handler = Arc::new(handler);
         // Shared, not copied into every connection's task.
         let config = Arc::new(self.config.clone());
-        let most = self.config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+        // At most what one `acquire_many` can take back, so that the shutdown below waits
+        // for every connection (a larger limit is as good as none).
+        let most = self
+            .config
+            .max_connections
+            .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
         let limit = Arc::new(Semaphore::new(most));
         let down = self.shutdown.0.clone();
         // Told when the grace period is over: the connections left are dropped.
@@ -124,6 +129,7 @@ impl<R: Runtime, L: Listener<R>> Server<R, L> {
         }
         drop(self.listener);
         // Every permit back means every connection finished.
+        // invariant: `most` fits (clamped above).
         let all = u32::try_from(most).unwrap_or(u32::MAX);
         tokio::select! {
             _ = limit.acquire_many(all) => {}
@@ -171,6 +177,12 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
                 match exchanged {
                     Ok(None) => {
                         io.park_buffer(&mut conn);
+                        // Responses wait to go out with the next pipelined one, up to a
+                        // bound: a client that sends many requests and reads nothing holds
+                        // no more than that.
+                        if conn.transmit_len() > QUEUED_MAX && io.flush(&mut conn).await.is_err() {
+                            return;
+                        }
                         continue;
                     }
                     Ok(Some(upgrade)) => {
@@ -491,7 +503,8 @@ where
             None => conn.send_http_response(&parts, body.size_hint().exact()),
         }
         .ok()?;
-        Some((body, file))
+        // An interim (1xx) head is no answer: the 500 follows it.
+        (conn.our_state() != HalfState::SendResponse).then_some((body, file))
     });
     let Some((body, file)) = body else {
         conn.send_empty_response(500)?;

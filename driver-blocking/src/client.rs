@@ -12,6 +12,11 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug)]
 pub struct Client {
     conn: Shared,
+    /// Most bytes of a response body nobody read that are read and dropped to reuse the
+    /// connection (the engine's `max_discard`); past it the connection is given up.
+    discard: u64,
+    /// The connection was given up: a body too large to drop was left unread.
+    given_up: bool,
 }
 
 impl Client {
@@ -27,6 +32,8 @@ impl Client {
         );
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
+            discard: config.engine.limits.max_discard,
+            given_up: false,
         })
     }
 
@@ -34,13 +41,14 @@ impl Client {
     /// response was read to its end and both sides keep the connection.
     #[must_use]
     pub fn is_reusable(&self) -> bool {
-        lock(&self.conn).engine.is_reusable()
+        !self.given_up && lock(&self.conn).engine.is_reusable()
     }
 
     /// Sends `req` and reads the response's head (interim responses pass by); its body is
     /// read as the caller reads it. What is left of the previous response's body is read and
-    /// dropped first; a connection that cannot carry another request fails with
-    /// [`Error::Closed`].
+    /// dropped first, if it is at most the engine's `max_discard` bytes (a reader still
+    /// holding it then gets an error); a connection that cannot carry another request fails
+    /// with [`Error::Closed`].
     ///
     /// A request without a Host field gets one from its URI's authority, and its target is
     /// the URI's path and query. A streamed body is written as it is read; with
@@ -55,10 +63,25 @@ impl Client {
         let head = RequestHead::to_origin_server(&parts)?;
         let body: Body = body.into();
         {
+            if self.given_up {
+                return Err(Error::Closed);
+            }
             let mut c = lock(&self.conn);
+            let mut left = self.discard;
             while c.is_reading() {
-                if let BodyPart::End(_) = c.next_body()? {
-                    break;
+                if c.engine.body_remaining().is_some_and(|n| n > left) {
+                    self.given_up = true;
+                    return Err(Error::Closed);
+                }
+                match c.next_body()? {
+                    BodyPart::End(_) => break,
+                    BodyPart::Data(d) => match left.checked_sub(d.len() as u64) {
+                        Some(l) => left = l,
+                        None => {
+                            self.given_up = true;
+                            return Err(Error::Closed);
+                        }
+                    },
                 }
             }
             if !c.engine.is_reusable() {

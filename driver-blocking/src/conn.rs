@@ -41,6 +41,9 @@ pub(crate) struct Conn {
     /// it) and given back for the next read: a thread blocked in a read holds the memory it
     /// lent anyway, and the next request costs no allocation for it.
     spare: Option<BytesMut>,
+    /// A write failed or timed out: nothing more is written (a close does not wait for the
+    /// write timeout again).
+    broken: bool,
 }
 
 /// A connection behind a lock, as the bodies it hands out share it.
@@ -82,6 +85,7 @@ impl Conn {
             reading: Arc::new(AtomicU64::new(0)),
             read_timeout: None,
             spare: None,
+            broken: false,
         }
     }
 
@@ -163,7 +167,10 @@ impl Conn {
     /// Writes everything the engine has queued, in vectored writes over all of it, each
     /// bounded by the write timeout.
     pub(crate) fn flush(&mut self) -> Result<(), Error> {
-        write_queued(&mut self.stream, &mut self.engine)
+        if self.broken {
+            return Err(Error::Closed);
+        }
+        write_queued(&mut self.stream, &mut self.engine).inspect_err(|_| self.broken = true)
     }
 
     /// Sends `len` bytes of `file` from `offset` as body bytes, after what the engine queued
@@ -183,7 +190,11 @@ impl Conn {
         let (mut offset, mut left) = (offset, len);
         while left > 0 {
             let want = usize::try_from(left).unwrap_or(usize::MAX);
-            match send_file_once(&mut self.stream, file, offset, want) {
+            let sent = send_file_once(&mut self.stream, file, offset, want);
+            if matches!(&sent, Err(e) if e.kind() != ErrorKind::Interrupted) {
+                self.broken = true;
+            }
+            match sent {
                 Ok(0) => return Err(Error::Body("the file ended before its length".into())),
                 Ok(n) => {
                     offset += n as u64;

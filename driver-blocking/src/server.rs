@@ -20,6 +20,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 const BACKOFF: Duration = Duration::from_millis(50);
 /// How long a shutdown tries to connect to its own listener, to wake a waiting accept.
 const WAKE_TIMEOUT: Duration = Duration::from_secs(1);
+/// Most response bytes left queued when the next pipelined request is started.
+const QUEUED_MAX: usize = 64 * 1024;
 
 /// An HTTP/1.1 server on a listening socket: each connection on a thread of its own, at most
 /// [`Config::max_connections`] at once.
@@ -291,8 +293,16 @@ fn serve_connection<H, E>(
             Ok(Polled::Event(Event::Request(head))) => {
                 match exchange(&shared, head, switch, config.raw_head, handler) {
                     // The response may still be queued: it goes out with the next one if that
-                    // request is already here (pipelining), else before the next wait.
-                    Ok(None) => continue,
+                    // request is already here (pipelining), else before the next wait; past
+                    // a bound, at once, so that a client that sends many requests and reads
+                    // nothing holds no more than that.
+                    Ok(None) => {
+                        let mut c = lock(&shared);
+                        if c.engine.transmit_len() > QUEUED_MAX && c.flush().is_err() {
+                            return;
+                        }
+                        continue;
+                    }
                     Ok(Some(upgrade)) => {
                         hand_over(&shared, &upgrade);
                         return;

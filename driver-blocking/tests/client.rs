@@ -44,28 +44,34 @@ fn the_connection_is_reused() {
 
 #[test]
 fn an_unread_body_is_drained_by_the_next_send() {
-    let server = start(config(), |req: http::Request<_>| {
-        if req.uri().path() == "/big" {
-            return Ok(full(200, vec![b'x'; 200_000]));
-        }
-        echo(req)
+    let server = start(config(), |req: http::Request<_>| match req.uri().path() {
+        // At most `max_discard` (64 KiB by default), and past it.
+        "/small" => Ok(full(200, vec![b'x'; 60_000])),
+        "/big" => Ok(full(200, vec![b'x'; 200_000])),
+        _ => echo(req),
     });
     let mut client = Client::connect(server.addr, config()).unwrap();
-    let big = format!("http://{}/big", server.addr);
-    let mut res = client
-        .send(http::Request::get(big).body(Body::empty()).unwrap())
-        .unwrap();
+    let get = |path: &str| {
+        http::Request::get(format!("http://{}{path}", server.addr))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut res = client.send(get("/small")).unwrap();
     let mut some = [0u8; 10];
     res.body_mut().read_exact(&mut some).unwrap();
-    let next = format!("http://{}/next", server.addr);
-    let mut res2 = client
-        .send(http::Request::get(next).body(Body::empty()).unwrap())
-        .unwrap();
+    let mut res2 = client.send(get("/next")).unwrap();
     assert_eq!(read_all(&mut res2), b"GET /next\nHost\n");
     assert!(
         res.body_mut().read_to_end(&mut Vec::new()).is_err(),
         "the drained body fails once what it held is read"
     );
+    // Too large to drop: the connection is given up, and the body stays its reader's.
+    let mut res = client.send(get("/big")).unwrap();
+    res.body_mut().read_exact(&mut some).unwrap();
+    assert!(matches!(client.send(get("/next")), Err(Error::Closed)));
+    assert!(!client.is_reusable());
+    assert_eq!(read_all(&mut res).len(), 200_000 - 10);
+    assert!(matches!(client.send(get("/next")), Err(Error::Closed)));
     drop(client);
     server.stop();
 }

@@ -21,6 +21,45 @@ use bytes::{Buf, Bytes, BytesMut};
 mod client;
 mod server;
 
+/// The pieces waiting to be written, in order, and how many bytes they hold.
+#[derive(Debug, Default)]
+struct Transmit {
+    pieces: VecDeque<Bytes>,
+    len: usize,
+}
+
+impl Transmit {
+    fn push(&mut self, piece: Bytes) {
+        self.len += piece.len();
+        self.pieces.push_back(piece);
+    }
+
+    fn extend(&mut self, pieces: impl IntoIterator<Item = Bytes>) {
+        for piece in pieces {
+            self.push(piece);
+        }
+    }
+
+    fn pop(&mut self) -> Option<Bytes> {
+        let piece = self.pieces.pop_front()?;
+        self.len -= piece.len();
+        Some(piece)
+    }
+
+    /// Drops the first `n` bytes (at most all of them).
+    fn consume(&mut self, mut n: usize) {
+        while let Some(first) = self.pieces.front_mut() {
+            if n < first.len() {
+                first.advance(n);
+                self.len -= n;
+                return;
+            }
+            n -= first.len();
+            self.pop();
+        }
+    }
+}
+
 /// When the waits that deadlines bound began.
 #[derive(Clone, Copy, Debug)]
 struct Timing {
@@ -95,7 +134,7 @@ pub struct Connection {
     recv: Receiver,
     now: Instant,
     error: Option<RemoteError>,
-    transmit: VecDeque<Bytes>,
+    transmit: Transmit,
     /// Room for small framing pieces, split off as they are queued.
     scratch: BytesMut,
     writer: BodyWriter,
@@ -128,7 +167,7 @@ impl Connection {
             recv: Receiver::new(Self::head_kind(role)),
             now,
             error: None,
-            transmit: VecDeque::new(),
+            transmit: Transmit::default(),
             scratch: BytesMut::new(),
             writer: BodyWriter::None,
             timing: Timing {
@@ -450,13 +489,21 @@ impl Connection {
     /// The next piece of bytes to write to the peer, in order. Body data comes out as the same
     /// `Bytes` the application sent.
     pub fn poll_transmit(&mut self) -> Option<Bytes> {
-        self.transmit.pop_front()
+        self.transmit.pop()
     }
 
     /// Whether there are pieces waiting to be written.
     #[must_use]
     pub fn has_transmit(&self) -> bool {
-        !self.transmit.is_empty()
+        !self.transmit.pieces.is_empty()
+    }
+
+    /// How many bytes wait to be written, all pieces together: a server driver writes them
+    /// out before it starts on another pipelined request once they pass a bound of its own,
+    /// so that a client which sends many requests and reads nothing holds little memory.
+    #[must_use]
+    pub fn transmit_len(&self) -> usize {
+        self.transmit.len
     }
 
     /// The pieces waiting to be written, in order, left in place: a driver makes one vectored
@@ -464,7 +511,7 @@ impl Connection {
     /// bytes went out, so that it needs no list of its own. The same pieces come out of
     /// [`poll_transmit`](Self::poll_transmit).
     pub fn transmit_pieces(&self) -> impl Iterator<Item = &[u8]> {
-        self.transmit.iter().map(|piece| &piece[..])
+        self.transmit.pieces.iter().map(|piece| &piece[..])
     }
 
     /// Fills `slices` with the pieces waiting to be written, in order (none is empty), for one
@@ -482,15 +529,8 @@ impl Connection {
 
     /// Drops the first `n` bytes of the pieces waiting to be written, as a write took them
     /// (at most all of them: more is the same as all).
-    pub fn consume_transmit(&mut self, mut n: usize) {
-        while let Some(first) = self.transmit.front_mut() {
-            if n < first.len() {
-                first.advance(n);
-                return;
-            }
-            n -= first.len();
-            self.transmit.pop_front();
-        }
+    pub fn consume_transmit(&mut self, n: usize) {
+        self.transmit.consume(n);
     }
 
     /// The next thing the peer sent. See the call order on [`Connection`].

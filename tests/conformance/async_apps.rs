@@ -76,6 +76,11 @@ where
                 Ok(Frame::data(Bytes::from_static(b"partial"))),
                 Err("the test body fails (on purpose)".into()),
             ]))),
+            "/interim" => {
+                let mut res = full(103, None, "");
+                res.headers_mut().clear();
+                Ok(res)
+            }
             _ => Ok(full(200, None, "ok")),
         },
         App::Trailers => {

@@ -31,7 +31,8 @@ pub(crate) enum App {
     Echo,
     /// Answers 200 `not read` (Content-Length 8) without touching the request body.
     NoRead,
-    /// By path: `/panic` panics before answering; `/error` returns `Err`; `/error-mid`
+    /// By path: `/panic` panics before answering; `/error` returns `Err`; `/interim`
+    /// answers with an interim status (103), which is no answer; `/error-mid`
     /// answers 200 with a streamed body (no Content-Length) that yields `partial` and then an
     /// error; anything else answers 200 `ok` (Content-Length 2).
     Faulty,

@@ -513,6 +513,15 @@ pub(crate) fn error_is_500<M: Mount>() {
     let res = w.read("GET");
     assert_eq!(res.status, 500, "{res:?}");
     assert_eq!(res.header("content-length"), Some("0"), "{res:?}");
+    // An interim status is no answer either: the 500 follows it.
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/interim"));
+    let mut res = w.read("GET");
+    if res.status == 103 {
+        res = w.read("GET");
+    }
+    assert_eq!(res.status, 500, "{res:?}");
+    assert_eq!(res.header("content-length"), Some("0"), "{res:?}");
     let mut w = Wire::connect(server.addr);
     w.send(get("/ok"));
     assert_eq!(w.read("GET").text(), "ok");
@@ -659,6 +668,42 @@ pub(crate) fn large_response_body_streams<M: Mount>() {
     server.stop();
 }
 
+/// A response held in memory whole (the echo of a large body, one frame), read steadily but
+/// slowly, so that writing it lasts several times the write timeout while no single wait
+/// for the reader comes near it: it arrives whole. The timeout bounds each wait for a peer
+/// that does not read, not the time a large response takes.
+pub(crate) fn a_steady_reader_gets_a_large_response_whole<M: Mount>() {
+    let server = M::start(
+        App::Echo,
+        TestConfig {
+            write_timeout: Duration::from_millis(300),
+            ..TestConfig::default()
+        },
+    );
+    let mut w = Wire::connect(server.addr);
+    let sent = "e".repeat(12 << 20);
+    w.send(post("/large", &sent));
+    let (mut body, mut next_pause) = (Vec::new(), 512usize << 10);
+    let start = Instant::now();
+    let read = w.try_read_with("POST", &mut |piece| {
+        body.extend_from_slice(piece);
+        // 40 ms per 512 KiB of the 16 MiB response: over a second in all.
+        if body.len() >= next_pause {
+            std::thread::sleep(Duration::from_millis(40));
+            next_pause += 512 << 10;
+        }
+    });
+    let mut res = read.unwrap_or_else(|e| panic!("after {} bytes: {e:?}", body.len()));
+    assert!(
+        start.elapsed() > Duration::from_millis(900),
+        "read too fast to test anything: {:?}",
+        start.elapsed()
+    );
+    res.body = body;
+    assert_echo(&res, "POST", "/large", sent.as_bytes());
+    server.stop();
+}
+
 /// Every check, by name, in the order `suite!` lists them.
 pub(crate) const CHECKS: &[&str] = &[
     "echo_reports_the_request",
@@ -686,6 +731,7 @@ pub(crate) const CHECKS: &[&str] = &[
     "large_response_body_streams",
     "files_are_sent_by_the_driver",
     "a_slow_reader_of_a_file_keeps_its_connection",
+    "a_steady_reader_gets_a_large_response_whole",
 ];
 
 // ----- files sent by the driver -----

@@ -110,6 +110,11 @@ fn handle(app: &App, mut req: Request<Incoming>) -> Result<Response<Body>, BoxEr
             "/panic" => panic!("the test application panics (on purpose)"),
             "/error" => return Err("the test application fails (on purpose)".into()),
             "/error-mid" => streamed(Body::from_reader(FailsMidway(false))),
+            "/interim" => {
+                let mut res = full(103, None, "");
+                res.headers_mut().clear();
+                res
+            }
             _ => full(200, None, "ok"),
         },
         App::Trailers => {

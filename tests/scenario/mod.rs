@@ -68,7 +68,9 @@ pub(crate) fn feed_split(to: &mut Connection, now: Instant, bytes: &[u8], rng: &
 
 /// Everything `conn` has queued for transmission, as the pieces it hands out.
 pub(crate) fn drain_pieces(conn: &mut Connection) -> Vec<Bytes> {
-    std::iter::from_fn(|| conn.poll_transmit()).collect()
+    let pieces: Vec<Bytes> = std::iter::from_fn(|| conn.poll_transmit()).collect();
+    assert_eq!(conn.transmit_len(), 0, "the count of bytes waiting");
+    pieces
 }
 
 /// Everything `conn` has queued for transmission, joined.

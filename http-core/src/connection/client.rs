@@ -111,8 +111,7 @@ impl Connection {
                     length,
                     ..Added::default()
                 };
-                self.transmit
-                    .push_back(serialize::request_head(&head, added));
+                self.transmit.push(serialize::request_head(&head, added));
                 self.writer = w;
                 if expect && w != BodyWriter::Length(0) {
                     self.hold = Hold::Waiting {
@@ -149,8 +148,7 @@ impl Connection {
             };
             (BodyWriter::Length(0), added)
         };
-        self.transmit
-            .push_back(serialize::request_head(head, added));
+        self.transmit.push(serialize::request_head(head, added));
         self.writer = writer;
         self.pending_head = None;
         Ok(())

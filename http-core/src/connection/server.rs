@@ -242,7 +242,7 @@ impl Connection {
             // RFC 9110 §7.8: a server that switches protocols for a request that expects a
             // 100 (Continue) MUST send the 100 first; the client then sends the body, which
             // is read before the switch.
-            self.transmit.push_back(serialize::response_head(
+            self.transmit.push(serialize::response_head(
                 100,
                 b"Continue",
                 &Headers::new(),
@@ -254,7 +254,7 @@ impl Connection {
         if status == 100 || !interim {
             self.continue_pending = false;
         }
-        self.transmit.push_back(bytes);
+        self.transmit.push(bytes);
         Ok(())
     }
 

@@ -16,10 +16,12 @@ fn server() -> Connection {
 }
 
 fn wire(conn: &mut Connection) -> Vec<u8> {
+    let waiting = conn.transmit_len();
     let mut out = Vec::new();
     while let Some(piece) = conn.poll_transmit() {
         out.extend_from_slice(&piece);
     }
+    assert_eq!(out.len(), waiting, "the count of bytes waiting");
     out
 }
 
@@ -1422,12 +1424,18 @@ fn transmit_pieces_are_consumed_by_the_bytes_a_write_took() {
     for step in [3, 1, 40, 2, 7, usize::MAX] {
         let rest: Vec<u8> = conn.transmit_pieces().flatten().copied().collect();
         assert_eq!(whole[out.len()..], rest[..]);
+        assert_eq!(
+            conn.transmit_len(),
+            rest.len(),
+            "the bytes waiting, counted"
+        );
         let n = step.min(rest.len());
         out.extend_from_slice(&rest[..n]);
         conn.consume_transmit(step);
     }
     assert_eq!(out, whole);
     assert!(!conn.has_transmit(), "nothing left, not even empty pieces");
+    assert_eq!(conn.transmit_len(), 0);
     assert!(
         text(&whole).ends_with("5\r\nhello\r\n0\r\n\r\n"),
         "{}",
