@@ -10,6 +10,16 @@ use core::fmt;
 use core::ops::Range;
 
 /// One field's name and value as offsets into the buffer of its [`Headers`].
+/// Panics if a section built field by field passes 4 GiB (`len` bytes of names and values),
+/// as a `Vec` does past its capacity, rather than keep offsets (`u32`) that no longer point
+/// at its fields.
+fn fits(len: usize) {
+    assert!(
+        u32::try_from(len).is_ok(),
+        "a field section holds at most 4 GiB of names and values"
+    );
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Entry {
     name: (u32, u32),
@@ -18,13 +28,9 @@ pub(crate) struct Entry {
 
 impl Entry {
     /// Offsets must fit `u32`: the parser bounds every section to 4 GiB whatever the limits
-    /// say; a section built field by field ([`Headers::append`]) panics past it, as a `Vec`
-    /// does past its capacity, rather than keep offsets that no longer point at its fields.
+    /// say, and a section built field by field checks it ([`fits`]).
     pub(crate) fn new(name: Range<usize>, value: Range<usize>) -> Self {
-        assert!(
-            u32::try_from(value.end.max(name.end)).is_ok(),
-            "a field section holds at most 4 GiB of names and values"
-        );
+        // invariant: offsets fit (see above); saturating keeps this free of a panic path.
         let c = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
         Self {
             name: (c(name.start), c(name.end)),
@@ -194,6 +200,7 @@ impl Headers {
             Err(shared) => BytesMut::from(&shared[..]),
         };
         buf.reserve(name.len() + value.len());
+        fits(buf.len() + name.len() + value.len());
         let n0 = buf.len();
         buf.extend_from_slice(name);
         let v0 = buf.len();
@@ -218,6 +225,7 @@ impl Headers {
             buf.extend_from_slice(name.as_ref());
             let v0 = buf.len();
             buf.extend_from_slice(value.as_ref());
+            fits(buf.len());
             entries.push(Entry::new(n0..v0, v0..buf.len()));
         }
         // A buffer exactly full becomes `Bytes` without a further allocation.

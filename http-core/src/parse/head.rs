@@ -133,6 +133,10 @@ impl HeadParser {
     ///   that is neither the CR or LF of the empty line that ends the section nor the SP or
     ///   HTAB of a fold.
     /// - Without an LF, the line will be at least one byte longer than what is here.
+    ///
+    /// It runs once per line the one-pass path leaves, and per piece of input that ends
+    /// inside a line: the common answer, none, is found first in a few compares.
+    #[inline(always)]
     fn crossed(
         &self,
         buf: &[u8],
@@ -141,9 +145,31 @@ impl HeadParser {
         cfg: &Config,
     ) -> Option<RemoteError> {
         let ls = self.line_start;
+        let far = end - ls < limits.first_line.0.min(limits.field_line.0)
+            && end < limits.total.0
+            && self.entries.len() < limits.fields
+            // A fold's line starts before it.
+            && !matches!(buf.get(ls), Some(b' ' | b'\t'));
+        if far {
+            return None;
+        }
+        self.crossed_at(buf, end, limits, cfg)
+    }
+
+    /// [`crossed`](Self::crossed), the whole rule.
+    #[inline(never)]
+    fn crossed_at(
+        &self,
+        buf: &[u8],
+        end: usize,
+        limits: &SectionLimits,
+        cfg: &Config,
+    ) -> Option<RemoteError> {
+        let ls = self.line_start;
         let first = buf.get(ls).copied();
+        let start_line = self.on_start_line();
         let (line_limit, from) = match first {
-            _ if self.on_start_line() => (limits.first_line, ls),
+            _ if start_line => (limits.first_line, ls),
             Some(b) if self.continues_field(b, cfg) => (
                 limits.field_line,
                 // invariant: a continuation follows a field (`continues_field`).
@@ -152,21 +178,20 @@ impl HeadParser {
             _ => (limits.field_line, ls),
         };
         let complete = end > ls && buf[end - 1] == b'\n';
-        // A fold is known only at the continuation's first byte.
-        let line_known = || known_at(from, line_limit.0).max(ls);
-        let line_at = if complete {
-            (end - from > line_limit.0).then(line_known)
-        } else {
-            (end - from >= line_limit.0).then(line_known)
-        };
-        let new_field = !self.on_start_line()
+        // `len` bytes pass a limit of `max`: more than it, or, with no LF yet, as many.
+        let over = |len: usize, max: usize| len > max || (!complete && len == max);
+        let line_over = over(end - from, line_limit.0);
+        let total_over = over(end, limits.total.0);
+        let count_over = !start_line
+            && self.entries.len() >= limits.fields
             && first.is_some_and(|b| !matches!(b, b'\r' | b'\n' | b' ' | b'\t'));
-        let count_at = (new_field && self.entries.len() >= limits.fields).then_some(ls);
-        let total_at = if complete {
-            (end > limits.total.0).then(|| known_at(0, limits.total.0))
-        } else {
-            (end >= limits.total.0).then(|| known_at(0, limits.total.0))
-        };
+        if !(line_over || total_over || count_over) {
+            return None;
+        }
+        // A fold is known only at the continuation's first byte.
+        let line_at = line_over.then(|| known_at(from, line_limit.0).max(ls));
+        let count_at = count_over.then_some(ls);
+        let total_at = total_over.then(|| known_at(0, limits.total.0));
         let (at, e) = [
             (line_at, line_limit.1),
             (count_at, RemoteError::TooManyFields),
