@@ -255,16 +255,22 @@ impl<R: Runtime> Io<R> {
             let stream = &mut self.stream;
             // Straight from the engine's queue: the slices live only while the write is
             // polled, and what went out is dropped from the queue after it.
-            let write = poll_fn(|cx| {
+            let mut write = |cx: &mut std::task::Context<'_>| {
                 let mut slices = [IoSlice::new(&[]); MAX_IOV];
                 let k = conn.transmit_io_slices(&mut slices);
                 Pin::new(&mut *stream).poll_write_vectored(cx, &slices[..k])
-            });
-            let written =
-                match bounded::<R, _>(self.write_timeout, async { Ok(write.await?) }).await {
-                    Ok(0) => Err(Error::Closed),
-                    other => other,
-                };
+            };
+            // Tried once first: a write the socket takes at once, as most are, needs no timer.
+            let written = match poll_fn(|cx| Poll::Ready(write(cx))).await {
+                Poll::Ready(r) => r.map_err(Error::from),
+                Poll::Pending => {
+                    bounded::<R, _>(self.write_timeout, async { Ok(poll_fn(write).await?) }).await
+                }
+            };
+            let written = match written {
+                Ok(0) => Err(Error::Closed),
+                other => other,
+            };
             match written {
                 Ok(n) => conn.consume_transmit(n),
                 Err(e) => {
