@@ -31,4 +31,6 @@ conformance::suite!(
     files_are_sent_by_the_driver,
     a_slow_reader_of_a_file_keeps_its_connection,
     a_steady_reader_gets_a_large_response_whole,
+    a_body_made_of_the_request_s_gets_its_100_first,
+    trailers_of_a_sized_body_are_sent,
 );

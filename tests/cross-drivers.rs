@@ -35,6 +35,14 @@ trait ClientUnderTest {
         addr: SocketAddr,
         drop: bool,
     ) -> (Result<u16, String>, Result<usize, String>);
+
+    /// Sends `req` (a request that proposes a switch), reads the response's body to its end,
+    /// then sends a GET on the same connection: the first response's status, what reading
+    /// its body gave, and what the GET ended with.
+    fn switch_then_again(
+        addr: SocketAddr,
+        req: Request<()>,
+    ) -> (u16, Result<usize, String>, Result<u16, String>);
 }
 
 /// A configuration whose wait for a response is `wait`.
@@ -138,6 +146,33 @@ impl ClientUnderTest for TokioClient {
             (second, read)
         })
     }
+
+    fn switch_then_again(
+        addr: SocketAddr,
+        req: Request<()>,
+    ) -> (u16, Result<usize, String>, Result<u16, String>) {
+        use http_body_util::{BodyExt, Empty};
+        conformance::mount_tokio::runtime().block_on(async move {
+            let mut client = driver_tokio::Client::connect(addr, driver_tokio::Config::default())
+                .await
+                .expect("connect");
+            let res = client
+                .send(req.map(|()| Empty::<Bytes>::new()))
+                .await
+                .expect("the switch");
+            let status = res.status().as_u16();
+            let read = match res.into_body().collect().await {
+                Ok(b) => Ok(b.to_bytes().len()),
+                Err(e) => Err(e.to_string()),
+            };
+            let get = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+            let again = match client.send(get.expect("request")).await {
+                Ok(res) => Ok(res.status().as_u16()),
+                Err(e) => Err(e.to_string()),
+            };
+            (status, read, again)
+        })
+    }
 }
 
 struct SmolClient;
@@ -226,6 +261,33 @@ impl ClientUnderTest for SmolClient {
             (second, read)
         })
     }
+
+    fn switch_then_again(
+        addr: SocketAddr,
+        req: Request<()>,
+    ) -> (u16, Result<usize, String>, Result<u16, String>) {
+        use http_body_util::{BodyExt, Empty};
+        smol::block_on(async move {
+            let mut client = driver_smol::Client::connect(addr, driver_smol::Config::default())
+                .await
+                .expect("connect");
+            let res = client
+                .send(req.map(|()| Empty::<Bytes>::new()))
+                .await
+                .expect("the switch");
+            let status = res.status().as_u16();
+            let read = match res.into_body().collect().await {
+                Ok(b) => Ok(b.to_bytes().len()),
+                Err(e) => Err(e.to_string()),
+            };
+            let get = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+            let again = match client.send(get.expect("request")).await {
+                Ok(res) => Ok(res.status().as_u16()),
+                Err(e) => Err(e.to_string()),
+            };
+            (status, read, again)
+        })
+    }
 }
 
 struct BlockingClient;
@@ -301,6 +363,89 @@ impl ClientUnderTest for BlockingClient {
         };
         (second, read)
     }
+
+    fn switch_then_again(
+        addr: SocketAddr,
+        req: Request<()>,
+    ) -> (u16, Result<usize, String>, Result<u16, String>) {
+        let mut client = driver_blocking::Client::connect(addr, driver_blocking::Config::default())
+            .expect("connect");
+        let res = client
+            .send(req.map(|()| driver_blocking::Body::empty()))
+            .expect("the switch");
+        let status = res.status().as_u16();
+        let mut bytes = Vec::new();
+        let read = match res.into_body().read_to_end(&mut bytes) {
+            Ok(n) => Ok(n),
+            Err(e) => Err(e.to_string()),
+        };
+        let get = Request::get(format!("http://{addr}/")).body(driver_blocking::Body::empty());
+        let again = match client.send(get.expect("request")) {
+            Ok(res) => Ok(res.status().as_u16()),
+            Err(e) => Err(e.to_string()),
+        };
+        (status, read, again)
+    }
+}
+
+/// A server that reads one request head and answers it with `answer`, then keeps the
+/// connection open (2 s) without a word more.
+fn answering_once(answer: &'static [u8]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut buf = [0; 1024];
+        let _ = s.read(&mut buf);
+        let _ = s.write_all(answer);
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    addr
+}
+
+/// A 101, or a 2xx to CONNECT, has no content (RFC 9110 §15.2, §9.3.6): its body ends at
+/// once, whatever bytes of the new protocol follow, and the connection carries no other
+/// request.
+fn switched<C: ClientUnderTest>() {
+    let start = Instant::now();
+    let addr = answering_once(
+        b"HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\nnew-proto",
+    );
+    let req = Request::get(format!("http://{addr}/"))
+        .header("connection", "upgrade")
+        .header("upgrade", "x")
+        .body(())
+        .expect("request");
+    let (status, read, again) = C::switch_then_again(addr, req);
+    assert_eq!((status, read), (101, Ok(0)));
+    assert!(again.is_err_and(|e| e.contains("closed")));
+    let addr = answering_once(b"HTTP/1.1 200 OK\r\n\r\ntunnel-bytes");
+    let req = Request::connect(addr.to_string())
+        .body(())
+        .expect("request");
+    let (status, read, again) = C::switch_then_again(addr, req);
+    assert_eq!((status, read), (200, Ok(0)));
+    assert!(again.is_err_and(|e| e.contains("closed")));
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_tokio_client_reads_no_body_after_a_switch() {
+    switched::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_reads_no_body_after_a_switch() {
+    switched::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_reads_no_body_after_a_switch() {
+    switched::<BlockingClient>();
 }
 
 /// A server that reads a request and answers it with a 204 after `delay`, or (`None`)

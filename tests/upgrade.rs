@@ -192,6 +192,11 @@ fn a_101_to_a_request_expecting_100_continue_comes_after_a_100() {
         // RFC 9110 §7.8: the 100 goes first, whether the application sent one or not.
         p.server.conn.send_response(switching()).unwrap();
         assert!(!p.server.conn.expects_continue());
+        assert_eq!(
+            p.server.conn.take_leftover(),
+            None,
+            "the request's body is HTTP's, not the new protocol's"
+        );
         p.drive();
         assert!(
             text(&p.server.sent).starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 101 "),

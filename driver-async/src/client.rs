@@ -6,7 +6,7 @@ use crate::io::Io;
 use crate::{BoxError, Config, Error, Runtime, SendFile};
 use bytes::Bytes;
 use http_body::Body;
-use http_core::{Connection, Event, Headers, Polled, RequestHead};
+use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::future::pending;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -139,6 +139,11 @@ impl<R: Runtime> Client<R> {
         // ends there (the connection is not reused).
         if waiting.is_some() {
             conn.send_end(Headers::new())?;
+        }
+        // After a switch (101, or 2xx to CONNECT) nothing more is HTTP: the response has no
+        // content (RFC 9110 §15.2, §9.3.6), and the connection carries no other request.
+        if conn.their_state() == HalfState::SwitchedProtocol {
+            return Ok(head.into_http(Incoming::empty())?);
         }
         let (tx, body) = Incoming::channel(None, conn.body_remaining());
         let response = head.into_http(body)?;

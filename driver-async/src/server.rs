@@ -186,7 +186,9 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
                         continue;
                     }
                     Ok(Some(upgrade)) => {
-                        let leftover = conn.take_leftover().unwrap_or_default();
+                        let Some(leftover) = leftover(&mut io, &mut conn).await else {
+                            return;
+                        };
                         let _ = upgrade.send(Upgraded {
                             io: io.stream,
                             leftover,
@@ -210,12 +212,19 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
         if io.flush(&mut conn).await.is_err() {
             return;
         }
+        // The flag is read once: a shutdown raised after this read interrupts the wait below
+        // (read again in the wait, it could be raised after the engine was last told, and
+        // the wait would not end for it).
+        let raised = shutdown.is_raised();
+        if raised {
+            conn.close_after_exchange();
+        }
         if conn.should_close() {
             break;
         }
         // Once the engine knows of it, the shutdown no longer interrupts: it stays raised.
         let interrupt = async {
-            if shutdown.is_raised() {
+            if raised {
                 pending::<()>().await;
             }
             (&mut down).await;
@@ -227,6 +236,25 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
         }
     }
     io.close(&mut conn).await;
+}
+
+/// After a switch, the bytes that belong to the new protocol: what is left of the request
+/// that asked for it (its body is HTTP's) is read and dropped first. `None` if the
+/// connection failed meanwhile (a stalled body times out).
+async fn leftover<R: Runtime>(io: &mut Io<R>, conn: &mut Connection) -> Option<Bytes> {
+    loop {
+        if let Some(left) = conn.take_leftover() {
+            return Some(left);
+        }
+        match conn.poll_event() {
+            Ok(Polled::Event(_)) => {}
+            Ok(Polled::NeedData) => {
+                io.flush(conn).await.ok()?;
+                io.wait(conn, pending()).await.ok()?;
+            }
+            Ok(Polled::Paused) | Err(_) => return None,
+        }
+    }
 }
 
 /// The wall-clock time for the engine's `Date` field, in seconds since 1970 (0 if the clock
@@ -380,6 +408,7 @@ where
                     res,
                     response.as_mut(),
                     &mut trailers,
+                    &mut want,
                     shutdown,
                 )?)
             }
@@ -406,7 +435,7 @@ where
                 task.set(None);
                 let res = joined.ok().and_then(Result::ok);
                 let started =
-                    start_response(conn, io.clock(), res, response.as_mut(), &mut trailers, shutdown)?;
+                    start_response(conn, io.clock(), res, response.as_mut(), &mut trailers, &mut want, shutdown)?;
                 if answer(io, conn, started).await? {
                     return Ok(upgrade);
                 }
@@ -474,12 +503,14 @@ where
 /// Starts the response the handler gave (a 500 if it failed, panicked, or gave a head the
 /// engine refuses), saying `Connection: close` if a shutdown began meanwhile, and queues as
 /// much of its body as is ready; says what must be written before a wait (see [`answer`]).
+#[allow(clippy::too_many_arguments)]
 fn start_response<B>(
     conn: &mut Connection,
     (at, now): (Instant, http_core::Instant),
     res: Option<http::Response<B>>,
     mut response: Pin<&mut Option<B>>,
     trailers: &mut Headers,
+    want: &mut Option<oneshot::Receiver<()>>,
     shutdown: &Flag,
 ) -> Result<Started, Error>
 where
@@ -492,32 +523,77 @@ where
     conn.set_now(now);
     conn.set_date(unix_secs(at));
     // A head the engine refuses (a bad byte, framing it cannot honour) is never sent: the
-    // client gets a 500 instead, as for a failed handler.
-    let body = res.and_then(|res| {
-        let (mut parts, body) = res.into_parts();
-        // A body that knows its length is framed by it, as a buffer is; a file by its
-        // range's, which a head framing it otherwise cannot carry (a 500 instead).
-        let file = parts.extensions.remove::<SendFile>();
-        match &file {
-            Some(f) => conn.send_http_response_direct(&parts, f.len()),
-            None => conn.send_http_response(&parts, body.size_hint().exact()),
-        }
-        .ok()?;
-        // An interim (1xx) head is no answer: the 500 follows it.
-        (conn.our_state() != HalfState::SendResponse).then_some((body, file))
-    });
-    let Some((body, file)) = body else {
+    // client gets a 500 instead, as for a failed handler; so for an interim (1xx) head, which
+    // is no answer.
+    let refused = |conn: &mut Connection| -> Result<Started, Error> {
         conn.send_empty_response(500)?;
-        return Ok(Started::Ended);
+        Ok(Started::Ended)
     };
-    if conn.our_state() == HalfState::SwitchedProtocol {
-        return Ok(Started::Switched);
-    }
-    if let Some(file) = file {
+    let Some(res) = res else {
+        return refused(conn);
+    };
+    let (mut parts, body) = res.into_parts();
+    // A file is framed by its range's length, which a head framing it otherwise cannot carry.
+    if let Some(file) = parts.extensions.remove::<SendFile>() {
+        if conn.send_http_response_direct(&parts, file.len()).is_err()
+            || conn.our_state() == HalfState::SendResponse
+        {
+            return refused(conn);
+        }
         return Ok(Started::File(file));
     }
+    // A body that knows its length is framed by it, as a buffer is.
+    let exact = body.size_hint().exact();
     response.set(Some(body));
     // invariant: set just above; the body is polled where it is pinned, in the exchange.
+    let Some(mut body) = response.as_mut().as_pin_mut() else {
+        return refused(conn);
+    };
+    // What the body has ready before its head goes (a buffer, and its trailers), so that:
+    // - a body made of the request's, which reads it first, has the 100 (Continue) the
+    //   client waits for sent before the final head (RFC 9110 §10.1.1: after a final status
+    //   the client sends no content);
+    // - a body that ends with trailers is chunked, the one framing that carries them
+    //   (RFC 9112 §7.1.2), whatever length it knows.
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut ready = [None, None];
+    for slot in &mut ready {
+        let Poll::Ready(frame) = body.as_mut().poll_frame(&mut cx) else {
+            break;
+        };
+        let more = matches!(&frame, Some(Ok(f)) if f.is_data());
+        *slot = Some(frame);
+        if !more {
+            break;
+        }
+    }
+    if want.as_mut().is_some_and(|w| w.try_recv().is_ok()) {
+        *want = None;
+        if conn.expects_continue() {
+            conn.send_continue()?;
+        }
+    }
+    let with_trailers = ready
+        .iter()
+        .any(|f| matches!(f, Some(Some(Ok(f))) if f.is_trailers()));
+    let known = if with_trailers { None } else { exact };
+    if conn.send_http_response(&parts, known).is_err()
+        || conn.our_state() == HalfState::SendResponse
+    {
+        response.set(None);
+        return refused(conn);
+    }
+    if conn.our_state() == HalfState::SwitchedProtocol {
+        response.set(None);
+        return Ok(Started::Switched);
+    }
+    for frame in ready.into_iter().flatten() {
+        if take_frame(conn, frame, trailers)? {
+            response.set(None);
+            return Ok(Started::Ended);
+        }
+    }
+    // invariant: still set (the body has not ended).
     let Some(body) = response.as_mut().as_pin_mut() else {
         return Ok(Started::Ended);
     };

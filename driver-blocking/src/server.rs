@@ -340,7 +340,22 @@ fn serve_connection<H, E>(
 /// [`crate::upgrade::OnUpgrade`].
 fn hand_over(shared: &Shared, upgrade: &SyncSender<Upgraded>) {
     let mut c = lock(shared);
-    let leftover = c.engine.take_leftover().unwrap_or_default();
+    // What is left of the request that asked for the switch (its body is HTTP's) is read
+    // and dropped first; a stalled body times out.
+    let leftover = loop {
+        if let Some(left) = c.engine.take_leftover() {
+            break left;
+        }
+        match c.poll() {
+            Ok(Polled::Event(_)) => {}
+            Ok(Polled::NeedData) => {
+                if c.flush().is_err() || c.wait().is_err() {
+                    return;
+                }
+            }
+            Ok(Polled::Paused) | Err(_) => return,
+        }
+    };
     if let Ok(io) = c.hand_over() {
         let _ = upgrade.try_send(Upgraded { io, leftover });
     }
@@ -461,6 +476,12 @@ fn unix_secs() -> u64 {
 /// neither answers the request.
 fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
     let (parts, body) = res.into_parts();
+    // A body read from a reader may be made of the request's body, which a client that
+    // waits for 100 (Continue) sends only after it: the 100 goes before the final head
+    // (RFC 9110 §10.1.1: after a final status the client sends no content).
+    if body.is_streamed() && body.file_len().is_none() && c.engine.expects_continue() {
+        c.engine.send_continue().ok()?;
+    }
     // A file's range can only be framed by its length: a head framing it otherwise is refused.
     match body.file_len() {
         Some(len) => c.engine.send_http_response_direct(&parts, len),

@@ -773,9 +773,14 @@ impl Connection {
     }
 
     /// After a protocol switch (101, or 2xx to CONNECT): the bytes received after the last
-    /// HTTP message, which belong to the new protocol. `None` before a switch.
+    /// HTTP message, which belong to the new protocol. `None` before a switch, and while the
+    /// request that asked for it is still coming: its body is HTTP's, read (or discarded)
+    /// through [`poll_event`](Self::poll_event) first (RFC 9110 §7.8: the new protocol
+    /// starts after the message).
     pub fn take_leftover(&mut self) -> Option<Bytes> {
-        (self.our_state() == HalfState::SwitchedProtocol).then(|| self.recv.take_all())
+        (self.our_state() == HalfState::SwitchedProtocol
+            && self.their_state() == HalfState::SwitchedProtocol)
+            .then(|| self.recv.take_all())
     }
 }
 

@@ -52,6 +52,39 @@ pub(crate) fn full(
     res
 }
 
+/// The request's body as the response's, read as the response is sent (in a lock only to be
+/// `Sync`, as `Out` must be).
+struct Mirror<I>(std::sync::Mutex<I>);
+
+impl<I> Body for Mirror<I>
+where
+    I: Body<Data = Bytes> + Unpin,
+    I::Error: Display,
+{
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let inner = self
+            .get_mut()
+            .0
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Pin::new(inner)
+            .poll_frame(cx)
+            .map_err(|e| BoxError::from(e.to_string()))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.0
+            .lock()
+            .map_or_else(|_| SizeHint::default(), |b| b.size_hint())
+    }
+}
+
 /// A streamed response: no Content-Length, so the engine frames it chunked.
 pub(crate) fn streamed(
     body: impl Body<Data = Bytes, Error = BoxError> + Send + Sync + 'static,
@@ -80,6 +113,15 @@ where
                 let mut res = full(103, None, "");
                 res.headers_mut().clear();
                 Ok(res)
+            }
+            "/mirror" => Ok(streamed(Mirror(std::sync::Mutex::new(req.into_body())))),
+            "/sized-trailers" => {
+                let mut trailers = HeaderMap::new();
+                trailers.insert("x-trailer", HeaderValue::from_static("tval"));
+                // The length is known from the body alone, not said in the head.
+                let mut res = full(200, None, "abcdef");
+                res.headers_mut().remove("content-length");
+                Ok(res.map(|b| b.with_trailers(async { Some(Ok(trailers)) }).boxed()))
             }
             _ => Ok(full(200, None, "ok")),
         },

@@ -358,6 +358,83 @@ pub(crate) fn upgrade<M: Mount>() {
     }
     w.shutdown_write();
     w.expect_closed();
+    // A request body the application did not read is HTTP's, never the new protocol's
+    // (RFC 9110 §7.8), whether it came with the head or after a 100 (Continue) it waited
+    // for, by length or chunked.
+    for (fields, body, wait) in [
+        ("Content-Length: 5\r\n", "HELLO", false),
+        (
+            "Transfer-Encoding: chunked\r\n",
+            "5\r\nHELLO\r\n0\r\n\r\n",
+            false,
+        ),
+        (
+            "Content-Length: 5\r\nExpect: 100-continue\r\n",
+            "HELLO",
+            true,
+        ),
+    ] {
+        let mut w = Wire::connect(server.addr);
+        let head = format!(
+            "POST /up HTTP/1.1\r\nHost: test\r\nConnection: upgrade\r\nUpgrade: echo\r\n{fields}\r\n"
+        );
+        if wait {
+            w.send(&head);
+            let res = w.read("POST");
+            assert_eq!(res.status, 100, "{fields:?}: {res:?}");
+            w.send(format!("{body}after"));
+        } else {
+            w.send(format!("{head}{body}after"));
+        }
+        let res = w.read("POST");
+        assert_eq!(res.status, 101, "{fields:?}: {res:?}");
+        assert_eq!(w.read_raw(5), b"after", "{fields:?}");
+        w.send("more");
+        assert_eq!(w.read_raw(4), b"more", "{fields:?}");
+    }
+    server.stop();
+}
+
+/// A response whose body is the request's, to a request that waits for 100 (Continue): the
+/// 100 comes before the final head (after a final status a client sends no content, RFC
+/// 9110 §10.1.1), and the body comes back whole.
+pub(crate) fn a_body_made_of_the_request_s_gets_its_100_first<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "POST /mirror HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n",
+    );
+    let res = w.read("POST");
+    assert_eq!(res.status, 100, "{res:?}");
+    w.send("HELLO");
+    let res = w.read("POST");
+    assert_eq!((res.status, res.text().as_str()), (200, "HELLO"), "{res:?}");
+    // The exchange is over: the connection carries the next request.
+    w.send(get("/ok"));
+    let res = w.read("GET");
+    assert_eq!((res.status, res.text().as_str()), (200, "ok"), "{res:?}");
+    server.stop();
+}
+
+/// A body whose length is known and that ends with trailers is chunked, the one framing that
+/// carries them (RFC 9112 §7.1.2).
+pub(crate) fn trailers_of_a_sized_body_are_sent<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/sized-trailers"));
+    let res = w.read("GET");
+    assert_eq!(
+        (res.status, res.text().as_str()),
+        (200, "abcdef"),
+        "{res:?}"
+    );
+    assert!(res.chunked, "{res:?}");
+    assert!(
+        res.trailers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("x-trailer") && v == b"tval"),
+        "{res:?}"
+    );
     server.stop();
 }
 
@@ -732,6 +809,8 @@ pub(crate) const CHECKS: &[&str] = &[
     "files_are_sent_by_the_driver",
     "a_slow_reader_of_a_file_keeps_its_connection",
     "a_steady_reader_gets_a_large_response_whole",
+    "a_body_made_of_the_request_s_gets_its_100_first",
+    "trailers_of_a_sized_body_are_sent",
 ];
 
 // ----- files sent by the driver -----

@@ -4,7 +4,7 @@ use super::{
     App, Mount, PIECE, Running, TestConfig, async_apps::echo_json, files_answer, pattern_at,
 };
 use driver_blocking::{Body, Config, Incoming, Server, upgrade};
-use http::{HeaderValue, Request, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use std::io::{self, Read, Write};
 use std::sync::Arc;
 
@@ -114,6 +114,14 @@ fn handle(app: &App, mut req: Request<Incoming>) -> Result<Response<Body>, BoxEr
                 let mut res = full(103, None, "");
                 res.headers_mut().clear();
                 res
+            }
+            "/mirror" => streamed(Body::from_reader(req.into_body())),
+            "/sized-trailers" => {
+                let mut trailers = HeaderMap::new();
+                trailers.insert("x-trailer", HeaderValue::from_static("tval"));
+                let mut res = full(200, None, "abcdef");
+                res.headers_mut().remove("content-length");
+                res.map(|b| b.with_trailers(trailers))
             }
             _ => full(200, None, "ok"),
         },
