@@ -5,8 +5,8 @@
 build_hellos() {
     local dir=$1 d
     for d in tokio smol blocking; do
-        cargo build -q --release -p "driver-$d" --example hello
-        cp "${CARGO_TARGET_DIR:-target}/release/examples/hello" "$dir/$d"
+        cargo build -q --release -p "driver-$d" --example "${d}_hello"
+        cp "${CARGO_TARGET_DIR:-target}/release/examples/${d}_hello" "$dir/$d"
     done
 }
 

@@ -137,6 +137,21 @@ pub fn hello_args(
     Ok((port, max))
 }
 
+/// The command line of an example, read by `parse` (the arguments after the program's name),
+/// or the end of the program: with `-h` or `--help` anywhere, `usage` on stdout and status
+/// 0; with arguments `parse` cannot read, its message and `usage` on stderr and status 2.
+pub fn args_or_exit<T>(usage: &str, parse: impl FnOnce(Vec<String>) -> Result<T, String>) -> T {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("usage: {usage}");
+        std::process::exit(0);
+    }
+    parse(args).unwrap_or_else(|e| {
+        eprintln!("{e}\nusage: {usage}");
+        std::process::exit(2);
+    })
+}
+
 /// The line a server example prints once it listens, so that scripts can find the port.
 pub fn listening_line(addr: std::net::SocketAddr) -> String {
     let mut line = String::new();

@@ -41,21 +41,34 @@ fn args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     let mut dir_seen = false;
     while let Some(arg) = it.next() {
+        // `--name=value` as `--name value`.
+        let (arg, mut inline) = match arg.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => {
+                (name.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg, None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .take()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
         match arg.as_str() {
             "--port" => {
-                let v = it.next().ok_or("--port needs a value")?;
+                let v = value("--port")?;
                 a.port = v
                     .parse()
                     .map_err(|_| format!("--port: {v:?} is not a port"))?;
             }
             "--bind" => {
-                let v = it.next().ok_or("--bind needs an address")?;
+                let v = value("--bind")?;
                 a.bind = v
                     .parse()
                     .map_err(|_| format!("--bind: {v:?} is not an IP address"))?;
             }
             "--threads" => {
-                let v = it.next().ok_or("--threads needs a value")?;
+                let v = value("--threads")?;
                 a.threads = v
                     .parse()
                     .ok()
@@ -64,10 +77,8 @@ fn args() -> Result<Args, String> {
             }
             "--quiet" => a.quiet = true,
             "-h" | "--help" => {
-                return Err(
-                    "usage: static_files [DIR] [--port N] [--bind ADDR] [--threads N] [--quiet]"
-                        .into(),
-                );
+                println!("usage: {USAGE}");
+                std::process::exit(0);
             }
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             s if !dir_seen => {
@@ -80,8 +91,14 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
+/// The command line.
+const USAGE: &str = "static_files [DIR] [--port N] [--bind ADDR] [--threads N] [--quiet]";
+
 fn main() -> Result<(), BoxError> {
-    let a = args()?;
+    let a = args().unwrap_or_else(|e| {
+        eprintln!("{e}\nusage: {USAGE}");
+        std::process::exit(2);
+    });
     let site = Arc::new(site::Site::new(&a.dir).map_err(|e| format!("{}: {e}", a.dir.display()))?);
     let quiet = a.quiet;
     tokio::runtime::Builder::new_multi_thread()

@@ -1,12 +1,15 @@
 //! 200 "Hello, World!" to every request, for benchmarks.
-//! `cargo run --release -p driver-blocking --example hello -- --port 8080 [--max-connections N]`
+//! `cargo run --release -p driver-blocking --example blocking_hello -- --port 8080 [--max-connections N]`
 
 use driver_blocking::{Body, BoxError, Config, Incoming, Server};
 use example_support::{HELLO, hello_args, listening_line};
 use std::io::Write;
 
 fn main() -> Result<(), BoxError> {
-    let (port, max_connections) = hello_args(std::env::args().skip(1), 8080)?;
+    let (port, max_connections) =
+        example_support::args_or_exit("blocking_hello [--port N] [--max-connections N]", |a| {
+            hello_args(a, 8080)
+        });
     let mut config = Config::default();
     if let Some(max) = max_connections {
         config.max_connections = max;

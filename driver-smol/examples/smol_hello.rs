@@ -1,6 +1,6 @@
 //! 200 "Hello, World!" to every request, for benchmarks; smol's global executor, one thread
 //! unless `SMOL_THREADS` says otherwise.
-//! `cargo run --release -p driver-smol --example hello -- --port 8080 [--max-connections N]`
+//! `cargo run --release -p driver-smol --example smol_hello -- --port 8080 [--max-connections N]`
 
 use bytes::Bytes;
 use driver_smol::{BoxError, Config, Incoming, Server};
@@ -9,7 +9,10 @@ use http_body_util::Full;
 use std::io::Write;
 
 fn main() -> Result<(), BoxError> {
-    let (port, max_connections) = hello_args(std::env::args().skip(1), 8080)?;
+    let (port, max_connections) =
+        example_support::args_or_exit("smol_hello [--port N] [--max-connections N]", |a| {
+            hello_args(a, 8080)
+        });
     let mut config = Config::default();
     if let Some(max) = max_connections {
         config.max_connections = max;

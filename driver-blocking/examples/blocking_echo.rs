@@ -1,6 +1,6 @@
 //! Answers every request with a JSON description of how it was parsed, in the echo format
 //! (`ECHO_FORMAT.md`), so that differential testers can drive the engine beside other servers.
-//! `cargo run -p driver-blocking --example echo -- --port 0`
+//! `cargo run -p driver-blocking --example blocking_echo -- --port 0`
 
 use driver_blocking::{Body, BoxError, Config, Incoming, Server};
 use example_support::{Echo, listening_line, port_arg};
@@ -15,10 +15,12 @@ fn echo(mut req: http::Request<Incoming>) -> Result<http::Response<Body>, BoxErr
     let mut body = Vec::new();
     if req.body_mut().read_to_end(&mut body).is_err() {
         // A body the engine refused (a bad chunk, a limit): the request is rejected.
-        return Ok(http::Response::builder()
-            .status(400)
-            .header("Content-Length", 0)
-            .body(Body::empty())?);
+        return Ok(http::Response::builder().status(400).body(Body::empty())?);
+    }
+    // A CONNECT accepted would be a tunnel, whose 2xx carries no content (RFC 9110 §9.3.6):
+    // the echo opens none.
+    if raw.is_connect() {
+        return Ok(http::Response::builder().status(501).body(Body::empty())?);
     }
     let version = match raw.version {
         http_core::Version::Http10 => "1.0",
@@ -38,7 +40,7 @@ fn echo(mut req: http::Request<Incoming>) -> Result<http::Response<Body>, BoxErr
 }
 
 fn main() -> Result<(), BoxError> {
-    let port = port_arg(std::env::args().skip(1), 8080)?;
+    let port = example_support::args_or_exit("blocking_echo [--port N]", |a| port_arg(a, 8080));
     // The echo reports the head as received (names' case and order, raw target).
     let mut config = Config::default();
     config.raw_head = true;
