@@ -504,6 +504,39 @@ fn serving(len: usize) -> SocketAddr {
     addr
 }
 
+/// A server that answers every request with `len` bytes in 4 KiB chunks, for as long as the
+/// client reads.
+fn serving_chunked(len: usize) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let mut pending = Vec::new();
+        let mut buf = [0; 4096];
+        let mut body = Vec::new();
+        for _ in 0..len / 4096 {
+            body.extend_from_slice(b"1000\r\n");
+            body.extend_from_slice(&[b'y'; 4096]);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(b"0\r\n\r\n");
+        loop {
+            while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                pending.drain(..end + 4);
+                let head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+                if s.write_all(head).and_then(|()| s.write_all(&body)).is_err() {
+                    return;
+                }
+            }
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => pending.extend_from_slice(&buf[..n]),
+            }
+        }
+    });
+    addr
+}
+
 /// A response body left unread, or dropped, before the next request: a small one is read
 /// and dropped and the connection reused; one known to be larger than `max_discard` is not:
 /// the next request fails at once (no wait for a reader that may never read), and a reader
@@ -530,6 +563,14 @@ fn unread<C: ClientUnderTest>() {
         second.as_ref().is_err_and(|e| e.contains("closed")),
         "{second:?}"
     );
+    // A body of unknown length, too large to drop: the next request fails, and the reader,
+    // whose body lost what was dropped, gets an error rather than the rest without it.
+    let (second, first) = C::unread_then_again(serving_chunked(8 << 20), false);
+    assert!(
+        second.as_ref().is_err_and(|e| e.contains("closed")),
+        "{second:?}"
+    );
+    assert!(first.is_err() || first == Ok(8 << 20), "{first:?}");
 }
 
 #[test]

@@ -234,6 +234,35 @@ fn a_client_waits_for_its_response_no_longer_than_response_wait() {
 }
 
 #[test]
+fn a_request_that_proposes_a_switch_waits_for_its_response_no_longer_either() {
+    each_split(|split| {
+        for head in [
+            {
+                let mut r = get("/chat");
+                r.headers.append("Connection", "upgrade");
+                r.headers.append("Upgrade", "websocket");
+                r
+            },
+            {
+                let mut r = http_core::RequestHead::new("CONNECT", "example.com:443");
+                r.headers.append("Host", "example.com:443");
+                r
+            },
+        ] {
+            let mut p = pair(split);
+            send_bodiless(&mut p.client.conn, head);
+            p.drive();
+            assert_eq!(
+                p.client.conn.poll_timeout(),
+                deadline(TimerKind::Response, 60)
+            );
+            advance_in_order(&mut p, secs(60));
+            assert_eq!(p.client.error, Some(RemoteError::ResponseTimeout));
+        }
+    });
+}
+
+#[test]
 fn a_response_head_in_time_ends_the_client_s_wait() {
     each_split(|split| {
         let mut p = pair(split);

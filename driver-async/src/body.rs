@@ -8,8 +8,8 @@ use std::task::{Context, Poll};
 use tokio::sync::{mpsc, oneshot};
 
 /// How many frames may wait between the connection and the reader: the back-pressure bound.
-/// The channel holds one more, which a client's connection keeps free for the error that
-/// tells a reader the rest of its body was taken (see `Io::pump_body`).
+/// A client's response body has room for one more, which its connection keeps free for the
+/// error that tells a reader the rest of its body was taken (see `Io::pump_body`).
 pub(crate) const QUEUE: usize = 4;
 
 pub(crate) type Sender = mpsc::Sender<Result<Frame<Bytes>, Error>>;
@@ -37,13 +37,26 @@ impl Incoming {
         }
     }
 
-    /// A body fed through a channel, of `remaining` bytes if that is known; `wanted` fires on
-    /// the first read.
+    /// A request body fed through a channel, of `remaining` bytes if that is known; `wanted`
+    /// fires on the first read.
     pub(crate) fn channel(
         wanted: Option<oneshot::Sender<()>>,
         remaining: Option<u64>,
     ) -> (Sender, Self) {
-        let (tx, rx) = mpsc::channel(QUEUE + 1);
+        Self::with_room(QUEUE, wanted, remaining)
+    }
+
+    /// A response body fed through a channel (a client's), with room for the error kept free.
+    pub(crate) fn response_channel(remaining: Option<u64>) -> (Sender, Self) {
+        Self::with_room(QUEUE + 1, None, remaining)
+    }
+
+    fn with_room(
+        room: usize,
+        wanted: Option<oneshot::Sender<()>>,
+        remaining: Option<u64>,
+    ) -> (Sender, Self) {
+        let (tx, rx) = mpsc::channel(room);
         (
             tx,
             Self {

@@ -145,7 +145,7 @@ impl<R: Runtime> Client<R> {
         if conn.their_state() == HalfState::SwitchedProtocol {
             return Ok(head.into_http(Incoming::empty())?);
         }
-        let (tx, body) = Incoming::channel(None, conn.body_remaining());
+        let (tx, body) = Incoming::response_channel(conn.body_remaining());
         let response = head.into_http(body)?;
         let (back, rx) = oneshot::channel();
         let (take, taken) = oneshot::channel();

@@ -78,6 +78,9 @@ impl Client {
                     BodyPart::Data(d) => match left.checked_sub(d.len() as u64) {
                         Some(l) => left = l,
                         None => {
+                            // Some of it is dropped: its reader fails from now on, rather
+                            // than read on with a piece missing.
+                            c.end_exchange();
                             self.given_up = true;
                             return Err(Error::Closed);
                         }

@@ -479,9 +479,11 @@ impl Connection {
             }
             // From the request's end (when `send_end` set `idle_since`); interim responses
             // do not move it.
-            (Role::Client, HalfState::SendResponse, HalfState::Done | HalfState::MustClose) => {
-                Deadline::after(TimerKind::Response, self.timing.idle_since, t.response_wait)
-            }
+            (
+                Role::Client,
+                HalfState::SendResponse,
+                HalfState::Done | HalfState::MightSwitchProtocol | HalfState::MustClose,
+            ) => Deadline::after(TimerKind::Response, self.timing.idle_since, t.response_wait),
             _ => None,
         }
     }

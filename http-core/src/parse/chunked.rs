@@ -181,7 +181,7 @@ impl ChunkedDecoder {
 /// them; the line's on a tie).
 fn crossed(line_at: Option<usize>, content: &[u8], allowed: usize) -> Option<RemoteError> {
     let digits = content.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-    let ext_at = (digits > 0 && content.len() - digits > allowed).then_some(digits + allowed);
+    let ext_at = (digits > 0 && content.len() - digits > allowed).then(|| digits + allowed);
     match (line_at, ext_at) {
         (Some(l), Some(x)) if x < l => Some(RemoteError::ChunkExtensionsTooLarge),
         (Some(_), _) => Some(RemoteError::ChunkLineTooLong),
@@ -548,6 +548,9 @@ mod tests {
         // A CR that may end the line is no extension byte.
         cfg.limits.max_chunk_line = 20;
         assert!(matches!(chunked(b"1;aaa\r", &cfg), Outcome::Partial));
+        // No limit at all (the most a `usize` holds): nothing overflows.
+        cfg.limits.max_chunk_extensions = usize::MAX;
+        assert!(chunked(b"1;a=b\r\nx\r\n0;c\r\n\r\n", &cfg).is_done());
         let mut cfg = Config::default();
         cfg.limits.max_body = 10;
         assert!(chunked(b"5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n", &cfg).is_done());
