@@ -251,35 +251,52 @@ impl<R: Runtime> Io<R> {
         if self.broken {
             return Err(Error::Closed);
         }
-        while conn.has_transmit() {
-            let stream = &mut self.stream;
-            // Straight from the engine's queue: the slices live only while the write is
-            // polled, and what went out is dropped from the queue after it.
-            let mut write = |cx: &mut std::task::Context<'_>| {
+        let (stream, limit) = (&mut self.stream, self.write_timeout);
+        // The timer of a write that waits: made when one first waits (a write the socket
+        // takes at once, as most are, needs none), set again after each write that went.
+        let mut timer: Option<R::Timer> = None;
+        let mut armed = false;
+        let flushed = poll_fn(|cx| {
+            loop {
+                if !conn.has_transmit() {
+                    return Poll::Ready(Ok(()));
+                }
+                // Straight from the engine's queue: the slices live only while the write is
+                // polled, and what went out is dropped from the queue after it.
                 let mut slices = [IoSlice::new(&[]); MAX_IOV];
                 let k = conn.transmit_io_slices(&mut slices);
-                Pin::new(&mut *stream).poll_write_vectored(cx, &slices[..k])
-            };
-            // Tried once first: a write the socket takes at once, as most are, needs no timer.
-            let written = match poll_fn(|cx| Poll::Ready(write(cx))).await {
-                Poll::Ready(r) => r.map_err(Error::from),
-                Poll::Pending => {
-                    bounded::<R, _>(self.write_timeout, async { Ok(poll_fn(write).await?) }).await
-                }
-            };
-            let written = match written {
-                Ok(0) => Err(Error::Closed),
-                other => other,
-            };
-            match written {
-                Ok(n) => conn.consume_transmit(n),
-                Err(e) => {
-                    self.broken = true;
-                    return Err(e);
+                match Pin::new(&mut *stream).poll_write_vectored(cx, &slices[..k]) {
+                    Poll::Ready(Ok(0)) => return Poll::Ready(Err(Error::Closed)),
+                    Poll::Ready(Ok(n)) => {
+                        conn.consume_transmit(n);
+                        armed = false;
+                    }
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(Error::from(e))),
+                    Poll::Pending => {
+                        let at = Instant::now() + limit;
+                        let t = match &mut timer {
+                            Some(t) => {
+                                if !armed {
+                                    R::reset_timer(t, at);
+                                }
+                                t
+                            }
+                            None => timer.insert(R::timer(at)),
+                        };
+                        armed = true;
+                        return match Pin::new(t).poll(cx) {
+                            Poll::Ready(_) => Poll::Ready(Err(Error::Timeout)),
+                            Poll::Pending => Poll::Pending,
+                        };
+                    }
                 }
             }
+        })
+        .await;
+        if flushed.is_err() {
+            self.broken = true;
         }
-        Ok(())
+        flushed
     }
 
     /// Waits for bytes from the peer or the engine's next deadline, whichever comes first, and

@@ -161,6 +161,10 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
     let mut down = shutdown.wait();
     loop {
         note_shutdown(&mut conn, &shutdown);
+        // (The waits that end an exchange are the loop's, after the match: one inside it
+        // would keep more of the state in every connection's future.)
+        let mut switched = None;
+        let mut queued = false;
         match conn.poll_event() {
             Ok(Polled::Event(Event::Request(head))) => {
                 // The exchange is boxed: its state is larger than all the rest of the
@@ -179,22 +183,13 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
                         io.park_buffer(&mut conn);
                         // Responses wait to go out with the next pipelined one, up to a
                         // bound: a client that sends many requests and reads nothing holds
-                        // no more than that.
-                        if conn.transmit_len() > QUEUED_MAX && io.flush(&mut conn).await.is_err() {
-                            return;
+                        // no more than that (they are written below, then the next is read).
+                        if conn.transmit_len() <= QUEUED_MAX {
+                            continue;
                         }
-                        continue;
+                        queued = true;
                     }
-                    Ok(Some(upgrade)) => {
-                        let Some(leftover) = leftover(&mut io, &mut conn).await else {
-                            return;
-                        };
-                        let _ = upgrade.send(Upgraded {
-                            io: io.stream,
-                            leftover,
-                        });
-                        return;
-                    }
+                    Ok(Some(upgrade)) => switched = Some(upgrade),
                     Err(_) => break,
                 }
             }
@@ -209,8 +204,22 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
                 break;
             }
         }
+        if let Some(upgrade) = switched {
+            // Boxed: its state would otherwise make every connection's larger.
+            let Some(leftover) = Box::pin(leftover(&mut io, &mut conn)).await else {
+                return;
+            };
+            let _ = upgrade.send(Upgraded {
+                io: io.stream,
+                leftover,
+            });
+            return;
+        }
         if io.flush(&mut conn).await.is_err() {
             return;
+        }
+        if queued {
+            continue;
         }
         // The flag is read once: a shutdown raised after this read interrupts the wait below
         // (read again in the wait, it could be raised after the engine was last told, and
