@@ -781,6 +781,34 @@ pub(crate) fn a_steady_reader_gets_a_large_response_whole<M: Mount>() {
     server.stop();
 }
 
+/// A peer that reads nothing of a large response is cut off once a write has waited the
+/// write timeout: the connection ends short of the response, and the server stops at once.
+pub(crate) fn a_peer_that_reads_nothing_is_cut_off<M: Mount>() {
+    let server = M::start(
+        App::Echo,
+        TestConfig {
+            write_timeout: Duration::from_millis(300),
+            ..TestConfig::default()
+        },
+    );
+    let mut w = Wire::connect(server.addr);
+    let sent = "e".repeat(24 << 20);
+    w.send(post("/large", &sent));
+    // Far longer than the timeout: the server's writes have waited for it by now.
+    std::thread::sleep(Duration::from_secs(2));
+    let mut got = 0usize;
+    let read = w.try_read_with("POST", &mut |piece| got += piece.len());
+    assert!(read.is_err(), "the whole response came after {got} bytes");
+    assert!(got < 32 << 20, "{got} bytes");
+    let start = Instant::now();
+    server.stop();
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
 /// Every check, by name, in the order `suite!` lists them.
 pub(crate) const CHECKS: &[&str] = &[
     "echo_reports_the_request",
@@ -811,6 +839,7 @@ pub(crate) const CHECKS: &[&str] = &[
     "a_steady_reader_gets_a_large_response_whole",
     "a_body_made_of_the_request_s_gets_its_100_first",
     "trailers_of_a_sized_body_are_sent",
+    "a_peer_that_reads_nothing_is_cut_off",
 ];
 
 // ----- files sent by the driver -----
