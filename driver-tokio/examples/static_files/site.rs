@@ -299,7 +299,6 @@ impl Site {
             return Err(Refusal::NotFound);
         }
         let mut rel = PathBuf::new();
-        let mut canonical = String::new();
         for raw in path[1..].split('/') {
             let seg = percent_decode(raw)?;
             // An encoded slash or backslash, or a NUL, never names a file.
@@ -319,14 +318,12 @@ impl Site {
                         return Err(Refusal::NotFound);
                     }
                     rel.push(s);
-                    canonical.push('/');
-                    canonical.push_str(&percent_encode(s));
                 }
             }
         }
         let target = match self.recent(&rel) {
             Some(target) => target,
-            None => self.find(path, rel, canonical)?,
+            None => self.find(path, rel)?,
         };
         // A file is not a directory: `/a.txt/` names nothing (its relative links would not
         // resolve as the file's).
@@ -336,9 +333,9 @@ impl Site {
         Ok(target)
     }
 
-    /// What `rel` (the request path `path` made relative, `canonical` as a normalised
-    /// request path) names, looked at now.
-    fn find(&self, path: &str, rel: PathBuf, canonical: String) -> Result<Target, Refusal> {
+    /// What `rel` (the request path `path` made relative, of plain UTF-8 segments) names,
+    /// looked at now.
+    fn find(&self, path: &str, rel: PathBuf) -> Result<Target, Refusal> {
         let found = Found::of(&self.root.join(&rel)).ok_or(Refusal::NotFound)?;
         let Ok(inside) = found.real.strip_prefix(&self.root) else {
             // A symbolic link leading out of the root.
@@ -356,7 +353,13 @@ impl Site {
             if path.ends_with('/') {
                 Ok(Target::Dir(found.real))
             } else {
-                Ok(Target::AddSlash(canonical + "/"))
+                // The directory's own path, normalised: its segments, each percent-encoded.
+                let mut to = String::new();
+                for segment in rel.iter().filter_map(|s| s.to_str()) {
+                    to.push('/');
+                    to.push_str(&percent_encode(segment));
+                }
+                Ok(Target::AddSlash(to + "/"))
             }
         } else if meta.is_file() {
             let large = meta.len() > CACHE_FILE_MAX;
