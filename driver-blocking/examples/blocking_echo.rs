@@ -3,7 +3,7 @@
 //! `cargo run -p driver-blocking --example blocking_echo -- --port 0`
 
 use driver_blocking::{Body, BoxError, Config, Incoming, Server};
-use example_support::{Echo, listening_line, port_arg};
+use example_support::{echo_answer, listening_line, port_arg};
 use std::io::{Read, Write};
 
 fn echo(mut req: http::Request<Incoming>) -> Result<http::Response<Body>, BoxError> {
@@ -12,31 +12,10 @@ fn echo(mut req: http::Request<Incoming>) -> Result<http::Response<Body>, BoxErr
         .get::<http_core::RequestHead>()
         .cloned()
         .ok_or("the driver did not keep the raw head")?;
+    // A body the engine refused (a bad chunk, a limit) is `None`: the request is rejected.
     let mut body = Vec::new();
-    if req.body_mut().read_to_end(&mut body).is_err() {
-        // A body the engine refused (a bad chunk, a limit): the request is rejected.
-        return Ok(http::Response::builder().status(400).body(Body::empty())?);
-    }
-    // A CONNECT accepted would be a tunnel, whose 2xx carries no content (RFC 9110 §9.3.6):
-    // the echo opens none.
-    if raw.is_connect() {
-        return Ok(http::Response::builder().status(501).body(Body::empty())?);
-    }
-    let version = match raw.version {
-        http_core::Version::Http10 => "1.0",
-        http_core::Version::Http11 => "1.1",
-    };
-    let json = Echo {
-        method: &raw.method,
-        uri: &raw.target,
-        version: version.as_bytes(),
-        body: &body,
-    }
-    .to_json(raw.headers.iter());
-    Ok(http::Response::builder()
-        .header("Content-Type", "application/json")
-        .header("Content-Length", json.len())
-        .body(Body::from(json))?)
+    let read = req.body_mut().read_to_end(&mut body).is_ok();
+    Ok(echo_answer(&raw, read.then_some(&body[..])).map(Body::from))
 }
 
 fn main() -> Result<(), BoxError> {

@@ -4,7 +4,7 @@
 
 use bytes::Bytes;
 use driver_smol::{BoxError, Config, Incoming, Server};
-use example_support::{Echo, listening_line, port_arg};
+use example_support::{echo_answer, listening_line, port_arg};
 use http_body_util::{BodyExt, Full};
 use std::io::Write;
 
@@ -14,37 +14,14 @@ async fn echo(req: http::Request<Incoming>) -> Result<http::Response<Full<Bytes>
         .get::<http_core::RequestHead>()
         .cloned()
         .ok_or("the driver did not keep the raw head")?;
-    let body = match req.into_body().collect().await {
-        Ok(collected) => collected.to_bytes(),
-        // A body the engine refused (a bad chunk, a limit): the request is rejected.
-        Err(_) => {
-            return Ok(http::Response::builder()
-                .status(400)
-                .body(Full::new(Bytes::new()))?);
-        }
-    };
-    // A CONNECT accepted would be a tunnel, whose 2xx carries no content (RFC 9110 §9.3.6):
-    // the echo opens none.
-    if raw.is_connect() {
-        return Ok(http::Response::builder()
-            .status(501)
-            .body(Full::new(Bytes::new()))?);
-    }
-    let version = match raw.version {
-        http_core::Version::Http10 => "1.0",
-        http_core::Version::Http11 => "1.1",
-    };
-    let json = Echo {
-        method: &raw.method,
-        uri: &raw.target,
-        version: version.as_bytes(),
-        body: &body,
-    }
-    .to_json(raw.headers.iter());
-    Ok(http::Response::builder()
-        .header("Content-Type", "application/json")
-        .header("Content-Length", json.len())
-        .body(Full::new(Bytes::from(json)))?)
+    // A body the engine refused (a bad chunk, a limit) is `None`: the request is rejected.
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .ok()
+        .map(http_body_util::Collected::to_bytes);
+    Ok(echo_answer(&raw, body.as_deref()).map(|b| Full::new(Bytes::from(b))))
 }
 
 fn main() -> Result<(), BoxError> {

@@ -152,6 +152,46 @@ pub fn args_or_exit<T>(usage: &str, parse: impl FnOnce(Vec<String>) -> Result<T,
     })
 }
 
+/// The echo servers' answer to a request whose head is `raw`, as received (the driver keeps
+/// it when asked, `Config::raw_head`), and whose body, its transfer coding removed, is
+/// `body`, or `None` if it could not be read (a bad chunk, a limit): 200 with the JSON of
+/// [`Echo`]; 400 for a body that failed; 501 for a CONNECT, whose 2xx would open a tunnel
+/// and carry no content (RFC 9110 §9.3.6), which the echo does not do.
+pub fn echo_answer(raw: &http_core::RequestHead, body: Option<&[u8]>) -> http::Response<Vec<u8>> {
+    let status = |code: u16| {
+        let mut res = http::Response::new(Vec::new());
+        *res.status_mut() = http::StatusCode::from_u16(code).unwrap_or_default();
+        res
+    };
+    let Some(body) = body else {
+        return status(400);
+    };
+    if raw.is_connect() {
+        return status(501);
+    }
+    let version = match raw.version {
+        http_core::Version::Http10 => "1.0",
+        http_core::Version::Http11 => "1.1",
+    };
+    let json = Echo {
+        method: &raw.method,
+        uri: &raw.target,
+        version: version.as_bytes(),
+        body,
+    }
+    .to_json(raw.headers.iter());
+    let mut res = http::Response::new(json.into_bytes());
+    let fields = res.headers_mut();
+    fields.insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    let len = res.body().len();
+    res.headers_mut()
+        .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
+    res
+}
+
 /// The line a server example prints once it listens, so that scripts can find the port.
 pub fn listening_line(addr: std::net::SocketAddr) -> String {
     let mut line = String::new();
@@ -236,5 +276,29 @@ mod tests {
         assert!(hello_args(args(&["--max-connections"]), 8080).is_err());
         assert!(hello_args(args(&["--max-connections", "-1"]), 8080).is_err());
         assert!(hello_args(args(&["--bogus"]), 8080).is_err());
+    }
+
+    #[test]
+    fn the_echo_answers_200_with_the_json_400_for_a_failed_body_and_501_for_connect() {
+        let mut get = http_core::RequestHead::new("GET", "/a?b");
+        get.headers.append("Host", "x");
+        let res = echo_answer(&get, Some(b"hi"));
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["content-type"], "application/json");
+        let json = String::from_utf8(res.body().clone()).expect("utf-8");
+        assert_eq!(
+            res.headers()["content-length"],
+            json.len().to_string().as_str()
+        );
+        assert!(
+            json.contains(&b64(b"/a?b")) && json.contains(&b64(b"hi")),
+            "{json}"
+        );
+        let refused = echo_answer(&get, None);
+        assert_eq!((refused.status().as_u16(), refused.body().len()), (400, 0));
+        let mut connect = http_core::RequestHead::new("CONNECT", "x:443");
+        connect.headers.append("Host", "x:443");
+        let tunnel = echo_answer(&connect, Some(b""));
+        assert_eq!((tunnel.status().as_u16(), tunnel.body().len()), (501, 0));
     }
 }
