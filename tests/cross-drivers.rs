@@ -60,235 +60,135 @@ fn target(i: usize) -> String {
     }
 }
 
-struct TokioClient;
+/// The client of an async driver (`$krate`), its futures run by `$block`; `$tag` names it
+/// in the requests it sends.
+macro_rules! async_client {
+    ($name:ident, $krate:ident, $tag:literal, $block:path) => {
+        struct $name;
 
-impl ClientUnderTest for TokioClient {
-    fn exchange(addr: SocketAddr, n: usize) -> Vec<(Response<()>, Vec<u8>, bool)> {
-        use conformance::async_apps::{Out, Source};
-        use http_body_util::{BodyExt, Empty};
-        conformance::mount_tokio::runtime().block_on(async move {
-            let mut client = driver_tokio::Client::connect(addr, driver_tokio::Config::default())
-                .await
-                .expect("connect");
-            let mut out = Vec::new();
-            for i in 0..n {
-                let uri = format!("http://{addr}{}", target(i));
-                let req = if i.is_multiple_of(2) {
-                    let body: Out = Empty::<Bytes>::new().map_err(|e| match e {}).boxed();
-                    Request::get(uri).header("x-client", "tokio").body(body)
-                } else {
-                    let body: Out = Source {
-                        sent: 0,
-                        len: POSTED,
-                        meter: Meter::new(),
+        impl ClientUnderTest for $name {
+            fn exchange(addr: SocketAddr, n: usize) -> Vec<(Response<()>, Vec<u8>, bool)> {
+                use conformance::async_apps::{Out, Source};
+                use http_body_util::{BodyExt, Empty};
+                $block(async move {
+                    let mut client = $krate::Client::connect(addr, $krate::Config::default())
+                        .await
+                        .expect("connect");
+                    let mut out = Vec::new();
+                    for i in 0..n {
+                        let uri = format!("http://{addr}{}", target(i));
+                        let req = if i.is_multiple_of(2) {
+                            let body: Out = Empty::<Bytes>::new().map_err(|e| match e {}).boxed();
+                            Request::get(uri).header("x-client", $tag).body(body)
+                        } else {
+                            let body: Out = Source {
+                                sent: 0,
+                                len: POSTED,
+                                meter: Meter::new(),
+                            }
+                            .boxed();
+                            Request::post(uri).body(body)
+                        }
+                        .expect("request");
+                        let res = client
+                            .send(req)
+                            .await
+                            .unwrap_or_else(|e| panic!("request {i}: {e}"));
+                        let (parts, body) = res.into_parts();
+                        let body = body
+                            .collect()
+                            .await
+                            .unwrap_or_else(|e| panic!("body {i}: {e}"))
+                            .to_bytes()
+                            .to_vec();
+                        out.push((Response::from_parts(parts, ()), body, client.is_reusable()));
                     }
-                    .boxed();
-                    Request::post(uri).body(body)
-                }
-                .expect("request");
-                let res = client
-                    .send(req)
-                    .await
-                    .unwrap_or_else(|e| panic!("request {i}: {e}"));
-                let (parts, body) = res.into_parts();
-                let body = body
-                    .collect()
-                    .await
-                    .unwrap_or_else(|e| panic!("body {i}: {e}"))
-                    .to_bytes()
-                    .to_vec();
-                out.push((Response::from_parts(parts, ()), body, client.is_reusable()));
+                    out
+                })
             }
-            out
-        })
-    }
 
-    fn unanswered(addr: SocketAddr, wait: Duration, idle: Duration) -> String {
-        use http_body_util::Empty;
-        conformance::mount_tokio::runtime().block_on(async move {
-            let mut config = driver_tokio::Config::default();
-            config.engine = waiting(wait);
-            let mut client = driver_tokio::Client::connect(addr, config)
-                .await
-                .expect("connect");
-            std::thread::sleep(idle);
-            let req = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
-            match client.send(req.expect("request")).await {
-                Ok(_) => String::new(),
-                Err(e) => e.to_string(),
+            fn unanswered(addr: SocketAddr, wait: Duration, idle: Duration) -> String {
+                use http_body_util::Empty;
+                $block(async move {
+                    let mut config = $krate::Config::default();
+                    config.engine = waiting(wait);
+                    let mut client = $krate::Client::connect(addr, config)
+                        .await
+                        .expect("connect");
+                    std::thread::sleep(idle);
+                    let req = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+                    match client.send(req.expect("request")).await {
+                        Ok(_) => String::new(),
+                        Err(e) => e.to_string(),
+                    }
+                })
             }
-        })
-    }
 
-    fn unread_then_again(
-        addr: SocketAddr,
-        drop: bool,
-    ) -> (Result<u16, String>, Result<usize, String>) {
-        use http_body_util::{BodyExt, Empty};
-        conformance::mount_tokio::runtime().block_on(async move {
-            let mut client = driver_tokio::Client::connect(addr, driver_tokio::Config::default())
-                .await
-                .expect("connect");
-            let get = || Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
-            let first = client.send(get().expect("request")).await.expect("first");
-            let first = (!drop).then_some(first);
-            let second = match client.send(get().expect("request")).await {
-                Ok(res) => Ok(res.status().as_u16()),
-                Err(e) => Err(e.to_string()),
-            };
-            let read = match first {
-                Some(res) => match res.into_body().collect().await {
-                    Ok(b) => Ok(b.to_bytes().len()),
-                    Err(e) => Err(e.to_string()),
-                },
-                None => Ok(0),
-            };
-            (second, read)
-        })
-    }
+            fn unread_then_again(
+                addr: SocketAddr,
+                drop: bool,
+            ) -> (Result<u16, String>, Result<usize, String>) {
+                use http_body_util::{BodyExt, Empty};
+                $block(async move {
+                    let mut client = $krate::Client::connect(addr, $krate::Config::default())
+                        .await
+                        .expect("connect");
+                    let get =
+                        || Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+                    let first = client.send(get().expect("request")).await.expect("first");
+                    let first = (!drop).then_some(first);
+                    let second = match client.send(get().expect("request")).await {
+                        Ok(res) => Ok(res.status().as_u16()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let read = match first {
+                        Some(res) => match res.into_body().collect().await {
+                            Ok(b) => Ok(b.to_bytes().len()),
+                            Err(e) => Err(e.to_string()),
+                        },
+                        None => Ok(0),
+                    };
+                    (second, read)
+                })
+            }
 
-    fn switch_then_again(
-        addr: SocketAddr,
-        req: Request<()>,
-    ) -> (u16, Result<usize, String>, Result<u16, String>) {
-        use http_body_util::{BodyExt, Empty};
-        conformance::mount_tokio::runtime().block_on(async move {
-            let mut client = driver_tokio::Client::connect(addr, driver_tokio::Config::default())
-                .await
-                .expect("connect");
-            let res = client
-                .send(req.map(|()| Empty::<Bytes>::new()))
-                .await
-                .expect("the switch");
-            let status = res.status().as_u16();
-            let read = match res.into_body().collect().await {
-                Ok(b) => Ok(b.to_bytes().len()),
-                Err(e) => Err(e.to_string()),
-            };
-            let get = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
-            let again = match client.send(get.expect("request")).await {
-                Ok(res) => Ok(res.status().as_u16()),
-                Err(e) => Err(e.to_string()),
-            };
-            (status, read, again)
-        })
-    }
+            fn switch_then_again(
+                addr: SocketAddr,
+                req: Request<()>,
+            ) -> (u16, Result<usize, String>, Result<u16, String>) {
+                use http_body_util::{BodyExt, Empty};
+                $block(async move {
+                    let mut client = $krate::Client::connect(addr, $krate::Config::default())
+                        .await
+                        .expect("connect");
+                    let res = client
+                        .send(req.map(|()| Empty::<Bytes>::new()))
+                        .await
+                        .expect("the switch");
+                    let status = res.status().as_u16();
+                    let read = match res.into_body().collect().await {
+                        Ok(b) => Ok(b.to_bytes().len()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let get = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+                    let again = match client.send(get.expect("request")).await {
+                        Ok(res) => Ok(res.status().as_u16()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    (status, read, again)
+                })
+            }
+        }
+    };
 }
 
-struct SmolClient;
-
-impl ClientUnderTest for SmolClient {
-    fn exchange(addr: SocketAddr, n: usize) -> Vec<(Response<()>, Vec<u8>, bool)> {
-        use conformance::async_apps::{Out, Source};
-        use http_body_util::{BodyExt, Empty};
-        smol::block_on(async move {
-            let mut client = driver_smol::Client::connect(addr, driver_smol::Config::default())
-                .await
-                .expect("connect");
-            let mut out = Vec::new();
-            for i in 0..n {
-                let uri = format!("http://{addr}{}", target(i));
-                let req = if i.is_multiple_of(2) {
-                    let body: Out = Empty::<Bytes>::new().map_err(|e| match e {}).boxed();
-                    Request::get(uri).header("x-client", "smol").body(body)
-                } else {
-                    let body: Out = Source {
-                        sent: 0,
-                        len: POSTED,
-                        meter: Meter::new(),
-                    }
-                    .boxed();
-                    Request::post(uri).body(body)
-                }
-                .expect("request");
-                let res = client
-                    .send(req)
-                    .await
-                    .unwrap_or_else(|e| panic!("request {i}: {e}"));
-                let (parts, body) = res.into_parts();
-                let body = body
-                    .collect()
-                    .await
-                    .unwrap_or_else(|e| panic!("body {i}: {e}"))
-                    .to_bytes()
-                    .to_vec();
-                out.push((Response::from_parts(parts, ()), body, client.is_reusable()));
-            }
-            out
-        })
-    }
-
-    fn unanswered(addr: SocketAddr, wait: Duration, idle: Duration) -> String {
-        use http_body_util::Empty;
-        smol::block_on(async move {
-            let mut config = driver_smol::Config::default();
-            config.engine = waiting(wait);
-            let mut client = driver_smol::Client::connect(addr, config)
-                .await
-                .expect("connect");
-            std::thread::sleep(idle);
-            let req = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
-            match client.send(req.expect("request")).await {
-                Ok(_) => String::new(),
-                Err(e) => e.to_string(),
-            }
-        })
-    }
-
-    fn unread_then_again(
-        addr: SocketAddr,
-        drop: bool,
-    ) -> (Result<u16, String>, Result<usize, String>) {
-        use http_body_util::{BodyExt, Empty};
-        smol::block_on(async move {
-            let mut client = driver_smol::Client::connect(addr, driver_smol::Config::default())
-                .await
-                .expect("connect");
-            let get = || Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
-            let first = client.send(get().expect("request")).await.expect("first");
-            let first = (!drop).then_some(first);
-            let second = match client.send(get().expect("request")).await {
-                Ok(res) => Ok(res.status().as_u16()),
-                Err(e) => Err(e.to_string()),
-            };
-            let read = match first {
-                Some(res) => match res.into_body().collect().await {
-                    Ok(b) => Ok(b.to_bytes().len()),
-                    Err(e) => Err(e.to_string()),
-                },
-                None => Ok(0),
-            };
-            (second, read)
-        })
-    }
-
-    fn switch_then_again(
-        addr: SocketAddr,
-        req: Request<()>,
-    ) -> (u16, Result<usize, String>, Result<u16, String>) {
-        use http_body_util::{BodyExt, Empty};
-        smol::block_on(async move {
-            let mut client = driver_smol::Client::connect(addr, driver_smol::Config::default())
-                .await
-                .expect("connect");
-            let res = client
-                .send(req.map(|()| Empty::<Bytes>::new()))
-                .await
-                .expect("the switch");
-            let status = res.status().as_u16();
-            let read = match res.into_body().collect().await {
-                Ok(b) => Ok(b.to_bytes().len()),
-                Err(e) => Err(e.to_string()),
-            };
-            let get = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
-            let again = match client.send(get.expect("request")).await {
-                Ok(res) => Ok(res.status().as_u16()),
-                Err(e) => Err(e.to_string()),
-            };
-            (status, read, again)
-        })
-    }
+/// Runs `f` on the tokio runtime of the tokio mount.
+fn tokio_block<F: Future>(f: F) -> F::Output {
+    conformance::mount_tokio::runtime().block_on(f)
 }
+
+async_client!(TokioClient, driver_tokio, "tokio", tokio_block);
+async_client!(SmolClient, driver_smol, "smol", smol::block_on);
 
 struct BlockingClient;
 
