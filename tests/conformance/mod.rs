@@ -794,8 +794,12 @@ pub(crate) fn a_peer_that_reads_nothing_is_cut_off<M: Mount>() {
     let mut w = Wire::connect(server.addr);
     let sent = "e".repeat(24 << 20);
     w.send(post("/large", &sent));
-    // Far longer than the timeout: the server's writes have waited for it by now.
-    std::thread::sleep(Duration::from_secs(2));
+    // Once the response has begun (the echo takes its time over 24 MiB in a debug build),
+    // far longer than the timeout: the server's writes have waited for it by now.
+    let mut first = [0u8; 1];
+    w.set_read_timeout(Duration::from_secs(60));
+    w.stream().peek(&mut first).expect("the response begins");
+    std::thread::sleep(Duration::from_millis(1500));
     let mut got = 0usize;
     let read = w.try_read_with("POST", &mut |piece| got += piece.len());
     assert!(read.is_err(), "the whole response came after {got} bytes");
