@@ -289,7 +289,7 @@ impl ClientUnderTest for BlockingClient {
 }
 
 /// A server that reads one request head and answers it with `answer`, then keeps the
-/// connection open (2 s) without a word more.
+/// connection open (10 s) without a word more.
 fn answering_once(answer: &'static [u8]) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -298,7 +298,7 @@ fn answering_once(answer: &'static [u8]) -> SocketAddr {
         let mut buf = [0; 1024];
         let _ = s.read(&mut buf);
         let _ = s.write_all(answer);
-        std::thread::sleep(Duration::from_secs(2));
+        std::thread::sleep(Duration::from_secs(10));
     });
     addr
 }
@@ -326,8 +326,9 @@ fn switched<C: ClientUnderTest>() {
     let (status, read, again) = C::switch_then_again(addr, req);
     assert_eq!((status, read), (200, Ok(0)));
     assert!(again.is_err_and(|e| e.contains("closed")));
+    // Long before the server lets the connection go: nothing waited for it.
     assert!(
-        start.elapsed() < Duration::from_secs(2),
+        start.elapsed() < Duration::from_secs(5),
         "{:?}",
         start.elapsed()
     );
