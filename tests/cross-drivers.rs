@@ -639,3 +639,33 @@ cross! {
     blocking_client_smol_server: BlockingClient, conformance::mount_smol::Smol;
     blocking_client_blocking_server: BlockingClient, conformance::mount_blocking::Blocking;
 }
+
+/// Bytes the server sent before a request was made (here a second response, in the same
+/// write as the first) are never taken for that request's response: the connection is not
+/// reused.
+fn unsolicited<C: ClientUnderTest>() {
+    let addr = answering_once(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nBAD",
+    );
+    let req = Request::get(format!("http://{addr}/"))
+        .body(())
+        .expect("request");
+    let (status, read, again) = C::switch_then_again(addr, req);
+    assert_eq!((status, read), (200, Ok(2)));
+    assert!(again.is_err_and(|e| e.contains("closed")));
+}
+
+#[test]
+fn a_tokio_client_takes_no_unsolicited_bytes_for_a_response() {
+    unsolicited::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_takes_no_unsolicited_bytes_for_a_response() {
+    unsolicited::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_takes_no_unsolicited_bytes_for_a_response() {
+    unsolicited::<BlockingClient>();
+}

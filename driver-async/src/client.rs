@@ -59,7 +59,7 @@ impl<R: Runtime> Client<R> {
     #[must_use]
     pub fn is_reusable(&self) -> bool {
         match &self.state {
-            State::Ready(idle) => idle.conn.is_reusable(),
+            State::Ready(idle) => idle.conn.is_idle(),
             State::Busy { reusable, .. } => reusable.load(Ordering::Acquire),
             State::Gone => false,
         }
@@ -86,7 +86,9 @@ impl<R: Runtime> Client<R> {
             }
             State::Gone => return Err(Error::Closed),
         };
-        if !idle.conn.is_reusable() {
+        // Bytes the server sent before this request would be taken for its response:
+        // such a connection is not reused.
+        if !idle.conn.is_idle() {
             return Err(Error::Closed);
         }
         let (mut parts, body) = req.into_parts();
@@ -170,7 +172,7 @@ impl<R: Runtime> Client<R> {
             // The connection comes back only if the body was read to its end, its buffer
             // lent meanwhile to the thread's other connections. Said before the body's
             // reader sees its end (when `tx` goes).
-            let whole = whole && conn.is_reusable();
+            let whole = whole && conn.is_idle();
             if whole {
                 io.park_buffer(conn);
                 reusable.store(true, Ordering::Release);

@@ -41,7 +41,7 @@ impl Client {
     /// response was read to its end and both sides keep the connection.
     #[must_use]
     pub fn is_reusable(&self) -> bool {
-        !self.given_up && lock(&self.conn).engine.is_reusable()
+        !self.given_up && lock(&self.conn).engine.is_idle()
     }
 
     /// Sends `req` and reads the response's head (interim responses pass by); its body is
@@ -87,7 +87,9 @@ impl Client {
                     },
                 }
             }
-            if !c.engine.is_reusable() {
+            // Bytes the server sent before this request would be taken for its response:
+            // such a connection is not reused.
+            if !c.engine.is_idle() {
                 return Err(Error::Closed);
             }
             // The connection may have waited long since the engine last heard the time: the
