@@ -696,6 +696,57 @@ fn a_large_file_streams_intact() {
     eventually(addr, "/large.bin", &data, &new);
 }
 
+/// The files under `dir` this process holds open (by /proc: Linux only), with whether each
+/// was deleted meanwhile.
+fn open_under(dir: &Path) -> Vec<(PathBuf, bool)> {
+    let Ok(fds) = std::fs::read_dir("/proc/self/fd") else {
+        return Vec::new();
+    };
+    fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter_map(|target| {
+            let text = target.to_string_lossy();
+            let deleted = text.ends_with(" (deleted)");
+            let path = PathBuf::from(text.trim_end_matches(" (deleted)"));
+            path.starts_with(dir).then_some((path, deleted))
+        })
+        .collect()
+}
+
+#[test]
+fn open_handles_are_bounded_and_expired_ones_closed() {
+    if !Path::new("/proc/self/fd").exists() {
+        return;
+    }
+    let d = Dir::new("handles");
+    let root = d.root().canonicalize().expect("root");
+    let large = site::CACHE_FILE_MAX as usize + 1;
+    let files = 3 * site::OPEN_MAX;
+    for i in 0..files {
+        std::fs::write(root.join(format!("f{i}.bin")), vec![i as u8; large]).expect("write");
+    }
+    let addr = serve(&root);
+    for i in 0..files {
+        let r = get(addr, &format!("/f{i}.bin"));
+        assert_eq!(r.status, 200);
+        assert!(r.body.len() == large && r.body.iter().all(|&b| b == i as u8));
+    }
+    let open = open_under(&root);
+    assert!(
+        !open.is_empty() && open.len() <= site::OPEN_MAX,
+        "{} handles open after {files} large files",
+        open.len()
+    );
+
+    // A deleted file's handle is closed once its resolution expired and another large
+    // file's is kept: its space is given back.
+    assert_eq!(get(addr, "/f0.bin").status, 200);
+    std::fs::remove_file(root.join("f0.bin")).expect("rm");
+    std::thread::sleep(site::RESOLVED_VALID + Duration::from_millis(200));
+    assert_eq!(get(addr, "/f1.bin").status, 200);
+    let deleted: Vec<_> = open_under(&root).into_iter().filter(|(_, d)| *d).collect();
+    assert!(deleted.is_empty(), "still open: {deleted:?}");
+}
+
 /// curl against the server: ranges, conditionals, HEAD. Skipped when curl is missing.
 #[test]
 fn curl_agrees() {

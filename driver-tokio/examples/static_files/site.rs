@@ -30,7 +30,7 @@ const RESOLVED_MAX: usize = 10_000;
 /// The most resolutions that keep a file open, all closed at once past it. An expired
 /// handle is closed when its path is asked for again, or when another large file's
 /// resolution is kept.
-const OPEN_MAX: usize = 64;
+pub(crate) const OPEN_MAX: usize = 64;
 
 /// Why a path is not served.
 #[derive(Debug, PartialEq, Eq)]
@@ -267,6 +267,51 @@ struct Resolved {
     file: Option<Arc<File>>,
 }
 
+/// Files' resolutions, and the paths of those that keep a file open (at most [`OPEN_MAX`]):
+/// what closes expired handles looks at those alone, not at every resolution.
+#[derive(Debug, Default)]
+struct Resolutions {
+    map: HashMap<PathBuf, Resolved>,
+    open: Vec<PathBuf>,
+}
+
+impl Resolutions {
+    fn remove(&mut self, rel: &Path) {
+        if self.map.remove(rel).is_some_and(|r| r.file.is_some()) {
+            self.open.retain(|p| p != rel);
+        }
+    }
+
+    fn insert(&mut self, rel: PathBuf, resolved: Resolved) {
+        if self.map.len() >= RESOLVED_MAX {
+            self.map.clear();
+            self.open.clear();
+        }
+        self.remove(&rel);
+        if resolved.file.is_some() {
+            // Expired handles are closed first, so that a deleted file's space is given back.
+            let now = Instant::now();
+            let map = &mut self.map;
+            self.open.retain(|p| {
+                let live = map
+                    .get(p)
+                    .is_some_and(|r| now.saturating_duration_since(r.at) < RESOLVED_VALID);
+                if !live {
+                    map.remove(p);
+                }
+                live
+            });
+            if self.open.len() >= OPEN_MAX {
+                for p in self.open.drain(..) {
+                    map.remove(&p);
+                }
+            }
+            self.open.push(rel.clone());
+        }
+        self.map.insert(rel, resolved);
+    }
+}
+
 /// A directory served over HTTP.
 #[derive(Debug)]
 pub(crate) struct Site {
@@ -274,7 +319,7 @@ pub(crate) struct Site {
     cache: Mutex<(HashMap<PathBuf, Cached>, u64)>,
     /// Files' resolutions, by their path relative to the root (normalised: one path per
     /// name, so the map holds at most one entry per file and symlink to one).
-    resolved: Mutex<HashMap<PathBuf, Resolved>>,
+    resolved: Mutex<Resolutions>,
 }
 
 impl Site {
@@ -283,7 +328,7 @@ impl Site {
         Ok(Self {
             root: root.canonicalize()?,
             cache: Mutex::new((HashMap::new(), 0)),
-            resolved: Mutex::new(HashMap::new()),
+            resolved: Mutex::new(Resolutions::default()),
         })
     }
 
@@ -384,11 +429,11 @@ impl Site {
     /// (its path is then resolved and read anew).
     fn recent(&self, rel: &Path) -> Option<Target> {
         let (real, meta, file) = {
-            let mut map = self.resolved.lock().ok()?;
-            let r = map.get(rel)?;
+            let mut resolutions = self.resolved.lock().ok()?;
+            let r = resolutions.map.get(rel)?;
             if r.at.elapsed() >= RESOLVED_VALID {
                 // Expired: forgotten now, its handle closed.
-                map.remove(rel);
+                resolutions.remove(rel);
                 return None;
             }
             (r.real.clone(), r.meta.clone(), r.file.clone())
@@ -408,26 +453,16 @@ impl Site {
         meta: &std::fs::Metadata,
         file: Option<Arc<File>>,
     ) {
-        let Ok(mut map) = self.resolved.lock() else {
+        let Ok(mut resolutions) = self.resolved.lock() else {
             return;
         };
-        if map.len() >= RESOLVED_MAX {
-            map.clear();
-        }
-        if file.is_some() {
-            // Expired handles are closed first, so that a deleted file's space is given back.
-            map.retain(|_, r| r.file.is_none() || r.at.elapsed() < RESOLVED_VALID);
-            if map.values().filter(|r| r.file.is_some()).count() >= OPEN_MAX {
-                map.retain(|_, r| r.file.is_none());
-            }
-        }
         let resolved = Resolved {
             at: Instant::now(),
             real: real.to_path_buf(),
             meta: meta.clone(),
             file,
         };
-        map.insert(rel, resolved);
+        resolutions.insert(rel, resolved);
     }
 
     /// The cached contents of a small file, if they are of the version `meta` describes.
