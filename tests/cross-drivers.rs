@@ -10,7 +10,9 @@ use conformance::echo::Echo;
 use conformance::{App, Meter, Mount, PIECE, TestConfig, pattern_vec};
 use http::{Request, Response};
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener};
+use std::net::{Shutdown, SocketAddr, TcpListener};
+use std::sync::mpsc::{RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The streamed POST body's length: several pieces and a ragged end.
@@ -43,7 +45,21 @@ trait ClientUnderTest {
         addr: SocketAddr,
         req: Request<()>,
     ) -> (u16, Result<usize, String>, Result<u16, String>);
+
+    /// PUTs a body of [`UPLOAD`] bytes, of known length or (`streamed`) not (so chunked),
+    /// with [`UPLOAD_CONFIG`]'s timeouts; returns the response's status and body, or the
+    /// error it ended with.
+    fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String>;
 }
+
+/// The body of an upload: far more than the socket buffers of both ends hold.
+const UPLOAD: u64 = 64 << 20;
+
+/// A client's timeouts for an upload, as (write timeout, `response_wait`): short enough that
+/// a check of a server that stops reading takes seconds, long enough that a server thread
+/// slowed by a loaded machine still answers within them, and far shorter than that server
+/// holds the connection (see `early`).
+const UPLOAD_CONFIG: (Duration, Duration) = (Duration::from_secs(1), Duration::from_secs(2));
 
 /// A configuration whose wait for a response is `wait`.
 fn waiting(wait: Duration) -> http_core::Config {
@@ -178,6 +194,39 @@ macro_rules! async_client {
                     (status, read, again)
                 })
             }
+
+            fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String> {
+                use conformance::async_apps::{Out, Source};
+                use http_body_util::{BodyExt, Full};
+                $block(async move {
+                    let mut config = $krate::Config::default();
+                    config.write_timeout = UPLOAD_CONFIG.0;
+                    config.engine = waiting(UPLOAD_CONFIG.1);
+                    let mut client = $krate::Client::connect(addr, config)
+                        .await
+                        .expect("connect");
+                    let body: Out = if streamed {
+                        Source {
+                            sent: 0,
+                            len: UPLOAD,
+                            meter: Meter::new(),
+                        }
+                        .boxed()
+                    } else {
+                        Full::new(Bytes::from(vec![0; UPLOAD as usize]))
+                            .map_err(|e| match e {})
+                            .boxed()
+                    };
+                    let req = Request::put(format!("http://{addr}/upload")).body(body);
+                    let res = client
+                        .send(req.expect("request"))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let status = res.status().as_u16();
+                    let body = res.into_body().collect().await.map_err(|e| e.to_string())?;
+                    Ok((status, body.to_bytes().to_vec()))
+                })
+            }
         }
     };
 }
@@ -285,6 +334,34 @@ impl ClientUnderTest for BlockingClient {
             Err(e) => Err(e.to_string()),
         };
         (status, read, again)
+    }
+
+    fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String> {
+        use conformance::mount_blocking::SourceReader;
+        use driver_blocking::Body;
+        let mut config = driver_blocking::Config::default();
+        config.write_timeout = UPLOAD_CONFIG.0;
+        config.engine = waiting(UPLOAD_CONFIG.1);
+        let mut client = driver_blocking::Client::connect(addr, config).expect("connect");
+        let body = if streamed {
+            Body::from_reader(SourceReader {
+                sent: 0,
+                len: UPLOAD,
+                meter: Meter::new(),
+            })
+        } else {
+            Body::from(vec![0; UPLOAD as usize])
+        };
+        let req = Request::put(format!("http://{addr}/upload")).body(body);
+        let res = client
+            .send(req.expect("request"))
+            .map_err(|e| e.to_string())?;
+        let status = res.status().as_u16();
+        let mut bytes = Vec::new();
+        res.into_body()
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        Ok((status, bytes))
     }
 }
 
@@ -668,4 +745,99 @@ fn a_smol_client_takes_no_unsolicited_bytes_for_a_response() {
 #[test]
 fn a_blocking_client_takes_no_unsolicited_bytes_for_a_response() {
     unsolicited::<BlockingClient>();
+}
+
+/// What the server of an upload does once it has its head.
+#[derive(Clone, Copy, Debug)]
+enum Early {
+    /// Answers 413, shuts its side down, reads a little of the body and closes with the
+    /// rest unread (the client's write then fails: a reset, or a broken pipe).
+    Answer,
+    /// The same without the answer.
+    Silent,
+    /// Answers 413 and reads nothing more, holding the connection open (the client's write
+    /// then times out).
+    AnswerAndStall,
+    /// The same without the answer.
+    Stall,
+}
+
+/// The early answer: its status says close, and the client must see it whole.
+const EARLY_ANSWER: &[u8] =
+    b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\nConnection: close\r\n\r\nlarge";
+
+/// A server of one upload, treated as `how` says; it holds a stalled connection until told
+/// on the sender it returns (at most 60 s), and its thread says whether it let go of the
+/// connection on its own before it was told.
+fn early(how: Early) -> (SocketAddr, Sender<()>, JoinHandle<bool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (done, told) = std::sync::mpsc::channel();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        workspace_tests::read_head(&mut s);
+        if matches!(how, Early::Answer | Early::AnswerAndStall) {
+            s.write_all(EARLY_ANSWER).expect("the answer");
+        }
+        match how {
+            Early::Answer | Early::Silent => {
+                let _ = s.shutdown(Shutdown::Write);
+                let mut bit = [0; 1024];
+                let _ = s.read(&mut bit);
+                false
+            }
+            Early::AnswerAndStall | Early::Stall => told
+                .recv_timeout(Duration::from_secs(60))
+                .is_err_and(|e| e == RecvTimeoutError::Timeout),
+        }
+    });
+    (addr, done, server)
+}
+
+/// RFC 9112 §9.5: a server that answers before it has read the request's body (a 413 that
+/// says close) and then closes or stops reading makes the client's write fail; the client
+/// stops sending and returns that answer, not the write's error. When no answer came, the
+/// client fails with the write's error, and does not wait for the server to let go.
+fn early_answer<C: ClientUnderTest>() {
+    for streamed in [false, true] {
+        for how in [Early::Answer, Early::AnswerAndStall] {
+            let (addr, done, server) = early(how);
+            let got = C::upload(addr, streamed);
+            let _ = done.send(());
+            assert_eq!(
+                got,
+                Ok((413, b"large".to_vec())),
+                "{how:?}, streamed: {streamed}"
+            );
+            assert!(!server.join().expect("server"), "{how:?}");
+        }
+        for (how, error) in [(Early::Silent, "i/o error"), (Early::Stall, "timed out")] {
+            let (addr, done, server) = early(how);
+            let got = C::upload(addr, streamed);
+            let _ = done.send(());
+            assert!(
+                got.as_ref().is_err_and(|e| e.contains(error)),
+                "{how:?}, streamed: {streamed}: {got:?}"
+            );
+            assert!(
+                !server.join().expect("server"),
+                "{how:?}, streamed: {streamed}: the client waited for the server to let go"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_tokio_client_returns_an_early_answer_to_an_upload() {
+    early_answer::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_returns_an_early_answer_to_an_upload() {
+    early_answer::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_returns_an_early_answer_to_an_upload() {
+    early_answer::<BlockingClient>();
 }

@@ -70,6 +70,11 @@ impl<R: Runtime> Client<R> {
     /// previous response's body is read and dropped first, if it is at most the engine's
     /// `max_discard` bytes (a reader still holding it then gets an error); a connection that
     /// cannot carry another request fails with [`Error::Closed`].
+    ///
+    /// When a write of the request fails (the server stopped reading, or closed), a response
+    /// the server sent before (a 413, say) is still read and returned (RFC 9112 §9.5), the
+    /// connection then closing after it; the write's error is returned only when none comes
+    /// within the engine's [`response_wait`](http_core::Timeouts).
     pub async fn send<B>(
         &mut self,
         req: http::Request<B>,
@@ -114,27 +119,44 @@ impl<R: Runtime> Client<R> {
             None => Outgoing::Body(body),
         });
 
+        // A write of the request that failed: the server stopped reading, maybe after it
+        // answered (a 413, say). The answer tells more than the failed write (RFC 9112 §9.5):
+        // the engine drops the rest of the request and bounds the wait for the response by
+        // its `response_wait`; only when no response comes is the write's error returned.
+        let mut failed = None;
         // The response head; interim responses pass by.
         let head = loop {
             if let Some(out) = waiting.take_if(|_| !conn.holds_body()) {
-                match out {
-                    Outgoing::Body(b) => io.send_body(conn, b).await?,
-                    Outgoing::File(f) => io.send_file(conn, &f).await?,
+                let sent = match out {
+                    Outgoing::Body(b) => io.send_body(conn, b).await,
+                    Outgoing::File(f) => io.send_file(conn, &f).await,
+                };
+                match sent {
+                    Ok(()) => {}
+                    Err(e) if e.is_socket() => {
+                        conn.set_now(io.now());
+                        conn.send_failed();
+                        failed = Some(e);
+                    }
+                    Err(e) => return Err(e),
                 }
             }
-            match conn.poll_event() {
+            let step = match conn.poll_event() {
                 Ok(Polled::Event(Event::Response(r)))
                     if !r.is_informational() || r.status == 101 =>
                 {
                     break r;
                 }
-                Ok(Polled::Event(Event::Closed)) => return Err(Error::Closed),
-                Ok(Polled::Event(_)) => {}
-                Ok(Polled::NeedData | Polled::Paused) => {
-                    io.flush(conn).await?;
-                    io.wait(conn, pending()).await?;
-                }
-                Err(e) => return Err(e.into()),
+                Ok(Polled::Event(Event::Closed)) => Err(Error::Closed),
+                Ok(Polled::Event(_)) => Ok(()),
+                Ok(Polled::NeedData | Polled::Paused) => match io.flush(conn).await {
+                    Ok(()) => io.wait(conn, pending()).await.map(drop),
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = step {
+                return Err(failed.unwrap_or(e));
             }
         };
         // A final response came while the body waited: none of it is sent, and the request

@@ -49,6 +49,14 @@ impl std::error::Error for Error {
     }
 }
 
+impl Error {
+    /// Whether the socket itself failed (nothing more can be written on it), as opposed to
+    /// the protocol or the application.
+    pub(crate) fn is_socket(&self) -> bool {
+        matches!(self, Self::Io(_) | Self::Timeout | Self::Closed)
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Self::Io(e)

@@ -246,10 +246,16 @@ impl<R: Runtime> Io<R> {
     /// Writes everything the engine has queued, in one vectored write where the kernel takes
     /// it, straight from the engine's queue. Each write waits at most the write timeout for
     /// the peer to take something: a peer that keeps reading is never cut off, however much
-    /// is queued. A connection whose write failed writes nothing more.
+    /// is queued. A connection whose write failed writes nothing more: what is queued then
+    /// fails at once, but nothing queued is nothing to fail (the engine dropped the rest of a
+    /// request whose write failed, and its response is still read).
     pub(crate) async fn flush(&mut self, conn: &mut Connection) -> Result<(), Error> {
         if self.broken {
-            return Err(Error::Closed);
+            return if conn.has_transmit() {
+                Err(Error::Closed)
+            } else {
+                Ok(())
+            };
         }
         let (stream, limit) = (&mut self.stream, self.write_timeout);
         // The timer of a write that waits: made when one first waits (a write the socket

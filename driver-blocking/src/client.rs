@@ -54,7 +54,11 @@ impl Client {
     /// the URI's path and query. A streamed body is written as it is read; with
     /// `Expect: 100-continue` it waits for the 100 (or the engine's
     /// [`continue_wait`](http_core::Timeouts)), and a final response that comes first ends
-    /// the exchange without it.
+    /// the exchange without it. When a write of the request fails (the server stopped
+    /// reading, or closed), a response the server sent before (a 413, say) is still read and
+    /// returned (RFC 9112 §9.5), the connection then closing after it; the write's error is
+    /// returned only when none comes within the engine's
+    /// [`response_wait`](http_core::Timeouts).
     pub fn send<B: Into<Body>>(
         &mut self,
         req: http::Request<B>,
@@ -109,8 +113,15 @@ impl Client {
             Ok(Some(early)) => early,
             Ok(None) => response_head(&mut c)?,
             // The server stopped reading, maybe after it answered (a 413, say): the answer
-            // tells more than the failed write.
-            Err(e @ Error::Io(_)) => response_head(&mut c).map_err(|_| e)?,
+            // tells more than the failed write (RFC 9112 §9.5). The engine drops the rest of
+            // the request and bounds the wait for the response by its `response_wait`; only
+            // when no response comes is the write's error returned.
+            Err(e) if e.is_socket() => {
+                let now = c.now();
+                c.engine.set_now(now);
+                c.engine.send_failed();
+                response_head(&mut c).map_err(|_| e)?
+            }
             Err(e) => return Err(e),
         };
         drop(c);

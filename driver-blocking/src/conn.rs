@@ -165,10 +165,16 @@ impl Conn {
     }
 
     /// Writes everything the engine has queued, in vectored writes over all of it, each
-    /// bounded by the write timeout.
+    /// bounded by the write timeout. After a failed write nothing more is written: what is
+    /// queued then fails at once, but nothing queued is nothing to fail (the engine dropped
+    /// the rest of a request whose write failed, and its response is still read).
     pub(crate) fn flush(&mut self) -> Result<(), Error> {
         if self.broken {
-            return Err(Error::Closed);
+            return if self.engine.has_transmit() {
+                Err(Error::Closed)
+            } else {
+                Ok(())
+            };
         }
         write_queued(&mut self.stream, &mut self.engine).inspect_err(|_| self.broken = true)
     }
@@ -317,7 +323,7 @@ impl Conn {
     /// Closes after writing everything: the write side first, then reading and discarding
     /// what the peer still sends, for [`LINGER`] at most.
     pub(crate) fn close(&mut self) {
-        if self.flush().is_err() {
+        if self.broken || self.flush().is_err() {
             return;
         }
         let _ = self.stream.shutdown(Shutdown::Write);

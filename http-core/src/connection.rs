@@ -479,10 +479,15 @@ impl Connection {
             }
             // From the request's end (when `send_end` set `idle_since`); interim responses
             // do not move it.
+            // Also from a request cut short by a failed write (`send_failed`, when it set
+            // `idle_since`): the response may already be on its way (RFC 9112 §9.5).
             (
                 Role::Client,
                 HalfState::SendResponse,
-                HalfState::Done | HalfState::MightSwitchProtocol | HalfState::MustClose,
+                HalfState::Done
+                | HalfState::MightSwitchProtocol
+                | HalfState::MustClose
+                | HalfState::Error,
             ) => Deadline::after(TimerKind::Response, self.timing.idle_since, t.response_wait),
             _ => None,
         }
@@ -750,6 +755,25 @@ impl Connection {
         self.timing.idle_since = self.now;
         self.next_cycle();
         Ok(())
+    }
+
+    /// Tells the engine that the transport failed to take what it queued (a write failed or
+    /// timed out): the message being sent can never be finished. The local half moves to
+    /// [`HalfState::Error`]; nothing queued or held is sent, later `send_*` calls are refused,
+    /// and the connection is not reused.
+    ///
+    /// A client may still read the response that the server sent before it stopped reading
+    /// (a 413, say): RFC 9112 §9.5 has a client that sends a body watch for a response while
+    /// it sends, and stop sending when the server does not want the body and closes. The wait
+    /// for that response is bounded by [`Timeouts::response_wait`](crate::Timeouts), counted
+    /// from the time the engine was last told ([`set_now`](Self::set_now)).
+    pub fn send_failed(&mut self) {
+        self.transmit = Transmit::default();
+        self.hold = Hold::Off;
+        self.pending_head = None;
+        self.writer = BodyWriter::None;
+        self.timing.idle_since = self.now;
+        self.states.process_error(self.role);
     }
 
     /// Queues body pieces: out now, or held for 100 (Continue).

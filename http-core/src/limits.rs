@@ -131,7 +131,9 @@ pub struct Timeouts {
     /// slowly, or sends its head too slowly, or interim (1xx) responses without end, fails
     /// the connection with [`RemoteError::ResponseTimeout`](crate::RemoteError). While the
     /// request is still being sent, the wait is the sender's (a server may answer only once
-    /// it has the whole body).
+    /// it has the whole body); once its sending failed
+    /// ([`Connection::send_failed`](crate::Connection::send_failed)), the wait counts from
+    /// the failure.
     ///
     /// Default 60 s: nginx `proxy_read_timeout`, a proxy's wait for its upstream's answer.
     pub response_wait: Option<Duration>,

@@ -977,6 +977,63 @@ fn a_client_holds_its_body_for_100_continue() {
     assert!(c.should_close());
 }
 
+/// RFC 9112 §9.5: a client whose body the server stopped reading (its write failed) still
+/// reads the response the server sent first; the wait for it is bounded from the failure.
+#[test]
+fn a_client_whose_request_write_failed_still_reads_the_early_response() {
+    let failed = || {
+        let mut c = client();
+        c.send_request(upload("PUT", &[("Content-Length", "100")]))
+            .unwrap();
+        c.send_data(Bytes::from_static(b"first")).unwrap();
+        assert!(c.has_transmit());
+        // No deadline while the request is being sent: that wait is the sender's.
+        assert_eq!(c.poll_timeout(), None);
+        c.set_now(at(5));
+        c.send_failed();
+        c
+    };
+
+    // The response was sent before the server closed: it is read whole, and the
+    // connection closes after it.
+    let mut c = failed();
+    assert!(!c.has_transmit(), "nothing more is written");
+    assert_eq!(c.our_state(), HalfState::Error);
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"more")),
+        Err(LocalError::WrongState)
+    );
+    assert_eq!(c.send_end(Headers::new()), Err(LocalError::WrongState));
+    let wait = Config::default().timeouts.response_wait.unwrap();
+    let until = Instant::from_duration(Duration::from_secs(5) + wait);
+    let d = c.poll_timeout().unwrap();
+    assert_eq!((d.kind, d.at), (TimerKind::Response, until));
+    assert!(c.wants_read());
+    assert!(!c.should_close(), "the response is still owed");
+    c.feed(
+        at(6),
+        b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\nConnection: close\r\n\r\nlarge",
+    );
+    c.feed_eof();
+    assert_eq!(response(&mut c).status, 413);
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"large")));
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    assert_eq!(event(&mut c), Event::Closed);
+    assert!(c.should_close());
+    assert!(!c.is_reusable());
+
+    // Nothing comes: the wait ends at the deadline, not later.
+    let mut c = failed();
+    let until = c.poll_timeout().unwrap().at;
+    c.handle_timeout(until);
+    assert_eq!(c.poll_event(), Err(RemoteError::ResponseTimeout));
+
+    // The server closed without a word: an incomplete exchange, not a response.
+    let mut c = failed();
+    c.feed_eof();
+    assert_eq!(c.poll_event(), Err(RemoteError::IncompleteMessage));
+}
+
 #[test]
 fn a_client_upgrade_and_a_tunnel() {
     let mut c = client();
