@@ -46,6 +46,13 @@ trait ClientUnderTest {
         req: Request<()>,
     ) -> (u16, Result<usize, String>, Result<u16, String>);
 
+    /// Asks for the connection's upgrade before any request (which must fail), sends `req` (a
+    /// request that proposes a switch), takes the connection for the new protocol, writes
+    /// `ping` on it and reads until [`TALK`]'s length or the end: the response's status,
+    /// whether the early upgrade failed, and the bytes the new protocol brought (what the
+    /// client had already received first).
+    fn switch_and_talk(addr: SocketAddr, req: Request<()>) -> (u16, bool, Vec<u8>);
+
     /// PUTs a body of [`UPLOAD`] bytes, of known length or (`streamed`) not (so chunked),
     /// with [`UPLOAD_CONFIG`]'s timeouts; returns the response's status and body, or the
     /// error it ended with.
@@ -79,7 +86,7 @@ fn target(i: usize) -> String {
 /// The client of an async driver (`$krate`), its futures run by `$block`; `$tag` names it
 /// in the requests it sends.
 macro_rules! async_client {
-    ($name:ident, $krate:ident, $tag:literal, $block:path) => {
+    ($name:ident, $krate:ident, $tag:literal, $block:path, $talk:path) => {
         struct $name;
 
         impl ClientUnderTest for $name {
@@ -195,6 +202,22 @@ macro_rules! async_client {
                 })
             }
 
+            fn switch_and_talk(addr: SocketAddr, req: Request<()>) -> (u16, bool, Vec<u8>) {
+                use http_body_util::Empty;
+                $block(async move {
+                    let mut client = $krate::Client::connect(addr, $krate::Config::default())
+                        .await
+                        .expect("connect");
+                    let early = client.upgrade().await.is_err();
+                    let res = client
+                        .send(req.map(|()| Empty::<Bytes>::new()))
+                        .await
+                        .expect("the switch");
+                    let up = client.upgrade().await.expect("the upgrade");
+                    (res.status().as_u16(), early, $talk(up).await)
+                })
+            }
+
             fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String> {
                 use conformance::async_apps::{Out, Source};
                 use http_body_util::{BodyExt, Full};
@@ -236,8 +259,43 @@ fn tokio_block<F: Future>(f: F) -> F::Output {
     conformance::mount_tokio::runtime().block_on(f)
 }
 
-async_client!(TokioClient, driver_tokio, "tokio", tokio_block);
-async_client!(SmolClient, driver_smol, "smol", smol::block_on);
+/// What the new protocol brings in [`switch_and_talk`](ClientUnderTest::switch_and_talk):
+/// bytes sent with the switching response, then the answer to `ping`.
+const TALK: &[u8] = b"new-protopong";
+
+/// Writes `ping` on an upgraded tokio connection; reads what came and comes after the switch
+/// until [`TALK`]'s length or the end.
+async fn tokio_talk(mut up: driver_tokio::upgrade::Upgraded) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut got = up.leftover.to_vec();
+    up.io.write_all(b"ping").await.expect("ping");
+    let mut buf = [0; 64];
+    while got.len() < TALK.len() {
+        match up.io.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    got
+}
+
+/// [`tokio_talk`] on smol.
+async fn smol_talk(mut up: driver_smol::upgrade::Upgraded<smol::net::TcpStream>) -> Vec<u8> {
+    use smol::io::{AsyncReadExt, AsyncWriteExt};
+    let mut got = up.leftover.to_vec();
+    up.io.write_all(b"ping").await.expect("ping");
+    let mut buf = [0; 64];
+    while got.len() < TALK.len() {
+        match up.io.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    got
+}
+
+async_client!(TokioClient, driver_tokio, "tokio", tokio_block, tokio_talk);
+async_client!(SmolClient, driver_smol, "smol", smol::block_on, smol_talk);
 
 struct BlockingClient;
 
@@ -336,6 +394,26 @@ impl ClientUnderTest for BlockingClient {
         (status, read, again)
     }
 
+    fn switch_and_talk(addr: SocketAddr, req: Request<()>) -> (u16, bool, Vec<u8>) {
+        let mut client = driver_blocking::Client::connect(addr, driver_blocking::Config::default())
+            .expect("connect");
+        let early = client.upgrade().is_err();
+        let res = client
+            .send(req.map(|()| driver_blocking::Body::empty()))
+            .expect("the switch");
+        let mut up = client.upgrade().expect("the upgrade");
+        let mut got = up.leftover.to_vec();
+        up.io.write_all(b"ping").expect("ping");
+        let mut buf = [0; 64];
+        while got.len() < TALK.len() {
+            match up.io.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+        (res.status().as_u16(), early, got)
+    }
+
     fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String> {
         use conformance::mount_blocking::SourceReader;
         use driver_blocking::Body;
@@ -409,6 +487,64 @@ fn switched<C: ClientUnderTest>() {
         "{:?}",
         start.elapsed()
     );
+}
+
+/// A server that reads one request head, answers it with `answer` (a switch, with the
+/// first bytes of the new protocol), then answers `ping` with `pong` in the new protocol.
+fn talking_once(answer: &'static [u8]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let _ = s.set_read_timeout(Some(Duration::from_secs(20)));
+        let mut head = Vec::new();
+        let mut byte = [0; 1];
+        while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).is_ok_and(|n| n == 1) {
+            head.push(byte[0]);
+        }
+        let _ = s.write_all(answer);
+        let mut ping = [0; 4];
+        if s.read_exact(&mut ping).is_ok() && &ping == b"ping" {
+            let _ = s.write_all(b"pong");
+        }
+        std::thread::sleep(Duration::from_secs(2));
+    });
+    addr
+}
+
+/// After a switch, the client hands over the connection: the new protocol's bytes that
+/// came with the switching response first, then the socket, both ways; before any switch
+/// there is nothing to hand over.
+fn talks_after_a_switch<C: ClientUnderTest>() {
+    let addr = talking_once(
+        b"HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\nnew-proto",
+    );
+    let req = Request::get(format!("http://{addr}/"))
+        .header("connection", "upgrade")
+        .header("upgrade", "x")
+        .body(())
+        .expect("request");
+    assert_eq!(C::switch_and_talk(addr, req), (101, true, TALK.to_vec()));
+    let addr = talking_once(b"HTTP/1.1 200 OK\r\n\r\nnew-proto");
+    let req = Request::connect(addr.to_string())
+        .body(())
+        .expect("request");
+    assert_eq!(C::switch_and_talk(addr, req), (200, true, TALK.to_vec()));
+}
+
+#[test]
+fn a_tokio_client_hands_over_a_switched_connection() {
+    talks_after_a_switch::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_hands_over_a_switched_connection() {
+    talks_after_a_switch::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_hands_over_a_switched_connection() {
+    talks_after_a_switch::<BlockingClient>();
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use crate::body::Incoming;
 use crate::io::Io;
+use crate::upgrade::Upgraded;
 use crate::{BoxError, Config, Error, Runtime, SendFile};
 use bytes::Bytes;
 use http_body::Body;
@@ -31,6 +32,9 @@ enum State<R: Runtime> {
         take: oneshot::Sender<()>,
         reusable: Arc<AtomicBool>,
     },
+    /// The last response switched protocols: the connection waits to be taken
+    /// ([`Client::upgrade`]).
+    Switched(Box<Idle<R>>),
     Gone,
 }
 
@@ -61,7 +65,7 @@ impl<R: Runtime> Client<R> {
         match &self.state {
             State::Ready(idle) => idle.conn.is_idle(),
             State::Busy { reusable, .. } => reusable.load(Ordering::Acquire),
-            State::Gone => false,
+            State::Switched(_) | State::Gone => false,
         }
     }
 
@@ -89,7 +93,7 @@ impl<R: Runtime> Client<R> {
                 let _ = take.send(());
                 back.await.ok().flatten().ok_or(Error::Closed)?
             }
-            State::Gone => return Err(Error::Closed),
+            State::Switched(_) | State::Gone => return Err(Error::Closed),
         };
         // Bytes the server sent before this request would be taken for its response:
         // such a connection is not reused.
@@ -165,9 +169,12 @@ impl<R: Runtime> Client<R> {
             conn.send_end(Headers::new())?;
         }
         // After a switch (101, or 2xx to CONNECT) nothing more is HTTP: the response has no
-        // content (RFC 9110 §15.2, §9.3.6), and the connection carries no other request.
+        // content (RFC 9110 §15.2, §9.3.6), and the connection carries no other request; it
+        // waits to be taken for the new protocol.
         if conn.their_state() == HalfState::SwitchedProtocol {
-            return Ok(head.into_http(Incoming::empty())?);
+            let response = head.into_http(Incoming::empty())?;
+            self.state = State::Switched(idle);
+            return Ok(response);
         }
         let (tx, body) = Incoming::response_channel(conn.body_remaining());
         let response = head.into_http(body)?;
@@ -205,6 +212,29 @@ impl<R: Runtime> Client<R> {
             drop(tx);
         });
         Ok(response)
+    }
+}
+
+impl<R: Runtime> Client<R> {
+    /// The connection, for the new protocol, after a response that switched to it (a 101 to
+    /// a request with `Upgrade`, or a 2xx to CONNECT): the socket, and the bytes the server
+    /// sent after that response, which come before the socket's. The client has no
+    /// connection afterwards. Fails with [`Error::Closed`] if the last response did not
+    /// switch protocols.
+    pub async fn upgrade(&mut self) -> Result<Upgraded<R::Stream>, Error> {
+        if !matches!(self.state, State::Switched(_)) {
+            return Err(Error::Closed);
+        }
+        let State::Switched(mut idle) = std::mem::replace(&mut self.state, State::Gone) else {
+            return Err(Error::Closed);
+        };
+        let Idle { io, conn } = &mut *idle;
+        io.flush(conn).await?;
+        let leftover = conn.take_leftover().ok_or(Error::Closed)?;
+        Ok(Upgraded {
+            io: idle.io.stream,
+            leftover,
+        })
     }
 }
 

@@ -10,12 +10,12 @@ use std::task::{Context, Poll};
 use tokio::sync::oneshot;
 
 /// The raw connection after a protocol switch, with the bytes the peer had already sent
-/// after the switching request (they belong to the new protocol).
+/// after the switching message (they belong to the new protocol).
 #[derive(Debug)]
 pub struct Upgraded<S> {
     /// The socket.
     pub io: S,
-    /// Bytes received after the switching request, to be read before the socket's.
+    /// Bytes received after the switching message, to be read before the socket's.
     pub leftover: Bytes,
 }
 

@@ -3,6 +3,7 @@
 
 use crate::body::{Body, Incoming};
 use crate::conn::{BodyPart, Conn, Shared, lock};
+use crate::upgrade::Upgraded;
 use crate::{Config, Error};
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -15,7 +16,8 @@ pub struct Client {
     /// Most bytes of a response body nobody read that are read and dropped to reuse the
     /// connection (the engine's `max_discard`); past it the connection is given up.
     discard: u64,
-    /// The connection was given up: a body too large to drop was left unread.
+    /// The connection was given up: a body too large to drop was left unread, or it was
+    /// taken for a new protocol.
     given_up: bool,
 }
 
@@ -126,6 +128,23 @@ impl Client {
         };
         drop(c);
         Ok(head.into_http(Incoming::new(self.conn.clone()))?)
+    }
+
+    /// The connection, for the new protocol, after a response that switched to it (a 101 to
+    /// a request with `Upgrade`, or a 2xx to CONNECT): the socket (blocking, without
+    /// timeouts), and the bytes the server sent after that response, which come before the
+    /// socket's. The client has no connection afterwards. Fails with [`Error::Closed`] if the
+    /// last response did not switch protocols.
+    pub fn upgrade(&mut self) -> Result<Upgraded, Error> {
+        if self.given_up {
+            return Err(Error::Closed);
+        }
+        let mut c = lock(&self.conn);
+        c.flush()?;
+        let leftover = c.engine.take_leftover().ok_or(Error::Closed)?;
+        let io = c.hand_over()?;
+        self.given_up = true;
+        Ok(Upgraded { io, leftover })
     }
 
     /// Sends the request body; returns a final response that came before it was needed.

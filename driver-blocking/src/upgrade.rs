@@ -31,12 +31,12 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 /// The raw connection after a protocol switch, with the bytes the peer had already sent
-/// after the switching request.
+/// after the switching message (a server's request, a client's response).
 #[derive(Debug)]
 pub struct Upgraded {
     /// The socket: blocking, without timeouts.
     pub io: TcpStream,
-    /// Bytes received after the switching request, to be read before the socket's.
+    /// Bytes received after the switching message, to be read before the socket's.
     pub leftover: Bytes,
 }
 

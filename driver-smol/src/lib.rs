@@ -173,6 +173,14 @@ impl Client {
     {
         self.0.send(req).await
     }
+
+    /// The connection, for the new protocol, after a response that switched to it (a 101 to
+    /// a request with `Upgrade`, or a 2xx to CONNECT), with the bytes the server sent after
+    /// that response; the client has no connection afterwards. Fails with
+    /// [`Error::Closed`] if the last response did not switch protocols.
+    pub async fn upgrade(&mut self) -> Result<upgrade::Upgraded<TcpStream>, Error> {
+        self.0.upgrade().await
+    }
 }
 
 pub mod upgrade {

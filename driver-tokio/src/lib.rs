@@ -217,6 +217,17 @@ impl Client {
     {
         self.0.send(req).await
     }
+
+    /// The connection, for the new protocol, after a response that switched to it (a 101 to
+    /// a request with `Upgrade`, or a 2xx to CONNECT), with the bytes the server sent after
+    /// that response; the client has no connection afterwards. Fails with
+    /// [`Error::Closed`] if the last response did not switch protocols.
+    pub async fn upgrade(&mut self) -> Result<upgrade::Upgraded, Error> {
+        self.0.upgrade().await.map(|u| upgrade::Upgraded {
+            io: u.io.0,
+            leftover: u.leftover,
+        })
+    }
 }
 
 pub mod upgrade {
@@ -231,12 +242,12 @@ pub mod upgrade {
     use tokio::net::TcpStream;
 
     /// The raw connection after a protocol switch, with the bytes the peer had already sent
-    /// after the switching request.
+    /// after the switching message (a server's request, a client's response).
     #[derive(Debug)]
     pub struct Upgraded {
         /// The socket.
         pub io: TcpStream,
-        /// Bytes received after the switching request, to be read before the socket's.
+        /// Bytes received after the switching message, to be read before the socket's.
         pub leftover: Bytes,
     }
 
