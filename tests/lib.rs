@@ -387,10 +387,30 @@ fn drain_client(conn: &mut Connection, t: &mut Transcript, next_sent: &mut bool)
 /// response, then the end of input.
 pub fn fetch(request: &http_core::RequestHead, pieces: &[&[u8]], cfg: Config) -> Fetched {
     let mut conn = Connection::client(cfg, Instant::ZERO);
-    let mut t = Transcript::default();
-    let mut next_sent = false;
     conn.send_request(request.clone()).expect("send request");
     conn.send_end(Headers::new()).expect("end request");
+    read_response(conn, pieces)
+}
+
+/// Starts a PUT of 100 bytes on a new client connection, sends 5 of them, then tells the
+/// engine the transport failed (`send_failed`, as a driver does when the server stopped
+/// reading) and feeds it `pieces` of the response the server may have sent first, then the
+/// end of input.
+pub fn fetch_after_failed_upload(pieces: &[&[u8]], cfg: Config) -> Fetched {
+    let mut conn = Connection::client(cfg, Instant::ZERO);
+    let mut put = http_core::RequestHead::new("PUT", "/upload");
+    put.headers.append("Host", "example.com");
+    conn.send_request_sized(put, 100).expect("send request");
+    conn.send_data(Bytes::from_static(b"first"))
+        .expect("send data");
+    conn.send_failed();
+    read_response(conn, pieces)
+}
+
+/// Feeds a client connection `pieces` of a response, then the end of input.
+fn read_response(mut conn: Connection, pieces: &[&[u8]]) -> Fetched {
+    let mut t = Transcript::default();
+    let mut next_sent = false;
     drain_client(&mut conn, &mut t, &mut next_sent);
     for piece in pieces {
         conn.feed(Instant::ZERO, piece);

@@ -565,3 +565,38 @@ fn discarding_an_unread_body_has_a_deadline() {
     // Script byte 2: answer as soon as the head is read.
     properties::driver_contract(input, &[], Config::default(), &[2]);
 }
+
+/// A client whose upload failed part way (the server answered early and stopped reading)
+/// reads that answer the same whole, one byte at a time, and split anywhere; bytes after it
+/// are never taken for another response (the connection is not reused).
+#[test]
+fn an_early_answer_to_a_failed_upload_reads_the_same_whatever_the_split() {
+    use http_core::Event;
+    use workspace_tests::fetch_after_failed_upload;
+    let input: &[u8] =
+        b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\nConnection: close\r\n\r\nlargeHTTP/1.1 200 OK\r\n\r\n";
+    let cfg = Config::default();
+    let whole = fetch_after_failed_upload(&[input], cfg);
+    let t = &whole.transcript;
+    assert_eq!(t.error, None);
+    assert!(
+        matches!(
+            &t.events[..],
+            [Event::Response(r), Event::Data(d), Event::End(_), Event::Closed]
+                if r.status == 413 && &d[..] == b"large"
+        ),
+        "{:?}",
+        t.events
+    );
+    assert!(t.wire.is_empty(), "nothing more was sent: {:?}", t.wire);
+    let bytes: Vec<&[u8]> = input.chunks(1).collect();
+    assert_eq!(whole, fetch_after_failed_upload(&bytes, cfg));
+    for at in 1..input.len() {
+        let (a, b) = input.split_at(at);
+        assert_eq!(
+            whole,
+            fetch_after_failed_upload(&[a, b], cfg),
+            "split at {at}"
+        );
+    }
+}

@@ -1,11 +1,12 @@
-//! Arbitrary response bytes into a client connection that sent an arbitrary kind of request,
-//! whole and split: no panic, and the same events and error either way.
+//! Arbitrary response bytes into a client connection that sent an arbitrary kind of request
+//! (or whose upload failed part way), whole and split: no panic, and the same events and
+//! error either way.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use http_core::RequestHead;
 use libfuzzer_sys::fuzz_target;
-use workspace_tests::fetch;
+use workspace_tests::{fetch, fetch_after_failed_upload};
 
 #[path = "common.rs"]
 mod common;
@@ -36,8 +37,15 @@ fn request(kind: u8) -> RequestHead {
 
 fuzz_target!(|input: Input| {
     let cfg = input.knobs.config();
-    let req = request(input.request);
-    let whole = fetch(&req, &[&input.data], cfg);
-    let split = fetch(&req, &common::pieces(&input.data, &input.cuts), cfg);
+    let pieces = common::pieces(&input.data, &input.cuts);
+    let (whole, split) = if input.request >= 250 {
+        (
+            fetch_after_failed_upload(&[&input.data], cfg),
+            fetch_after_failed_upload(&pieces, cfg),
+        )
+    } else {
+        let req = request(input.request);
+        (fetch(&req, &[&input.data], cfg), fetch(&req, &pieces, cfg))
+    };
     assert_eq!(whole, split, "the split changed the outcome");
 });
