@@ -977,3 +977,68 @@ fn a_smol_client_returns_an_early_answer_to_an_upload() {
 fn a_blocking_client_returns_an_early_answer_to_an_upload() {
     early_answer::<BlockingClient>();
 }
+
+/// A listener whose accept queue is full (a backlog of 0, with one connection waiting in
+/// it): a further connect waits as long as the kernel retries, minutes. Kept with the
+/// connection that fills it.
+fn full_listener() -> (TcpListener, Vec<std::net::TcpStream>) {
+    let listener = tokio_block(async {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket
+            .bind("127.0.0.1:0".parse().expect("addr"))
+            .expect("bind");
+        socket.listen(0).expect("listen").into_std().expect("std")
+    });
+    let addr = listener.local_addr().expect("addr");
+    let fill = (0..2)
+        .filter_map(|_| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()
+        })
+        .collect();
+    (listener, fill)
+}
+
+/// What a client's connect to a full listener ends with, with a connect timeout of 300 ms
+/// (`connect` is the client's, given the address and that configuration).
+fn connect_to_full<T>(connect: impl FnOnce(SocketAddr, Duration) -> std::io::Result<T>) {
+    let (listener, _fill) = full_listener();
+    let addr = listener.local_addr().expect("addr");
+    let start = Instant::now();
+    let Err(e) = connect(addr, Duration::from_millis(300)) else {
+        panic!("connected to a full listener");
+    };
+    assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{e}");
+    // Far sooner than the kernel gives up (over a minute).
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_tokio_client_s_connect_is_bounded() {
+    connect_to_full(|addr, timeout| {
+        let mut config = driver_tokio::Config::default();
+        config.connect_timeout = timeout;
+        tokio_block(driver_tokio::Client::connect(addr, config))
+    });
+}
+
+#[test]
+fn a_smol_client_s_connect_is_bounded() {
+    connect_to_full(|addr, timeout| {
+        let mut config = driver_smol::Config::default();
+        config.connect_timeout = timeout;
+        smol::block_on(driver_smol::Client::connect(addr, config))
+    });
+}
+
+#[test]
+fn a_blocking_client_s_connect_is_bounded() {
+    connect_to_full(|addr, timeout| {
+        let mut config = driver_blocking::Config::default();
+        config.connect_timeout = timeout;
+        driver_blocking::Client::connect(addr, config)
+    });
+}

@@ -6,8 +6,10 @@ use crate::conn::{BodyPart, Conn, Shared, lock};
 use crate::upgrade::Upgraded;
 use crate::{Config, Error};
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
+use std::io;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// An HTTP/1.1 client on one connection.
 #[derive(Debug)]
@@ -22,9 +24,9 @@ pub struct Client {
 }
 
 impl Client {
-    /// Connects to `addr`.
-    pub fn connect(addr: impl ToSocketAddrs, config: Config) -> std::io::Result<Self> {
-        let stream = TcpStream::connect(addr)?;
+    /// Connects to `addr` (its addresses in turn, within `config.connect_timeout` in all).
+    pub fn connect(addr: impl ToSocketAddrs, config: Config) -> io::Result<Self> {
+        let stream = connect_within(addr, config.connect_timeout)?;
         let conn = Conn::new(
             stream,
             &config,
@@ -178,6 +180,26 @@ impl Client {
             }
         }
     }
+}
+
+/// A connection to the first of `addr`'s addresses that accepts one, all tried within
+/// `timeout`.
+fn connect_within(addr: impl ToSocketAddrs, timeout: Duration) -> io::Result<TcpStream> {
+    let deadline = Instant::now() + timeout;
+    let mut last = None;
+    for a in addr.to_socket_addrs()? {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match TcpStream::connect_timeout(&a, left) {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(io::ErrorKind::TimedOut, "no address to connect to in time")
+    }))
 }
 
 /// While the engine holds the request body for a 100 (Continue): waits for the 100, for the

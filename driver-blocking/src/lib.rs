@@ -70,6 +70,10 @@ pub struct Config {
     /// target as sent. Off by default: it costs three allocations per request, and most
     /// applications need only the `http` types. Default false.
     pub raw_head: bool,
+    /// How long a client's connect may take, to all the addresses its name has (their
+    /// lookup included on the async drivers; the blocking one leaves the lookup to the
+    /// system). Default 30 s.
+    pub connect_timeout: Duration,
 }
 
 impl Default for Config {
@@ -80,6 +84,7 @@ impl Default for Config {
             shutdown_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(30),
             raw_head: false,
+            connect_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -149,9 +149,15 @@ impl Server {
 pub struct Client(driver_async::Client<Smol>);
 
 impl Client {
-    /// Connects to `addr`.
+    /// Connects to `addr` (its lookup, then its addresses in turn, within
+    /// `config.connect_timeout` in all).
     pub async fn connect(addr: impl AsyncToSocketAddrs, config: Config) -> io::Result<Self> {
-        let stream = TcpStream::connect(addr).await?;
+        let timeout = config.connect_timeout;
+        let stream = smol::future::or(TcpStream::connect(addr), async {
+            smol::Timer::after(timeout).await;
+            Err(io::Error::new(io::ErrorKind::TimedOut, "connect timed out"))
+        })
+        .await?;
         let _ = stream.set_nodelay(true);
         Ok(Self(driver_async::Client::new(stream, &config)))
     }

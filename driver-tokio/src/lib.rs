@@ -193,9 +193,12 @@ impl Server {
 pub struct Client(driver_async::Client<Tokio>);
 
 impl Client {
-    /// Connects to `addr`.
+    /// Connects to `addr` (its lookup, then its addresses in turn, within
+    /// `config.connect_timeout` in all).
     pub async fn connect(addr: impl ToSocketAddrs, config: Config) -> io::Result<Self> {
-        let stream = TcpStream::connect(addr).await?;
+        let stream = tokio::time::timeout(config.connect_timeout, TcpStream::connect(addr))
+            .await
+            .map_err(|_| io::Error::new(io::ErrorKind::TimedOut, "connect timed out"))??;
         let _ = stream.set_nodelay(true);
         Ok(Self(driver_async::Client::new(Stream(stream), &config)))
     }
