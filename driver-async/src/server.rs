@@ -247,23 +247,16 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
     io.close(&mut conn).await;
 }
 
-/// After a switch, the bytes that belong to the new protocol: what is left of the request
-/// that asked for it (its body is HTTP's) is read and dropped first. `None` if the
-/// connection failed meanwhile (a stalled body times out).
+/// After a switch, the bytes that belong to the new protocol, once the engine has them: what
+/// is left of the request that asked for it is the engine's to discard, so bytes are fed
+/// until it is over. `None` if the connection failed meanwhile (a body too long to discard,
+/// or stalled).
 async fn leftover<R: Runtime>(io: &mut Io<R>, conn: &mut Connection) -> Option<Bytes> {
-    loop {
-        if let Some(left) = conn.take_leftover() {
-            return Some(left);
-        }
-        match conn.poll_event() {
-            Ok(Polled::Event(_)) => {}
-            Ok(Polled::NeedData) => {
-                io.flush(conn).await.ok()?;
-                io.wait(conn, pending()).await.ok()?;
-            }
-            Ok(Polled::Paused) | Err(_) => return None,
-        }
+    while let Ok(Polled::NeedData) = conn.poll_event() {
+        io.flush(conn).await.ok()?;
+        io.wait(conn, pending()).await.ok()?;
     }
+    conn.take_leftover()
 }
 
 /// The wall-clock time for the engine's `Date` field, in seconds since 1970 (0 if the clock

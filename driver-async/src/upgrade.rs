@@ -15,7 +15,8 @@ use tokio::sync::oneshot;
 pub struct Upgraded<S> {
     /// The socket.
     pub io: S,
-    /// Bytes received after the switching message, to be read before the socket's.
+    /// Bytes received after the switching message (a server's request with its body, a
+    /// client's response), to be read before the socket's.
     pub leftover: Bytes,
 }
 
@@ -37,7 +38,10 @@ impl<S> Pending<S> {
 }
 
 /// Resolves to the [`Upgraded`] connection once the handler's switching response has been
-/// written; fails with [`Error::Closed`] if the response did not switch protocols.
+/// written and the request has ended: what the handler left unread of its body is HTTP's,
+/// and the engine discards it (RFC 9110 §7.8). Fails with [`Error::Closed`] if the response
+/// did not switch protocols, or if that body could not be discarded: longer than the
+/// engine's `max_discard`, or stalled past the body read timeout.
 #[derive(Debug)]
 pub struct OnUpgrade<S>(Option<oneshot::Receiver<Upgraded<S>>>);
 

@@ -337,24 +337,18 @@ fn serve_connection<H, E>(
 }
 
 /// Gives the socket, and what the peer sent after the switching request, to the handler's
-/// [`crate::upgrade::OnUpgrade`].
+/// [`crate::upgrade::OnUpgrade`], once the engine has it: what is left of the request that
+/// asked for the switch is the engine's to discard, so bytes are fed until it is over.
 fn hand_over(shared: &Shared, upgrade: &SyncSender<Upgraded>) {
     let mut c = lock(shared);
-    // What is left of the request that asked for the switch (its body is HTTP's) is read
-    // and dropped first; a stalled body times out.
-    let leftover = loop {
-        if let Some(left) = c.engine.take_leftover() {
-            break left;
+    while let Ok(Polled::NeedData) = c.poll() {
+        if c.flush().is_err() || c.wait().is_err() {
+            return;
         }
-        match c.poll() {
-            Ok(Polled::Event(_)) => {}
-            Ok(Polled::NeedData) => {
-                if c.flush().is_err() || c.wait().is_err() {
-                    return;
-                }
-            }
-            Ok(Polled::Paused) | Err(_) => return,
-        }
+    }
+    // `None` if the connection failed meanwhile (a body too long to discard, or stalled).
+    let Some(leftover) = c.engine.take_leftover() else {
+        return;
     };
     if let Ok(io) = c.hand_over() {
         let _ = upgrade.try_send(Upgraded { io, leftover });

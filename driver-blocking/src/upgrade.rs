@@ -36,7 +36,8 @@ use std::sync::{Arc, Mutex};
 pub struct Upgraded {
     /// The socket: blocking, without timeouts.
     pub io: TcpStream,
-    /// Bytes received after the switching message, to be read before the socket's.
+    /// Bytes received after the switching message (a server's request with its body, a
+    /// client's response), to be read before the socket's.
     pub leftover: Bytes,
 }
 
@@ -56,9 +57,12 @@ impl Pending {
 pub struct OnUpgrade(Option<mpsc::Receiver<Upgraded>>);
 
 impl OnUpgrade {
-    /// Blocks until the switching response has been written, then returns the connection.
-    /// Fails with [`Error::Closed`] if the response did not switch protocols (or the request
-    /// came from elsewhere than this driver's server).
+    /// Blocks until the switching response has been written and the request has ended, then
+    /// returns the connection: what the handler left unread of the request's body is HTTP's,
+    /// and the engine discards it (RFC 9110 §7.8). Fails with [`Error::Closed`] if the
+    /// response did not switch protocols, if that body could not be discarded (longer than
+    /// the engine's `max_discard`, or stalled past the body read timeout), or if the request
+    /// came from elsewhere than this driver's server.
     pub fn wait(self) -> Result<Upgraded, Error> {
         self.0
             .ok_or(Error::Closed)?

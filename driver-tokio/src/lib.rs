@@ -250,7 +250,8 @@ pub mod upgrade {
     pub struct Upgraded {
         /// The socket.
         pub io: TcpStream,
-        /// Bytes received after the switching message, to be read before the socket's.
+        /// Bytes received after the switching message (a server's request with its body, a
+        /// client's response), to be read before the socket's.
         pub leftover: Bytes,
     }
 

@@ -143,8 +143,8 @@ pub struct Connection {
     answering: Answering,
     /// Server: a 100 (Continue) the client waits for and the application has not decided on.
     continue_pending: bool,
-    /// Server: after the response ended early, how much more unread request body may be
-    /// discarded to keep the connection.
+    /// Server: after the response ended or switched protocols before the request's end, how
+    /// much more of the unread request body may be discarded.
     discard: Option<u64>,
     /// Server: requests received so far.
     requests: u64,
@@ -252,12 +252,13 @@ impl Connection {
     /// Whether the driver should close the connection once every transmit piece is written.
     ///
     /// It follows from what each side still owes: a server closes once its last response is
-    /// complete (or the client is gone while nothing is being answered); a client closes once
+    /// complete (or the client is gone while nothing is being answered, or failed after a
+    /// protocol switch, which leaves nothing to hand over); a client closes once
     /// the server will say nothing more, but never while the response to a request it sent
     /// (even with `Connection: close`) is still to come.
     #[must_use]
     pub fn should_close(&self) -> bool {
-        use HalfState::{Closed, Error, Idle, MustClose, SendBody, SendResponse};
+        use HalfState::{Closed, Error, Idle, MustClose, SendBody, SendResponse, SwitchedProtocol};
         let (ours, theirs) = (self.our_state(), self.their_state());
         let we_are_finished = matches!(ours, MustClose | Closed | Error);
         let both_idle = ours == Idle && theirs == Idle;
@@ -267,6 +268,8 @@ impl Connection {
                     || (ours == Idle && matches!(theirs, Error | Closed))
                     // Asked to close (graceful shutdown) with no exchange under way.
                     || (both_idle && !self.states.keep_alive())
+                    // The request failed after a switch: there is nothing to hand over.
+                    || (ours == SwitchedProtocol && theirs == Error)
             }
             Role::Client => {
                 // The server ended its side: it reads nothing more, whatever we were sending.
@@ -569,7 +572,7 @@ impl Connection {
                     Some(BodyEvent::Data(data)) => {
                         // Data is no step of the state table: the peer's half stays in
                         // SendBody.
-                        if self.discarded(data.len()) {
+                        if self.discarded(data.len())? {
                             continue;
                         }
                         return Ok(Polled::Event(Event::Data(data)));
@@ -800,9 +803,19 @@ impl Connection {
 
     /// After a protocol switch (101, or 2xx to CONNECT): the bytes received after the last
     /// HTTP message, which belong to the new protocol. `None` before a switch, and while the
-    /// request that asked for it is still coming: its body is HTTP's, read (or discarded)
-    /// through [`poll_event`](Self::poll_event) first (RFC 9110 §7.8: the new protocol
-    /// starts after the message).
+    /// request that asked for it is still coming.
+    ///
+    /// The new protocol starts only after the request that asked for the switch has ended
+    /// (RFC 9110 §7.8; its body is framed as any other, RFC 9112 §6). A server's engine
+    /// discards what the application left unread of that body once the switching response
+    /// is queued: no `Data` or `End` event comes of it. So a driver only feeds bytes and calls
+    /// [`poll_event`](Self::poll_event) until this returns `Some`: `poll_event` says
+    /// [`Polled::NeedData`] while the body is still coming and [`Polled::Paused`] once it
+    /// has ended. At most [`Limits::max_discard`](crate::Limits) bytes are discarded so: a
+    /// body longer than that, or declared longer by its Content-Length, fails the connection
+    /// with [`RemoteError::UnreadBodyTooLarge`]; one that stalls, with
+    /// [`RemoteError::BodyTimeout`]. Either way [`should_close`](Self::should_close) then
+    /// says so.
     pub fn take_leftover(&mut self) -> Option<Bytes> {
         (self.our_state() == HalfState::SwitchedProtocol
             && self.their_state() == HalfState::SwitchedProtocol)

@@ -75,6 +75,11 @@ pub enum RemoteError {
     ConnectWithBody,
     /// The body is larger than [`Limits::max_body`](crate::Limits) (413).
     BodyTooLarge,
+    /// Server role: the rest of a request body left unread when the response switched
+    /// protocols is larger than [`Limits::max_discard`](crate::Limits). The new protocol
+    /// starts only after that body (RFC 9110 §7.8, RFC 9112 §6), so the connection cannot be
+    /// handed over; no response can follow the switch, so it closes.
+    UnreadBodyTooLarge,
 
     // --- chunked (RFC 9112 §7) ---
     /// A chunk size that is not 1*HEXDIG or does not fit in 64 bits (RFC 9112 §7.1).
@@ -130,7 +135,7 @@ impl RemoteError {
             UnsupportedExpectation => 417,
             HeaderTimeout | BodyTimeout => 408,
             IncompleteMessage | IdleTimeout | UnexpectedResponse | UnexpectedData
-            | ResponseTimeout => return None,
+            | ResponseTimeout | UnreadBodyTooLarge => return None,
             _ => 400,
         })
     }
@@ -167,6 +172,9 @@ impl RemoteError {
             TransferEncodingInHttp10 => "Transfer-Encoding in an HTTP/1.0 message",
             ConnectWithBody => "CONNECT request with content",
             BodyTooLarge => "body too large",
+            UnreadBodyTooLarge => {
+                "unread request body too large to discard before a protocol switch"
+            }
             InvalidChunkSize => "invalid chunk size",
             InvalidChunkExtension => "invalid chunk extension",
             InvalidChunkDelimiter => "missing CRLF after chunk data",
@@ -297,6 +305,8 @@ mod tests {
             (IdleTimeout, None),
             (ResponseTimeout, None),
             (IncompleteMessage, None),
+            // Sent after a 101 or a 2xx to CONNECT: no response can follow.
+            (UnreadBodyTooLarge, None),
         ];
         for (e, status) in cases {
             assert_eq!(e.status_hint(), status, "{e:?}");

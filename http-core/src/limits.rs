@@ -51,6 +51,12 @@ pub struct Limits {
     /// Most unread request body bytes the server reads and throws away after its response is
     /// complete, to keep the connection open; past this it closes instead.
     ///
+    /// The same bound holds for the rest of a request body left unread when the response
+    /// switched protocols (101, or 2xx to CONNECT): the new protocol begins only after that
+    /// body (RFC 9110 §7.8), so it is discarded first, and a longer one (or one whose
+    /// Content-Length says so) is
+    /// [`RemoteError::UnreadBodyTooLarge`](crate::RemoteError::UnreadBodyTooLarge).
+    ///
     /// Default 64 KiB: hyper and Go drain small remainders in the same way (Go: 256 KiB).
     pub max_discard: u64,
 }

@@ -392,6 +392,29 @@ pub(crate) fn upgrade<M: Mount>() {
         w.send("more");
         assert_eq!(w.read_raw(4), b"more", "{fields:?}");
     }
+    // One longer than the engine discards (`max_discard`, 64 KiB by default) can never be
+    // over: the connection closes after the 101, with nothing handed over.
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "POST /up HTTP/1.1\r\nHost: test\r\nConnection: upgrade\r\nUpgrade: echo\r\n\
+         Content-Length: 1000000\r\n\r\nHELLO",
+    );
+    let res = w.read("POST");
+    assert_eq!(res.status, 101, "{res:?}");
+    w.expect_closed();
+    // So does a chunked one, once more than that has come.
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "POST /up HTTP/1.1\r\nHost: test\r\nConnection: upgrade\r\nUpgrade: echo\r\n\
+         Transfer-Encoding: chunked\r\n\r\n",
+    );
+    let res = w.read("POST");
+    assert_eq!(res.status, 101, "{res:?}");
+    let mut body = b"20000\r\n".to_vec();
+    body.resize(body.len() + 0x20000, b'x');
+    // The server may close while this is still being written.
+    let _ = w.try_send(&body);
+    w.expect_closed();
     server.stop();
 }
 

@@ -72,21 +72,30 @@ impl Connection {
         Ok(Polled::Event(Event::Request(head)))
     }
 
-    /// Counts `n` bytes of request body against the discard budget, if the response has ended;
-    /// returns whether they were discarded. Too much to throw away closes instead
-    /// (RFC 9112 §9.6).
-    pub(super) fn discarded(&mut self, n: usize) -> bool {
-        let Some(budget) = &mut self.discard else {
-            return false;
+    /// Counts `n` bytes of request body against the discard budget, if the response has ended
+    /// or switched protocols; returns whether they were discarded.
+    ///
+    /// After a final response, too much to throw away closes the connection instead
+    /// (RFC 9112 §9.6). After a switch there is no such way out: the new protocol begins only
+    /// where the request ends (RFC 9110 §7.8), so a body longer than the budget is
+    /// [`RemoteError::UnreadBodyTooLarge`], at the byte that crosses it.
+    pub(super) fn discarded(&mut self, n: usize) -> Result<bool, RemoteError> {
+        let Some(budget) = self.discard else {
+            return Ok(false);
         };
-        match budget.checked_sub(n as u64) {
-            Some(left) => *budget = left,
+        let left = budget.checked_sub(n as u64);
+        if self.our_state() == HalfState::SwitchedProtocol {
+            self.discard = Some(left.ok_or(RemoteError::UnreadBodyTooLarge)?);
+            return Ok(true);
+        }
+        match left {
+            Some(left) => self.discard = Some(left),
             None => {
                 self.states.process_keep_alive_disabled();
                 self.recv.stop();
             }
         }
-        true
+        Ok(true)
     }
 
     /// Queues a response head. A 1xx is interim and may be followed by more; a final status
@@ -97,7 +106,11 @@ impl Connection {
     /// bytes MUST follow; without one it adds `Transfer-Encoding: chunked` for an HTTP/1.1
     /// client, and delimits the body by closing for an HTTP/1.0 one. It adds
     /// `Connection: close` when the connection will close, and `Connection: keep-alive` for a
-    /// kept-alive HTTP/1.0 client. A 101, or a 2xx to CONNECT, switches protocols: see
+    /// kept-alive HTTP/1.0 client. A 101, or a 2xx to CONNECT, switches protocols: what is
+    /// left unread of the request's body is then discarded, not delivered, and the new
+    /// protocol's bytes start after it (RFC 9110 §7.8); a rest declared longer than
+    /// [`Limits::max_discard`](crate::Limits) fails the connection at once, with
+    /// [`RemoteError::UnreadBodyTooLarge`] from the next poll. See
     /// [`take_leftover`](Self::take_leftover).
     pub fn send_response(&mut self, head: ResponseHead) -> Result<(), LocalError> {
         self.respond(head.status, &head.reason, &head.headers, Given::Unknown)
@@ -234,6 +247,19 @@ impl Connection {
         self.states = next;
         if close {
             self.states.process_keep_alive_disabled();
+        }
+        if switch.is_some() && self.their_state() == HalfState::SendBody {
+            // RFC 9110 §7.8: the new protocol begins after the request that asked for the
+            // switch, whose body is still HTTP's (framed by RFC 9112 §6). What the
+            // application left unread of it is discarded, within `max_discard`, before the
+            // leftover bytes are handed over.
+            let budget = self.cfg.limits.max_discard;
+            self.discard = Some(budget);
+            // One whose Content-Length says it is longer fails now, not when its bytes, or the
+            // body's timeout, come.
+            if self.recv.body_remaining().is_some_and(|left| left > budget) {
+                self.fail(RemoteError::UnreadBodyTooLarge);
+            }
         }
         if !interim {
             self.writer = writer;

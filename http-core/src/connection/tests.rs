@@ -4,6 +4,8 @@
 use super::*;
 use crate::event::{RequestHead, ResponseHead, Version};
 use crate::limits::Config;
+use crate::parse::testing::{self, Incremental, Outcome};
+use alloc::string::ToString;
 use alloc::vec::Vec;
 use core::time::Duration;
 
@@ -330,6 +332,238 @@ fn a_101_without_an_upgrade_request_is_refused() {
         Err(LocalError::InvalidStatus)
     );
     assert!(wire(&mut c).is_empty());
+}
+
+// ----- the request body before a protocol switch -----
+
+/// An upgrade request with `fields` (its framing), as a client sends it.
+fn upgrade_post(fields: &str, body: &str) -> Vec<u8> {
+    let mut input = Vec::new();
+    input.extend_from_slice(
+        b"POST /chat HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n",
+    );
+    input.extend_from_slice(fields.as_bytes());
+    input.extend_from_slice(b"\r\n");
+    input.extend_from_slice(body.as_bytes());
+    input
+}
+
+fn switching() -> ResponseHead {
+    let mut res = ResponseHead::new(101);
+    res.headers.append("Upgrade", "websocket");
+    res.headers.append("Connection", "Upgrade");
+    res
+}
+
+/// A server application that answers an upgrade request with 101 as soon as its head comes,
+/// reading none of its body, then feeds what comes until the connection is handed over: done
+/// when [`Connection::take_leftover`] yields, whose bytes go back to the buffer (they are
+/// not HTTP's). What it finishes with is every event the application saw after the head.
+struct SwitchesAtOnce(Connection, Vec<Event>);
+
+impl SwitchesAtOnce {
+    fn new(cfg: Config) -> Self {
+        Self(Connection::server(cfg, Instant::ZERO), Vec::new())
+    }
+}
+
+impl Incremental for SwitchesAtOnce {
+    type Output = Vec<Event>;
+
+    fn step(&mut self, buf: &mut BytesMut, eof: bool) -> Result<Option<Vec<Event>>, RemoteError> {
+        let c = &mut self.0;
+        c.feed(at(0), &buf.split());
+        if eof {
+            c.feed_eof();
+        }
+        // As a driver does: every event drained, then the hand-over if it is due.
+        loop {
+            match c.poll_event()? {
+                Polled::Event(Event::Request(_)) => {
+                    c.send_response(switching()).unwrap();
+                    assert!(text(&wire(c)).starts_with("HTTP/1.1 101 "));
+                }
+                Polled::Event(e) => self.1.push(e),
+                Polled::NeedData | Polled::Paused => break,
+            }
+        }
+        let Some(left) = c.take_leftover() else {
+            return Ok(None);
+        };
+        buf.extend_from_slice(&left);
+        assert!(!c.wants_read(), "no more HTTP is read");
+        Ok(Some(core::mem::take(&mut self.1)))
+    }
+}
+
+/// The outcome of `input` through [`SwitchesAtOnce`], the same whole, one byte at a time,
+/// split anywhere, and with trailing bytes (the new protocol's, which must be the leftover).
+#[track_caller]
+fn switch_at_once(input: &[u8], cfg: Config) -> Outcome<Vec<Event>> {
+    testing::check(input, || SwitchesAtOnce::new(cfg))
+}
+
+#[test]
+fn a_body_of_known_length_left_unread_by_a_101_is_discarded() {
+    let input = upgrade_post("Content-Length: 10\r\n", "0123456789");
+    let seen = switch_at_once(&input, Config::default()).unwrap_done();
+    assert_eq!(seen, [], "nothing of the body reaches the application");
+    // Exactly the new protocol's bytes are left over.
+    let mut c = SwitchesAtOnce::new(Config::default());
+    let mut buf = BytesMut::from(&input[..]);
+    buf.extend_from_slice(b"\x81\x05hello");
+    assert_eq!(c.step(&mut buf, false), Ok(Some(Vec::new())));
+    assert_eq!(&buf[..], b"\x81\x05hello");
+    assert_eq!(c.0.poll_timeout(), None);
+    assert!(!c.0.should_close(), "the socket is handed over");
+    // A body already over when the 101 is queued, its end not yet polled: the same.
+    let input = upgrade_post("Content-Length: 0\r\n", "");
+    assert_eq!(switch_at_once(&input, Config::default()).unwrap_done(), []);
+}
+
+#[test]
+fn a_chunked_body_left_unread_by_a_101_is_discarded_trailers_and_all() {
+    let input = upgrade_post(
+        "Transfer-Encoding: chunked\r\n",
+        "5\r\nHELLO\r\n3;ext=1\r\nabc\r\n0\r\nTrailer-Field: x\r\n\r\n",
+    );
+    assert_eq!(switch_at_once(&input, Config::default()).unwrap_done(), []);
+    // The chunked coding is still checked: a bad chunk is the peer's error.
+    let input = upgrade_post("Transfer-Encoding: chunked\r\n", "5\r\nHELLO\r\nzz\r\n");
+    assert_eq!(
+        switch_at_once(&input, Config::default()).unwrap_err(),
+        RemoteError::InvalidChunkSize
+    );
+}
+
+#[test]
+fn a_body_left_unread_by_a_101_is_discarded_up_to_max_discard() {
+    let mut cfg = Config::default();
+    cfg.limits.max_discard = 8;
+    // At the bound: discarded.
+    let input = upgrade_post("Content-Length: 8\r\n", "01234567");
+    assert_eq!(switch_at_once(&input, cfg).unwrap_done(), []);
+    let input = upgrade_post(
+        "Transfer-Encoding: chunked\r\n",
+        "5\r\nHELLO\r\n3\r\nabc\r\n0\r\n\r\n",
+    );
+    assert_eq!(switch_at_once(&input, cfg).unwrap_done(), []);
+    // Past it: the connection cannot be handed over, and fails, whatever the split.
+    for input in [
+        upgrade_post("Content-Length: 9\r\n", "012345678"),
+        upgrade_post(
+            "Transfer-Encoding: chunked\r\n",
+            "5\r\nHELLO\r\n4\r\nabcd\r\n0\r\n\r\n",
+        ),
+    ] {
+        assert_eq!(
+            switch_at_once(&input, cfg).unwrap_err(),
+            RemoteError::UnreadBodyTooLarge,
+            "{}",
+            text(&input)
+        );
+    }
+}
+
+#[test]
+fn a_body_too_long_to_discard_before_a_switch_fails_the_connection() {
+    let mut cfg = Config::default();
+    cfg.limits.max_discard = 8;
+    let mut c = Connection::server(cfg, Instant::ZERO);
+    c.feed(at(0), &upgrade_post("Content-Length: 100\r\n", ""));
+    request(&mut c);
+    // The declared length is past the bound: the switch fails at once, its 101 sent, with
+    // no byte of the body waited for.
+    c.send_response(switching()).unwrap();
+    assert!(text(&wire(&mut c)).starts_with("HTTP/1.1 101 "));
+    assert_eq!(c.poll_event(), Err(RemoteError::UnreadBodyTooLarge));
+    assert_eq!(
+        c.poll_event(),
+        Err(RemoteError::UnreadBodyTooLarge),
+        "sticky"
+    );
+    assert_eq!(c.take_leftover(), None);
+    assert!(c.should_close());
+    assert!(!c.wants_read());
+    assert_eq!(c.poll_timeout(), None);
+    assert_eq!(
+        c.send_error_response(),
+        Ok(false),
+        "no response after a 101"
+    );
+    assert!(wire(&mut c).is_empty());
+    assert_eq!(
+        RemoteError::UnreadBodyTooLarge.to_string(),
+        "unread request body too large to discard before a protocol switch"
+    );
+
+    // A chunked body, whose length is known only as it comes, fails at the byte that
+    // crosses the bound.
+    let mut c = Connection::server(cfg, Instant::ZERO);
+    c.feed(
+        at(0),
+        &upgrade_post("Transfer-Encoding: chunked\r\n", "10\r\n"),
+    );
+    request(&mut c);
+    c.send_response(switching()).unwrap();
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    c.feed(at(0), b"01234567");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert!(!c.should_close());
+    c.feed(at(0), b"8");
+    assert_eq!(c.poll_event(), Err(RemoteError::UnreadBodyTooLarge));
+    assert!(c.should_close());
+    assert_eq!(c.take_leftover(), None);
+}
+
+#[test]
+fn a_body_read_in_part_before_a_101_has_its_rest_discarded() {
+    let mut c = server();
+    c.feed(at(0), &upgrade_post("Content-Length: 10\r\n", "01234"));
+    request(&mut c);
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"01234")));
+    c.send_response(switching()).unwrap();
+    assert_eq!(c.take_leftover(), None, "the body is HTTP's");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert!(c.wants_read());
+    c.feed(at(0), b"5678");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert_eq!(c.take_leftover(), None);
+    c.feed(at(0), b"9\x81\x00");
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.take_leftover().as_deref(), Some(&b"\x81\x00"[..]));
+    assert_eq!(c.their_state(), HalfState::SwitchedProtocol);
+}
+
+#[test]
+fn a_body_that_stalls_before_a_switch_times_out() {
+    let mut c = server();
+    c.feed(at(0), &upgrade_post("Content-Length: 10\r\n", "01"));
+    request(&mut c);
+    c.send_response(switching()).unwrap();
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    let d = c.poll_timeout().unwrap();
+    assert_eq!((d.kind, d.at), (TimerKind::BodyRead, at(60)));
+    c.handle_timeout(at(60));
+    assert_eq!(c.poll_event(), Err(RemoteError::BodyTimeout));
+    assert_eq!(c.take_leftover(), None);
+    assert!(c.should_close());
+}
+
+#[test]
+fn a_101_to_a_request_expecting_100_discards_the_body_that_follows_the_100() {
+    let mut c = server();
+    c.feed(
+        at(0),
+        &upgrade_post("Content-Length: 5\r\nExpect: 100-continue\r\n", ""),
+    );
+    request(&mut c);
+    assert!(c.expects_continue());
+    c.send_response(switching()).unwrap();
+    assert!(text(&wire(&mut c)).starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 101 "));
+    c.feed(at(0), b"HELLOafter");
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.take_leftover().as_deref(), Some(&b"after"[..]));
 }
 
 // ----- response framing -----
