@@ -46,6 +46,10 @@ pub struct Config {
     /// target as sent. Off by default: it costs three allocations per request, and most
     /// applications need only the `http` types. Default false.
     pub raw_head: bool,
+    /// Whether each request carries the address of the peer it came from, a [`PeerAddr`], in
+    /// its extensions (for logs, say). Off by default: it costs two allocations per request.
+    /// Default false.
+    pub peer_addr: bool,
     /// How long a client's connect may take, to all the addresses its name has (their
     /// lookup included on the async drivers; the blocking one leaves the lookup to the
     /// system). Default 30 s.
@@ -60,10 +64,16 @@ impl Default for Config {
             shutdown_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(30),
             raw_head: false,
+            peer_addr: false,
             connect_timeout: Duration::from_secs(30),
         }
     }
 }
+
+/// The address of the peer a request came from: in the request's extensions when
+/// [`Config::peer_addr`] is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PeerAddr(pub SocketAddr);
 
 /// A runtime's part: its sockets, its tasks and its timer.
 pub trait Runtime: Send + Sync + 'static {
@@ -84,6 +94,13 @@ pub trait Runtime: Send + Sync + 'static {
 
     /// Sets `timer` to complete at `at` instead (again after it completed).
     fn reset_timer(timer: &mut Self::Timer, at: Instant);
+
+    /// The address of the peer `stream` is connected to, if it has one ([`PeerAddr`]). The
+    /// default knows none.
+    fn peer_addr(stream: &Self::Stream) -> Option<SocketAddr> {
+        let _ = stream;
+        None
+    }
 
     /// Ready when `stream` may have bytes to read (or an error), so that a read is lent the
     /// engine's buffer only when it is likely to fill some of it: a wait for the next request

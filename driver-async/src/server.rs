@@ -5,7 +5,7 @@ use crate::body::Incoming;
 use crate::flag::Flag;
 use crate::io::{Io, Woken};
 use crate::upgrade::{Pending, Upgraded};
-use crate::{BoxError, Config, Error, Listener, Runtime, SendFile};
+use crate::{BoxError, Config, Error, Listener, PeerAddr, Runtime, SendFile};
 use bytes::Bytes;
 use futures_util::FutureExt;
 use futures_util::future::CatchUnwind;
@@ -159,6 +159,14 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
     // One wait for the shutdown for the connection's whole life, polled by every wait below:
     // it registers once, where a fresh one per wait would register (and lock) each time.
     let mut down = shutdown.wait();
+    let extras = Extras {
+        raw_head: config.raw_head,
+        peer: config
+            .peer_addr
+            .then(|| R::peer_addr(&io.stream))
+            .flatten()
+            .map(PeerAddr),
+    };
     loop {
         note_shutdown(&mut conn, &shutdown);
         // (The waits that end an exchange are the loop's, after the match: one inside it
@@ -171,7 +179,7 @@ async fn serve_connection<R: Runtime, H, F, B, E>(
                 // connection's, and would otherwise stay in an idle connection's future too.
                 // Kept under 1 KiB, the allocator serves it from its per-thread cache (glibc's
                 // tcache stops at 1,032 bytes; past it, +110 instructions a request).
-                let exchanged = match begin(&mut conn, head, config.raw_head, handler) {
+                let exchanged = match begin(&mut conn, head, &extras, handler) {
                     Ok(Some(begun)) => {
                         Box::pin(exchange(&mut io, &mut conn, begun, &shutdown)).await
                     }
@@ -305,6 +313,14 @@ struct Begun<S, T> {
     upgrade: Option<oneshot::Sender<Upgraded<S>>>,
 }
 
+/// What each request carries in its extensions beyond its head, as configured.
+struct Extras {
+    /// The head as received ([`Config::raw_head`]).
+    raw_head: bool,
+    /// The peer's address ([`Config::peer_addr`]).
+    peer: Option<PeerAddr>,
+}
+
 /// Makes the request the handler sees and starts the handler on it (not yet polled); `None`
 /// if the head cannot be one of the `http` crate's, when a 400 is queued instead. Done before
 /// the exchange's first wait, so that nothing of it is kept in the connection's state.
@@ -312,7 +328,7 @@ struct Begun<S, T> {
 fn begin<S: Send + 'static, H, F, B, E>(
     conn: &mut Connection,
     head: RequestHead,
-    raw_head: bool,
+    extras: &Extras,
     handler: &H,
 ) -> Result<Option<Begun<S, CatchUnwind<AssertUnwindSafe<F>>>>, Error>
 where
@@ -351,8 +367,11 @@ where
         return Ok(None);
     };
     // The head as received stays with the request (names' case, order, raw target), if asked.
-    if raw_head {
+    if extras.raw_head {
         req.extensions_mut().insert(head);
+    }
+    if let Some(peer) = extras.peer {
+        req.extensions_mut().insert(peer);
     }
     if let Some(pending) = pending_upgrade {
         req.extensions_mut().insert(pending);

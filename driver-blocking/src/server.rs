@@ -4,7 +4,7 @@
 use crate::body::{Body, Incoming};
 use crate::conn::{Conn, Shared, lock};
 use crate::upgrade::{Pending, Upgraded};
-use crate::{BoxError, Config, Error};
+use crate::{BoxError, Config, Error, PeerAddr};
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::collections::HashMap;
 use std::io::{self, ErrorKind};
@@ -274,6 +274,11 @@ fn serve_connection<H, E>(
     H: Fn(http::Request<Incoming>) -> Result<http::Response<Body>, E>,
     E: Into<BoxError>,
 {
+    let peer = config
+        .peer_addr
+        .then(|| stream.peer_addr().ok())
+        .flatten()
+        .map(PeerAddr);
     let conn = Conn::new(
         stream,
         config,
@@ -291,7 +296,7 @@ fn serve_connection<H, E>(
         };
         match polled {
             Ok(Polled::Event(Event::Request(head))) => {
-                match exchange(&shared, head, switch, config.raw_head, handler) {
+                match exchange(&shared, head, switch, (config.raw_head, peer), handler) {
                     // The response may still be queued: it goes out with the next one if that
                     // request is already here (pipelining), else before the next wait; past
                     // a bound, at once, so that a client that sends many requests and reads
@@ -355,14 +360,15 @@ fn hand_over(shared: &Shared, upgrade: &SyncSender<Upgraded>) {
     }
 }
 
-/// One request and its response; `switch` when the request proposed a protocol switch,
-/// `raw_head` when the request is to carry its head as received.
+/// One request and its response; `switch` when the request proposed a protocol switch;
+/// `raw_head` when the request is to carry its head as received, `peer` the peer's address
+/// when it is to carry that.
 /// Returns the upgrade to complete if the response switched protocols.
 fn exchange<H, E>(
     shared: &Shared,
     head: RequestHead,
     switch: bool,
-    raw_head: bool,
+    (raw_head, peer): (bool, Option<PeerAddr>),
     handler: &H,
 ) -> Result<Option<SyncSender<Upgraded>>, Error>
 where
@@ -382,6 +388,9 @@ where
             // if asked.
             if raw_head {
                 req.extensions_mut().insert(head);
+            }
+            if let Some(peer) = peer {
+                req.extensions_mut().insert(peer);
             }
             if let Some(pending) = pending {
                 req.extensions_mut().insert(pending);

@@ -21,7 +21,7 @@
 //! # }
 //! ```
 
-pub use driver_async::{BoxError, Config, Error, Incoming, SendFile, Shutdown};
+pub use driver_async::{BoxError, Config, Error, Incoming, PeerAddr, SendFile, Shutdown};
 
 use bytes::Bytes;
 use smol::net::{AsyncToSocketAddrs, TcpListener, TcpStream};
@@ -55,6 +55,10 @@ impl driver_async::Runtime for Smol {
 
     fn reset_timer(timer: &mut smol::Timer, at: Instant) {
         timer.set_at(at);
+    }
+
+    fn peer_addr(stream: &TcpStream) -> Option<SocketAddr> {
+        stream.peer_addr().ok()
     }
 
     fn poll_read_ready(stream: &mut TcpStream, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

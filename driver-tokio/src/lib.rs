@@ -20,7 +20,7 @@
 //! # }
 //! ```
 
-pub use driver_async::{BoxError, Config, Error, Incoming, SendFile, Shutdown};
+pub use driver_async::{BoxError, Config, Error, Incoming, PeerAddr, SendFile, Shutdown};
 
 use bytes::Bytes;
 use std::future::Future;
@@ -98,6 +98,10 @@ impl driver_async::Runtime for Tokio {
 
     fn reset_timer(timer: &mut Self::Timer, at: Instant) {
         timer.as_mut().reset(at.into());
+    }
+
+    fn peer_addr(stream: &Stream) -> Option<SocketAddr> {
+        stream.0.peer_addr().ok()
     }
 
     fn poll_read_ready(stream: &mut Stream, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -115,6 +115,16 @@ where
                 Ok(res)
             }
             "/mirror" => Ok(streamed(Mirror(std::sync::Mutex::new(req.into_body())))),
+            // One type for both async drivers: driver-async's.
+            "/peer" => Ok(full(
+                200,
+                None,
+                super::peer(
+                    req.extensions()
+                        .get::<driver_tokio::PeerAddr>()
+                        .map(|p| p.0),
+                ),
+            )),
             "/sized-trailers" => {
                 let mut trailers = HeaderMap::new();
                 trailers.insert("x-trailer", HeaderValue::from_static("tval"));

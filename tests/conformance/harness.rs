@@ -100,6 +100,8 @@ pub(crate) struct TestConfig {
     pub(crate) shutdown_timeout: Duration,
     /// `write_timeout`.
     pub(crate) write_timeout: Duration,
+    /// `peer_addr`: each request carries the peer's address.
+    pub(crate) peer_addr: bool,
 }
 
 impl Default for TestConfig {
@@ -111,6 +113,7 @@ impl Default for TestConfig {
             max_connections: 64,
             shutdown_timeout: Duration::from_secs(5),
             write_timeout: Duration::from_secs(5),
+            peer_addr: true,
         }
     }
 }

@@ -439,6 +439,37 @@ pub(crate) fn a_body_made_of_the_request_s_gets_its_100_first<M: Mount>() {
     server.stop();
 }
 
+/// What the applications answer on `/peer`: the peer's address they were given, or `none`.
+pub(crate) fn peer(addr: Option<std::net::SocketAddr>) -> String {
+    addr.map_or_else(|| "none".to_owned(), |a| a.to_string())
+}
+
+/// With `peer_addr` set, each request carries the address of the peer it came from; without
+/// it, none.
+pub(crate) fn the_handler_knows_the_peer_s_address<M: Mount>() {
+    for on in [true, false] {
+        let server = M::start(
+            App::Faulty,
+            TestConfig {
+                peer_addr: on,
+                ..TestConfig::default()
+            },
+        );
+        let mut w = Wire::connect(server.addr);
+        let expected = if on {
+            w.local_addr().to_string()
+        } else {
+            "none".to_owned()
+        };
+        for _ in 0..2 {
+            w.send(get("/peer"));
+            let res = w.read("GET");
+            assert_eq!((res.status, res.text()), (200, expected.clone()), "{res:?}");
+        }
+        server.stop();
+    }
+}
+
 /// A body whose length is known and that ends with trailers is chunked, the one framing that
 /// carries them (RFC 9112 §7.1.2).
 pub(crate) fn trailers_of_a_sized_body_are_sent<M: Mount>() {

@@ -19,6 +19,7 @@ pub(crate) fn config(cfg: &TestConfig) -> Config {
     c.max_connections = cfg.max_connections;
     c.shutdown_timeout = cfg.shutdown_timeout;
     c.write_timeout = cfg.write_timeout;
+    c.peer_addr = cfg.peer_addr;
     // The echo application reports the head as received.
     c.raw_head = true;
     c
@@ -116,6 +117,15 @@ fn handle(app: &App, mut req: Request<Incoming>) -> Result<Response<Body>, BoxEr
                 res
             }
             "/mirror" => streamed(Body::from_reader(req.into_body())),
+            "/peer" => full(
+                200,
+                None,
+                super::peer(
+                    req.extensions()
+                        .get::<driver_blocking::PeerAddr>()
+                        .map(|p| p.0),
+                ),
+            ),
             "/sized-trailers" => {
                 let mut trailers = HeaderMap::new();
                 trailers.insert("x-trailer", HeaderValue::from_static("tval"));

@@ -30,6 +30,7 @@ pub(crate) fn config(cfg: &TestConfig) -> Config {
     c.max_connections = cfg.max_connections;
     c.shutdown_timeout = cfg.shutdown_timeout;
     c.write_timeout = cfg.write_timeout;
+    c.peer_addr = cfg.peer_addr;
     // The echo application reports the head as received.
     c.raw_head = true;
     c

@@ -123,6 +123,11 @@ pub(crate) struct Wire {
 impl Wire {
     /// Connects, with the safety read timeout.
     #[track_caller]
+    /// The client's own address.
+    pub(crate) fn local_addr(&self) -> SocketAddr {
+        self.stream.local_addr().expect("local address")
+    }
+
     pub(crate) fn connect(addr: SocketAddr) -> Self {
         Self::try_connect(addr).unwrap_or_else(|e| panic!("connect {addr}: {e}"))
     }
