@@ -167,11 +167,23 @@ impl RequestHead {
     }
 }
 
-/// The authority of `uri`, the target of a CONNECT (RFC 9112 §3.2.3).
+/// The target of a CONNECT, `authority-form = uri-host ":" port` (RFC 9112 §3.2.3): the
+/// host and port of `uri`'s authority, never its user information (RFC 9110 §4.2.4: not to
+/// be sent); without a port, the scheme's (80 for http, 443 for https), else an error.
 fn authority_form(uri: &http::Uri) -> Result<Bytes, ConvertError> {
-    uri.authority()
-        .map(|a| Bytes::copy_from_slice(a.as_str().as_bytes()))
-        .ok_or(ConvertError::Uri)
+    let authority = uri.authority().ok_or(ConvertError::Uri)?;
+    let port = match (authority.port_u16(), uri.scheme_str()) {
+        (Some(port), _) => port,
+        (None, Some(s)) if s.eq_ignore_ascii_case("http") => 80,
+        (None, Some(s)) if s.eq_ignore_ascii_case("https") => 443,
+        (None, _) => return Err(ConvertError::Uri),
+    };
+    let host = authority.host();
+    if host.is_empty() {
+        return Err(ConvertError::Uri);
+    }
+    // `host()` keeps an IPv6 literal's brackets.
+    Ok(Bytes::from(alloc::format!("{host}:{port}")))
 }
 
 impl ResponseHead {
@@ -357,5 +369,33 @@ mod tests {
         );
         assert_eq!(&h.target[..], b"example.com:443");
         assert_eq!(h.headers.get("host"), Some(&b"example.com:443"[..]));
+        // CONNECT's authority-form is host and port (RFC 9112 §3.2.3): never the user
+        // information, and a port always, the scheme's if the URI has none.
+        let connect = |uri: &str| {
+            let (parts, ()) = http::Request::builder()
+                .method("CONNECT")
+                .uri(uri)
+                .body(())
+                .unwrap()
+                .into_parts();
+            (
+                RequestHead::to_origin_server(&parts).map(|h| h.target),
+                RequestHead::from_http(&parts).map(|h| h.target),
+            )
+        };
+        for (uri, target) in [
+            ("http://user:pw@example.com:8443", "example.com:8443"),
+            ("http://example.com", "example.com:80"),
+            ("https://example.com", "example.com:443"),
+            ("HTTPS://[::1]", "[::1]:443"),
+            ("[::1]:8080", "[::1]:8080"),
+        ] {
+            let t = Bytes::from(target);
+            assert_eq!(connect(uri), (Ok(t.clone()), Ok(t)), "{uri}");
+        }
+        for uri in ["example.com", "ftp://example.com"] {
+            let e = || Err(ConvertError::Uri);
+            assert_eq!(connect(uri), (e(), e()), "{uri}");
+        }
     }
 }
