@@ -11,7 +11,7 @@ use conformance::{App, Meter, Mount, PIECE, TestConfig, pattern_vec};
 use http::{Request, Response};
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener};
-use std::sync::mpsc::{RecvTimeoutError, Sender};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -52,6 +52,23 @@ trait ClientUnderTest {
     /// whether the early upgrade failed, and the bytes the new protocol brought (what the
     /// client had already received first).
     fn switch_and_talk(addr: SocketAddr, req: Request<()>) -> (u16, bool, Vec<u8>);
+
+    /// Sends a request the client cannot send (an HTTP/2 one), then `req` (a request that
+    /// proposes a switch), then a GET, then takes the connection for the new protocol:
+    /// whether the first and the GET failed, and whether the connection was then handed over.
+    fn misuse_around_a_switch(addr: SocketAddr, req: Request<()>) -> (bool, bool, bool);
+
+    /// Sends a GET and reads its body, waits for `ready` (the server did something meanwhile),
+    /// then sends another GET: what each ended with (the status, or the error).
+    fn again_after_idle(
+        addr: SocketAddr,
+        ready: Receiver<()>,
+    ) -> (Result<u16, String>, Result<u16, String>);
+
+    /// POSTs a streamed body: [`GATED`]'s first piece at once, its second once `gate` opens
+    /// (or after 20 s), its end 200 ms later; returns the response's status and body, or the
+    /// error it ended with.
+    fn gated_upload(addr: SocketAddr, gate: Receiver<()>) -> Result<(u16, Vec<u8>), String>;
 
     /// PUTs a body of [`UPLOAD`] bytes, of known length or (`streamed`) not (so chunked),
     /// with [`UPLOAD_CONFIG`]'s timeouts; returns the response's status and body, or the
@@ -215,6 +232,87 @@ macro_rules! async_client {
                         .expect("the switch");
                     let up = client.upgrade().await.expect("the upgrade");
                     (res.status().as_u16(), early, $talk(up).await)
+                })
+            }
+
+            fn misuse_around_a_switch(addr: SocketAddr, req: Request<()>) -> (bool, bool, bool) {
+                use http_body_util::Empty;
+                $block(async move {
+                    let mut client = $krate::Client::connect(addr, $krate::Config::default())
+                        .await
+                        .expect("connect");
+                    let h2 = Request::get(format!("http://{addr}/"))
+                        .version(http::Version::HTTP_2)
+                        .body(Empty::<Bytes>::new())
+                        .expect("request");
+                    let refused = client.send(h2).await.is_err();
+                    let res = client
+                        .send(req.map(|()| Empty::<Bytes>::new()))
+                        .await
+                        .expect("the switch");
+                    assert_eq!(res.status(), 101);
+                    let get = Request::get(format!("http://{addr}/")).body(Empty::<Bytes>::new());
+                    let after = client.send(get.expect("request")).await.is_err();
+                    (refused, after, client.upgrade().await.is_ok())
+                })
+            }
+
+            fn again_after_idle(
+                addr: SocketAddr,
+                ready: Receiver<()>,
+            ) -> (Result<u16, String>, Result<u16, String>) {
+                use http_body_util::{BodyExt, Empty};
+                $block(async move {
+                    let mut client = $krate::Client::connect(addr, $krate::Config::default())
+                        .await
+                        .expect("connect");
+                    let mut get = async || {
+                        let req = Request::get(format!("http://{addr}/"))
+                            .body(Empty::<Bytes>::new())
+                            .expect("request");
+                        let res = client.send(req).await.map_err(|e| e.to_string())?;
+                        let status = res.status().as_u16();
+                        res.into_body().collect().await.map_err(|e| e.to_string())?;
+                        Ok(status)
+                    };
+                    let first = get().await;
+                    let _ = ready.recv_timeout(Duration::from_secs(20));
+                    // The server's bytes, or its close, reach this end.
+                    std::thread::sleep(Duration::from_millis(100));
+                    (first, get().await)
+                })
+            }
+
+            fn gated_upload(
+                addr: SocketAddr,
+                gate: Receiver<()>,
+            ) -> Result<(u16, Vec<u8>), String> {
+                use http_body_util::BodyExt;
+                let (open, opened) = tokio::sync::oneshot::channel();
+                let (end, ended) = tokio::sync::oneshot::channel();
+                std::thread::spawn(move || {
+                    let _ = gate.recv_timeout(Duration::from_secs(20));
+                    let _ = open.send(());
+                    std::thread::sleep(Duration::from_millis(200));
+                    let _ = end.send(());
+                });
+                $block(async move {
+                    let mut client = $krate::Client::connect(addr, $krate::Config::default())
+                        .await
+                        .expect("connect");
+                    let body = Gated {
+                        first: Some(Bytes::from_static(GATED[0])),
+                        gate: Some(opened),
+                        second: Some(Bytes::from_static(GATED[1])),
+                        end: Some(ended),
+                    };
+                    let req = Request::post(format!("http://{addr}/"))
+                        .body(body)
+                        .expect("request");
+                    let res = client.send(req).await.map_err(|e| e.to_string())?;
+                    let status = res.status().as_u16();
+                    let body = res.into_body().collect().await.map_err(|e| e.to_string())?;
+                    Ok((status, body.to_bytes().to_vec()))
                 })
             }
 
@@ -412,6 +510,64 @@ impl ClientUnderTest for BlockingClient {
             }
         }
         (res.status().as_u16(), early, got)
+    }
+
+    fn misuse_around_a_switch(addr: SocketAddr, req: Request<()>) -> (bool, bool, bool) {
+        use driver_blocking::Body;
+        let mut client = driver_blocking::Client::connect(addr, driver_blocking::Config::default())
+            .expect("connect");
+        let h2 = Request::get(format!("http://{addr}/"))
+            .version(http::Version::HTTP_2)
+            .body(Body::empty())
+            .expect("request");
+        let refused = client.send(h2).is_err();
+        let res = client
+            .send(req.map(|()| Body::empty()))
+            .expect("the switch");
+        assert_eq!(res.status(), 101);
+        let get = Request::get(format!("http://{addr}/")).body(Body::empty());
+        let after = client.send(get.expect("request")).is_err();
+        (refused, after, client.upgrade().is_ok())
+    }
+
+    fn again_after_idle(
+        addr: SocketAddr,
+        ready: Receiver<()>,
+    ) -> (Result<u16, String>, Result<u16, String>) {
+        let mut client = driver_blocking::Client::connect(addr, driver_blocking::Config::default())
+            .expect("connect");
+        let mut get = || {
+            let req = Request::get(format!("http://{addr}/"))
+                .body(driver_blocking::Body::empty())
+                .expect("request");
+            let res = client.send(req).map_err(|e| e.to_string())?;
+            let status = res.status().as_u16();
+            res.into_body()
+                .read_to_end(&mut Vec::new())
+                .map_err(|e| e.to_string())?;
+            Ok(status)
+        };
+        let first = get();
+        let _ = ready.recv_timeout(Duration::from_secs(20));
+        // The server's bytes, or its close, reach this end.
+        std::thread::sleep(Duration::from_millis(100));
+        (first, get())
+    }
+
+    fn gated_upload(addr: SocketAddr, gate: Receiver<()>) -> Result<(u16, Vec<u8>), String> {
+        let mut client = driver_blocking::Client::connect(addr, driver_blocking::Config::default())
+            .expect("connect");
+        let body = driver_blocking::Body::from_reader(GatedReader(0, gate));
+        let req = Request::post(format!("http://{addr}/"))
+            .body(body)
+            .expect("request");
+        let res = client.send(req).map_err(|e| e.to_string())?;
+        let status = res.status().as_u16();
+        let mut bytes = Vec::new();
+        res.into_body()
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        Ok((status, bytes))
     }
 
     fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String> {
@@ -1041,4 +1197,280 @@ fn a_blocking_client_s_connect_is_bounded() {
         config.connect_timeout = timeout;
         driver_blocking::Client::connect(addr, config)
     });
+}
+
+/// The two pieces of a gated upload's body (see `gated_upload`).
+const GATED: [&[u8]; 2] = [b"first piece;", b"second piece"];
+
+/// A streamed async body: `first`, then, once `gate` opens (or is dropped), `second`, then
+/// its end once `end` opens.
+struct Gated {
+    first: Option<Bytes>,
+    gate: Option<tokio::sync::oneshot::Receiver<()>>,
+    second: Option<Bytes>,
+    end: Option<tokio::sync::oneshot::Receiver<()>>,
+}
+
+impl http_body::Body for Gated {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+        use std::task::Poll;
+        if let Some(first) = self.first.take() {
+            return Poll::Ready(Some(Ok(http_body::Frame::data(first))));
+        }
+        if let Some(gate) = &mut self.gate {
+            if std::pin::Pin::new(gate).poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            self.gate = None;
+        }
+        if let Some(second) = self.second.take() {
+            return Poll::Ready(Some(Ok(http_body::Frame::data(second))));
+        }
+        if let Some(end) = &mut self.end {
+            if std::pin::Pin::new(end).poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            self.end = None;
+        }
+        Poll::Ready(None)
+    }
+}
+
+/// [`Gated`] for the blocking client: a reader that waits on the gate between the pieces.
+struct GatedReader(usize, Receiver<()>);
+
+impl Read for GatedReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0 += 1;
+        let piece = match self.0 {
+            1 => GATED[0],
+            2 => {
+                let _ = self.1.recv_timeout(Duration::from_secs(20));
+                GATED[1]
+            }
+            _ => {
+                std::thread::sleep(Duration::from_millis(200));
+                return Ok(0);
+            }
+        };
+        buf[..piece.len()].copy_from_slice(piece);
+        Ok(piece.len())
+    }
+}
+
+/// Reads from `s` until `pattern` has come (or the end, or `wait` without a byte):
+/// everything read.
+fn read_within(s: &mut std::net::TcpStream, pattern: &[u8], wait: Duration) -> Vec<u8> {
+    let _ = s.set_read_timeout(Some(wait));
+    let mut got = Vec::new();
+    let mut buf = [0; 4096];
+    while !got.windows(pattern.len()).any(|w| w == pattern) {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    got
+}
+
+/// A streamed body's first piece goes out while the body waits for its next: the server has
+/// it (and opens the gate for the second) long before the body ends. (If it were held until
+/// the body ended, the server would answer 500 after 5 s, before the body's own wait for
+/// the gate is over.)
+fn the_first_piece_goes_before_the_body_ends<C: ClientUnderTest>() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (open, gate) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let early = read_within(&mut s, GATED[0], Duration::from_secs(5));
+        let seen = early.windows(GATED[0].len()).any(|w| w == GATED[0]);
+        let _ = open.send(());
+        let _ = read_within(&mut s, b"0\r\n\r\n", Duration::from_secs(20));
+        let answer: &[u8] = if seen {
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        } else {
+            b"HTTP/1.1 500 Late\r\nContent-Length: 4\r\n\r\nlate"
+        };
+        let _ = s.write_all(answer);
+        std::thread::sleep(Duration::from_secs(1));
+    });
+    assert_eq!(C::gated_upload(addr, gate), Ok((200, b"ok".to_vec())));
+}
+
+/// A server that answers before the body's end and closes: the rest of the body goes to a
+/// closed socket (which answers it with a reset), its end then fails to go (at the client's
+/// last write), and the client returns the answer rather than that failure.
+fn an_answer_before_the_last_write_fails_is_returned<C: ClientUnderTest>() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (open, gate) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let _ = read_within(&mut s, GATED[0], Duration::from_secs(5));
+        let _ = s.write_all(
+            b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\nConnection: close\r\n\r\nlarge",
+        );
+        drop(s);
+        std::thread::sleep(Duration::from_millis(100));
+        let _ = open.send(());
+    });
+    assert_eq!(C::gated_upload(addr, gate), Ok((413, b"large".to_vec())));
+}
+
+/// A server that, while the connection is idle between requests, sends a response nobody
+/// asked for, or closes: the next request fails with `Closed` (the connection is not
+/// reused), never taking those bytes for its response.
+fn nothing_said_on_an_idle_connection_is_taken_for_a_response<C: ClientUnderTest>() {
+    for close in [false, true] {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (said, ready) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().expect("accept");
+            let _ = read_within(&mut s, b"\r\n\r\n", Duration::from_secs(20));
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            std::thread::sleep(Duration::from_millis(100));
+            if close {
+                drop(s);
+                let _ = said.send(());
+                return;
+            }
+            let _ = s.write_all(b"HTTP/1.1 203 Fake\r\nContent-Length: 5\r\n\r\nfake!");
+            let _ = said.send(());
+            let _ = read_within(&mut s, b"\r\n\r\n", Duration::from_secs(20));
+            std::thread::sleep(Duration::from_secs(1));
+        });
+        let (first, again) = C::again_after_idle(addr, ready);
+        assert_eq!(first, Ok(200), "close: {close}");
+        assert!(
+            again.as_ref().is_err_and(|e| e.contains("closed")),
+            "close: {close}: {again:?}"
+        );
+    }
+}
+
+/// A request the client cannot send leaves the connection as it was; after a switch, a
+/// request is refused and the connection is still there to be taken.
+fn misuse_leaves_the_connection<C: ClientUnderTest>() {
+    let addr = talking_once(
+        b"HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: x\r\n\r\nnew-proto",
+    );
+    let req = Request::get(format!("http://{addr}/"))
+        .header("connection", "upgrade")
+        .header("upgrade", "x")
+        .body(())
+        .expect("request");
+    assert_eq!(C::misuse_around_a_switch(addr, req), (true, true, true));
+}
+
+#[test]
+fn a_tokio_client_sends_a_first_piece_before_the_body_ends() {
+    the_first_piece_goes_before_the_body_ends::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_sends_a_first_piece_before_the_body_ends() {
+    the_first_piece_goes_before_the_body_ends::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_sends_a_first_piece_before_the_body_ends() {
+    the_first_piece_goes_before_the_body_ends::<BlockingClient>();
+}
+
+#[test]
+fn a_tokio_client_returns_an_answer_when_its_last_write_fails() {
+    an_answer_before_the_last_write_fails_is_returned::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_returns_an_answer_when_its_last_write_fails() {
+    an_answer_before_the_last_write_fails_is_returned::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_returns_an_answer_when_its_last_write_fails() {
+    an_answer_before_the_last_write_fails_is_returned::<BlockingClient>();
+}
+
+#[test]
+fn a_tokio_client_takes_nothing_said_on_an_idle_connection() {
+    nothing_said_on_an_idle_connection_is_taken_for_a_response::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_takes_nothing_said_on_an_idle_connection() {
+    nothing_said_on_an_idle_connection_is_taken_for_a_response::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_takes_nothing_said_on_an_idle_connection() {
+    nothing_said_on_an_idle_connection_is_taken_for_a_response::<BlockingClient>();
+}
+
+#[test]
+fn a_tokio_client_survives_misuse() {
+    misuse_leaves_the_connection::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_survives_misuse() {
+    misuse_leaves_the_connection::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_survives_misuse() {
+    misuse_leaves_the_connection::<BlockingClient>();
+}
+
+/// An upload of known length to a server that reads it steadily but slowly, taking longer
+/// than `response_wait` in all: that wait counts from the body's end, so the answer that
+/// follows is returned.
+fn a_slow_steady_reader_gets_an_upload_whole<C: ClientUnderTest>() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let head = read_within(&mut s, b"\r\n\r\n", Duration::from_secs(20));
+        let at = head
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map_or(0, |i| i + 4);
+        let mut got = (head.len() - at) as u64;
+        let mut buf = vec![0; 256 << 10];
+        // 256 KiB every 25 ms: 6.4 s for the body, well past the client's 2 s wait for a
+        // response, and never a wait near its 1 s write timeout.
+        while got < UPLOAD {
+            std::thread::sleep(Duration::from_millis(25));
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => got += n as u64,
+            }
+        }
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ngot");
+        std::thread::sleep(Duration::from_secs(1));
+    });
+    assert_eq!(C::upload(addr, false), Ok((200, b"got".to_vec())));
+}
+
+#[test]
+fn a_tokio_client_s_slow_upload_gets_its_answer() {
+    a_slow_steady_reader_gets_an_upload_whole::<TokioClient>();
+}
+
+#[test]
+fn a_smol_client_s_slow_upload_gets_its_answer() {
+    a_slow_steady_reader_gets_an_upload_whole::<SmolClient>();
+}
+
+#[test]
+fn a_blocking_client_s_slow_upload_gets_its_answer() {
+    a_slow_steady_reader_gets_an_upload_whole::<BlockingClient>();
 }

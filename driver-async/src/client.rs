@@ -59,7 +59,9 @@ impl<R: Runtime> Client<R> {
     }
 
     /// Whether the next [`send`](Self::send) may go out on this connection: the previous
-    /// response was read to its end and both sides keep the connection.
+    /// response was read to its end and both sides keep the connection. That the server
+    /// closed it since, or sent something unasked, `send` finds (without waiting) and fails
+    /// with [`Error::Closed`].
     #[must_use]
     pub fn is_reusable(&self) -> bool {
         match &self.state {
@@ -87,6 +89,14 @@ impl<R: Runtime> Client<R> {
         B: Body<Data = Bytes>,
         B::Error: Into<BoxError>,
     {
+        // A request that cannot be sent leaves the connection as it was.
+        let (mut parts, body) = req.into_parts();
+        // A file in the extensions is the body, sent from the file (see `SendFile`).
+        let file = parts.extensions.remove::<SendFile>();
+        let head = RequestHead::to_origin_server(&parts)?;
+        if matches!(self.state, State::Switched(_) | State::Gone) {
+            return Err(Error::Closed);
+        }
         let mut idle = match std::mem::replace(&mut self.state, State::Gone) {
             State::Ready(idle) => idle,
             State::Busy { back, take, .. } => {
@@ -95,25 +105,26 @@ impl<R: Runtime> Client<R> {
             }
             State::Switched(_) | State::Gone => return Err(Error::Closed),
         };
-        // Bytes the server sent before this request would be taken for its response:
-        // such a connection is not reused.
-        if !idle.conn.is_idle() {
+        // Bytes the server sent while the connection was idle (or its close) would be taken
+        // for this request's response: such a connection is not reused.
+        if !idle.conn.is_idle() || idle.io.peer_spoke() {
             return Err(Error::Closed);
         }
-        let (mut parts, body) = req.into_parts();
-        // A file in the extensions is the body, sent from the file (see `SendFile`).
-        let file = parts.extensions.remove::<SendFile>();
-        let head = RequestHead::to_origin_server(&parts)?;
         let Idle { io, conn } = &mut *idle;
         // The connection may have waited long since the engine last heard the time: the
         // waits this request starts (for a 100, for the response) count from now.
         conn.set_now(io.now());
         // A body that knows its length is framed by it (Content-Length, the head sent at
         // once); any other goes chunked; a file by its range's alone.
-        match (&file, body.size_hint().exact()) {
-            (Some(f), _) => conn.send_request_direct(head, f.len())?,
-            (None, Some(len)) => conn.send_request_sized(head, len)?,
-            (None, None) => conn.send_request(head)?,
+        let started = match (&file, body.size_hint().exact()) {
+            (Some(f), _) => conn.send_request_direct(head, f.len()),
+            (None, Some(len)) => conn.send_request_sized(head, len),
+            (None, None) => conn.send_request(head),
+        };
+        if let Err(e) = started {
+            // Refused before anything was queued: the connection stays as it was.
+            self.state = State::Ready(idle);
+            return Err(e.into());
         }
         // The body goes when the engine lets it go: at once, or, when the request expects a
         // 100 (Continue), once it came or the wait for it is over; nothing of it is taken
@@ -155,6 +166,13 @@ impl<R: Runtime> Client<R> {
                 Ok(Polled::Event(_)) => Ok(()),
                 Ok(Polled::NeedData | Polled::Paused) => match io.flush(conn).await {
                     Ok(()) => io.wait(conn, pending()).await.map(drop),
+                    // The last of the request failed to go: as above.
+                    Err(e) if e.is_socket() && failed.is_none() => {
+                        conn.set_now(io.now());
+                        conn.send_failed();
+                        failed = Some(e);
+                        Ok(())
+                    }
                     Err(e) => Err(e),
                 },
                 Err(e) => Err(e.into()),

@@ -12,7 +12,7 @@ use http_core::{Connection, Event, Headers, Polled};
 use std::future::{Future, poll_fn};
 use std::io::IoSlice;
 use std::pin::{Pin, pin};
-use std::task::Poll;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
@@ -209,6 +209,16 @@ impl<R: Runtime> Io<R> {
             reads: Reads::default(),
             broken: false,
         }
+    }
+
+    /// Whether the peer sent something nobody read, closed, or the socket failed: a look that
+    /// does not wait. What it finds is dropped (the connection is not to be used again).
+    pub(crate) fn peer_spoke(&mut self) -> bool {
+        let mut probe = [0u8; 1];
+        let mut cx = Context::from_waker(Waker::noop());
+        Pin::new(&mut self.stream)
+            .poll_read(&mut cx, &mut probe)
+            .is_ready()
     }
 
     /// Gives the connection's receive buffer, if it holds no bytes, to this thread's pool for
@@ -483,7 +493,22 @@ impl<R: Runtime> Io<R> {
         let mut body = pin!(body);
         let mut queued = 0;
         let mut trailers = Headers::new();
-        while let Some(frame) = poll_fn(|cx| body.as_mut().poll_frame(cx)).await {
+        loop {
+            // What the body has ready is taken at once; while it has nothing ready, what is
+            // queued goes out, so that the peer has it while the body is slow to come.
+            let frame = match poll_fn(|cx| Poll::Ready(body.as_mut().poll_frame(cx))).await {
+                Poll::Ready(frame) => frame,
+                Poll::Pending => {
+                    if conn.has_transmit() {
+                        self.flush(conn).await?;
+                        queued = 0;
+                    }
+                    poll_fn(|cx| body.as_mut().poll_frame(cx)).await
+                }
+            };
+            let Some(frame) = frame else {
+                break;
+            };
             let frame = frame.map_err(|e| Error::Body(e.into()))?;
             match frame.into_data() {
                 Ok(data) => {

@@ -42,10 +42,12 @@ impl Client {
     }
 
     /// Whether the next [`send`](Self::send) can go out on this connection: the previous
-    /// response was read to its end and both sides keep the connection.
+    /// response was read to its end, both sides keep the connection, and the server has
+    /// neither closed it nor sent anything since.
     #[must_use]
     pub fn is_reusable(&self) -> bool {
-        !self.given_up && lock(&self.conn).engine.is_idle()
+        let c = lock(&self.conn);
+        !self.given_up && c.engine.is_idle() && !c.peer_spoke()
     }
 
     /// Sends `req` and reads the response's head (interim responses pass by); its body is
@@ -95,9 +97,9 @@ impl Client {
                     },
                 }
             }
-            // Bytes the server sent before this request would be taken for its response:
-            // such a connection is not reused.
-            if !c.engine.is_idle() {
+            // Bytes the server sent while the connection was idle (or its close) would be
+            // taken for this request's response: such a connection is not reused.
+            if !c.engine.is_idle() || c.peer_spoke() {
                 return Err(Error::Closed);
             }
             // The connection may have waited long since the engine last heard the time: the
@@ -168,8 +170,9 @@ impl Client {
             match piece {
                 Some(piece) => c.engine.send_data(piece)?,
                 None => {
-                    // The body may have taken long: the wait for the response counts from
-                    // its end.
+                    // The body may have taken long to write: the wait for the response
+                    // counts from its end, once it is written.
+                    c.flush()?;
                     let now = c.now();
                     c.engine.set_now(now);
                     c.engine

@@ -320,6 +320,19 @@ impl Conn {
         self.stream.try_clone()
     }
 
+    /// Whether the peer sent something nobody read, closed, or the socket failed: a look
+    /// that does not wait, and takes nothing.
+    pub(crate) fn peer_spoke(&self) -> bool {
+        if self.stream.set_nonblocking(true).is_err() {
+            return true;
+        }
+        let spoke = !matches!(
+            self.stream.peek(&mut [0u8; 1]),
+            Err(e) if e.kind() == ErrorKind::WouldBlock
+        );
+        self.stream.set_nonblocking(false).is_err() || spoke
+    }
+
     /// Closes after writing everything: the write side first, then reading and discarding
     /// what the peer still sends, for [`LINGER`] at most.
     pub(crate) fn close(&mut self) {

@@ -207,7 +207,10 @@ impl Client {
         Ok(Self(driver_async::Client::new(Stream(stream), &config)))
     }
 
-    /// Whether the next [`send`](Self::send) may go out on this connection.
+    /// Whether the next [`send`](Self::send) may go out on this connection: the previous
+    /// response was read to its end and both sides keep the connection. That the server
+    /// closed it since, or sent something unasked, `send` finds (without waiting) and fails
+    /// with [`Error::Closed`].
     #[must_use]
     pub fn is_reusable(&self) -> bool {
         self.0.is_reusable()

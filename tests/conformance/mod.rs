@@ -898,6 +898,7 @@ pub(crate) const CHECKS: &[&str] = &[
     "a_body_made_of_the_request_s_gets_its_100_first",
     "trailers_of_a_sized_body_are_sent",
     "a_peer_that_reads_nothing_is_cut_off",
+    "the_handler_knows_the_peer_s_address",
 ];
 
 // ----- files sent by the driver -----
