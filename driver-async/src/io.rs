@@ -12,7 +12,7 @@ use http_core::{Connection, Event, Headers, Polled};
 use std::future::{Future, poll_fn};
 use std::io::IoSlice;
 use std::pin::{Pin, pin};
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
@@ -212,13 +212,9 @@ impl<R: Runtime> Io<R> {
     }
 
     /// Whether the peer sent something nobody read, closed, or the socket failed: a look that
-    /// does not wait. What it finds is dropped (the connection is not to be used again).
+    /// does not wait ([`Runtime::peer_spoke`]).
     pub(crate) fn peer_spoke(&mut self) -> bool {
-        let mut probe = [0u8; 1];
-        let mut cx = Context::from_waker(Waker::noop());
-        Pin::new(&mut self.stream)
-            .poll_read(&mut cx, &mut probe)
-            .is_ready()
+        R::peer_spoke(&mut self.stream)
     }
 
     /// Gives the connection's receive buffer, if it holds no bytes, to this thread's pool for

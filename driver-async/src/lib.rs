@@ -102,6 +102,17 @@ pub trait Runtime: Send + Sync + 'static {
         None
     }
 
+    /// Whether the peer sent something nobody read, closed, or the socket failed: a look that
+    /// does not wait (a client asks it before reusing a connection). Bytes it consumes are
+    /// lost: the connection is not to be used again when it says so. The default tries a
+    /// read, which a runtime whose readiness lags the socket may answer with "nothing yet";
+    /// a runtime that can looks at the socket itself.
+    fn peer_spoke(stream: &mut Self::Stream) -> bool {
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        futures_io::AsyncRead::poll_read(std::pin::Pin::new(stream), &mut cx, &mut [0u8; 1])
+            .is_ready()
+    }
+
     /// Ready when `stream` may have bytes to read (or an error), so that a read is lent the
     /// engine's buffer only when it is likely to fill some of it: a wait for the next request
     /// then holds no buffer and costs no allocation. The default is ready at once, and the

@@ -57,6 +57,15 @@ impl driver_async::Runtime for Smol {
         timer.set_at(at);
     }
 
+    fn peer_spoke(stream: &mut TcpStream) -> bool {
+        // The socket itself (non-blocking under async-io), not the reactor's readiness.
+        let source: Arc<smol::Async<std::net::TcpStream>> = stream.clone().into();
+        !matches!(
+            source.get_ref().peek(&mut [0u8; 1]),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock
+        )
+    }
+
     fn peer_addr(stream: &TcpStream) -> Option<SocketAddr> {
         stream.peer_addr().ok()
     }

@@ -100,6 +100,16 @@ impl driver_async::Runtime for Tokio {
         timer.as_mut().reset(at.into());
     }
 
+    fn peer_spoke(stream: &mut Stream) -> bool {
+        // The socket itself, not tokio's readiness (which may not have seen the bytes yet).
+        // It does not block: tokio's sockets are non-blocking.
+        let probe = &mut [std::mem::MaybeUninit::uninit(); 1];
+        !matches!(
+            socket2::SockRef::from(&stream.0).peek(probe),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock
+        )
+    }
+
     fn peer_addr(stream: &Stream) -> Option<SocketAddr> {
         stream.0.peer_addr().ok()
     }
