@@ -35,4 +35,7 @@ conformance::suite!(
     trailers_of_a_sized_body_are_sent,
     a_peer_that_reads_nothing_is_cut_off,
     the_handler_knows_the_peer_s_address,
+    a_slow_answer_to_a_request_expecting_100_comes_whole,
+    a_body_read_after_its_exchange_is_over_is_cut_short,
+    a_body_given_to_a_204_or_304_is_dropped,
 );

@@ -402,10 +402,11 @@ where
 {
     let Begun {
         task,
-        mut tx,
+        tx,
         mut want,
         upgrade,
     } = begun;
+    let mut tx = tx.map(BodyTx::<R>::new);
     // The handler's future and the response body live here, pinned in the exchange's own
     // (boxed) state: no allocation of their own.
     let mut task = pin!(Some(task));
@@ -447,8 +448,8 @@ where
     let mut need_bytes = false;
     let mut body_over = false;
     while task.is_some() || response.is_some() {
-        if body_over {
-            tx = None;
+        if body_over && let Some(mut ended) = tx.take() {
+            ended.ended = true;
         }
         let wake = conn.poll_timeout().map(|d| io.instant(d.at));
         tokio::select! {
@@ -486,7 +487,7 @@ where
                     io.flush(conn).await?;
                 }
             }
-            permit = async { tx.as_ref().expect("guarded").reserve().await },
+            permit = async { tx.as_ref().expect("guarded").tx.reserve().await },
                 if tx.is_some() && !need_bytes && want.is_none() => {
                 let Ok(permit) = permit else {
                     body_over = true;
@@ -519,6 +520,43 @@ where
         }
     }
     Ok(None)
+}
+
+/// The request body's sending end. Dropped before the body's end (the exchange is over and
+/// the engine discards the rest, or the connection failed), it tells a reader still holding
+/// the body that it was cut short: a reader must never take a piece of a body for all of it.
+struct BodyTx<R: Runtime> {
+    tx: crate::body::Sender,
+    /// The body's end (or its error) was sent: nothing more to tell.
+    ended: bool,
+    runtime: PhantomData<fn() -> R>,
+}
+
+impl<R: Runtime> BodyTx<R> {
+    fn new(tx: crate::body::Sender) -> Self {
+        Self {
+            tx,
+            ended: false,
+            runtime: PhantomData,
+        }
+    }
+}
+
+impl<R: Runtime> Drop for BodyTx<R> {
+    fn drop(&mut self) {
+        if self.ended {
+            return;
+        }
+        let cut = Err(Error::Closed);
+        if let Err(tokio::sync::mpsc::error::TrySendError::Full(cut)) = self.tx.try_send(cut) {
+            // The reader is behind: the news waits for it in a task of its own (it ends when
+            // the reader takes it or drops the body).
+            let tx = self.tx.clone();
+            R::spawn(async move {
+                let _ = tx.send(cut).await;
+            });
+        }
+    }
 }
 
 /// Starts the response the handler gave (a 500 if it failed, panicked, or gave a head the
@@ -588,10 +626,18 @@ where
             break;
         }
     }
-    if want.as_mut().is_some_and(|w| w.try_recv().is_ok()) {
-        *want = None;
-        if conn.expects_continue() {
-            conn.send_continue()?;
+    // The body was read (a 100 is owed first), or can no longer be (the request was
+    // dropped): either way there is nothing more to wait for.
+    if let Some(w) = want {
+        match w.try_recv() {
+            Ok(()) => {
+                *want = None;
+                if conn.expects_continue() {
+                    conn.send_continue()?;
+                }
+            }
+            Err(oneshot::error::TryRecvError::Closed) => *want = None,
+            Err(oneshot::error::TryRecvError::Empty) => {}
         }
     }
     let with_trailers = ready
@@ -686,7 +732,13 @@ where
         Some(Err(e)) => Err(Error::Body(e.into())),
         Some(Ok(frame)) => {
             match frame.into_data() {
-                Ok(data) => conn.send_data(data.into())?,
+                // A 204 or 304 has no content (RFC 9110 §15.3.5, §15.4.5): what the
+                // application gave for one is dropped, as a response to HEAD's is, rather
+                // than the connection and the requests pipelined after it.
+                Ok(data) => match conn.send_data(data.into()) {
+                    Ok(()) | Err(http_core::LocalError::BodyNotAllowed) => {}
+                    Err(e) => return Err(e.into()),
+                },
                 Err(frame) => {
                     if let Ok(t) = frame.into_trailers() {
                         *trailers = Headers::from_http(&t);

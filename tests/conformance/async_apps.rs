@@ -115,6 +115,29 @@ where
                 Ok(res)
             }
             "/mirror" => Ok(streamed(Mirror(std::sync::Mutex::new(req.into_body())))),
+            "/slowstream" => Ok(streamed(Paced::new(&[b"a", b"b", b"c"]))),
+            "/204body" | "/304body" => {
+                let status = if req.uri().path() == "/204body" {
+                    204
+                } else {
+                    304
+                };
+                let mut res = full(status, None, "abc");
+                res.headers_mut().remove("content-length");
+                Ok(res)
+            }
+            "/bg" => {
+                let id = super::request_id(req.headers());
+                let body = req.into_body();
+                std::thread::spawn(move || {
+                    let outcome = match smol::block_on(body.collect()) {
+                        Ok(b) => format!("ended after {} bytes", b.to_bytes().len()),
+                        Err(e) => format!("error: {e}"),
+                    };
+                    super::record_outcome(id, outcome);
+                });
+                Ok(full(200, None, "ok"))
+            }
             // One type for both async drivers: driver-async's.
             "/peer" => Ok(full(
                 200,
@@ -228,6 +251,52 @@ pub(crate) fn echo_json(head: &http_core::RequestHead, body: &[u8]) -> String {
         body,
     }
     .to_json(head.headers.iter())
+}
+
+/// A body whose pieces come [`super::PACE`] apart, as a slow source's would.
+#[derive(Debug)]
+pub(crate) struct Paced {
+    left: VecDeque<&'static [u8]>,
+    /// When the next piece is due, once asked for.
+    due: Option<std::time::Instant>,
+}
+
+impl Paced {
+    pub(crate) fn new(pieces: &[&'static [u8]]) -> Self {
+        Self {
+            left: pieces.iter().copied().collect(),
+            due: None,
+        }
+    }
+}
+
+impl Body for Paced {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        if this.left.is_empty() {
+            return Poll::Ready(None);
+        }
+        let now = std::time::Instant::now();
+        let due = *this.due.get_or_insert(now + super::PACE);
+        if now >= due {
+            this.due = None;
+            let piece = this.left.pop_front().unwrap_or_default();
+            return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(piece)))));
+        }
+        // Each wait wakes the waker it was polled with (a poll may come from another).
+        let waker = cx.waker().clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(due.saturating_duration_since(std::time::Instant::now()));
+            waker.wake();
+        });
+        Poll::Pending
+    }
 }
 
 /// A body of frames given in advance (an `Err` ends it with that error).

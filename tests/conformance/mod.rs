@@ -439,6 +439,104 @@ pub(crate) fn a_body_made_of_the_request_s_gets_its_100_first<M: Mount>() {
     server.stop();
 }
 
+/// How far apart a paced body's pieces come (`/slowstream`).
+pub(crate) const PACE: Duration = Duration::from_millis(100);
+
+/// The outcomes of request bodies read in the background (`/bg`), by request id.
+static OUTCOMES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+/// The request's `x-id`.
+pub(crate) fn request_id(h: &http::HeaderMap) -> String {
+    h.get("x-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Notes how the background read of request `id`'s body ended.
+pub(crate) fn record_outcome(id: String, outcome: String) {
+    if let Ok(mut o) = OUTCOMES.lock() {
+        o.push((id, outcome));
+    }
+}
+
+/// How the background read of request `id`'s body ended, once it has (10 s at most).
+fn outcome(id: &str) -> Option<String> {
+    let end = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < end {
+        let found = OUTCOMES
+            .lock()
+            .ok()
+            .and_then(|o| o.iter().find(|(i, _)| i == id).map(|(_, r)| r.clone()));
+        if found.is_some() {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+/// A response body that is slow to come, to a request expecting 100 (Continue) whose body
+/// the handler never reads: the response comes whole, its end included (a driver that
+/// sends no 100 then closes, as the body may or may not follow).
+pub(crate) fn a_slow_answer_to_a_request_expecting_100_comes_whole<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "POST /slowstream HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n",
+    );
+    let mut res = w.read("POST");
+    if res.status == 100 {
+        // Sent by a driver that lets the body come: it does.
+        w.send("hello");
+        res = w.read("POST");
+    }
+    assert_eq!((res.status, res.text().as_str()), (200, "abc"), "{res:?}");
+    assert!(res.chunked, "{res:?}");
+    server.stop();
+}
+
+/// A request body the handler reads after its exchange is over (here in a thread of its own,
+/// the handler having answered at once) is cut short, and the reader is told so: it never
+/// takes the part that had come for the whole.
+pub(crate) fn a_body_read_after_its_exchange_is_over_is_cut_short<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    let id = format!("{}-cut", M::NAME);
+    w.send(format!(
+        "POST /bg HTTP/1.1\r\nHost: test\r\nx-id: {id}\r\nContent-Length: 10\r\n\r\nabc"
+    ));
+    let res = w.read("POST");
+    assert_eq!((res.status, res.text().as_str()), (200, "ok"), "{res:?}");
+    let outcome = outcome(&id);
+    assert!(
+        outcome.as_deref().is_some_and(|o| o.starts_with("error")),
+        "{outcome:?}"
+    );
+    server.stop();
+}
+
+/// A body the handler gives a 204 or 304 is dropped (those have no content, RFC 9110
+/// §15.3.5, §15.4.5): the head goes as it is, and the connection answers the request
+/// pipelined after it.
+pub(crate) fn a_body_given_to_a_204_or_304_is_dropped<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut w = Wire::connect(server.addr);
+    w.send(format!(
+        "{}{}{}",
+        get("/204body"),
+        get("/304body"),
+        get("/ok")
+    ));
+    for status in [204, 304] {
+        let res = w.read("GET");
+        assert_eq!((res.status, res.text().as_str()), (status, ""), "{res:?}");
+    }
+    let res = w.read("GET");
+    assert_eq!((res.status, res.text().as_str()), (200, "ok"), "{res:?}");
+    server.stop();
+}
+
 /// What the applications answer on `/peer`: the peer's address they were given, or `none`.
 pub(crate) fn peer(addr: Option<std::net::SocketAddr>) -> String {
     addr.map_or_else(|| "none".to_owned(), |a| a.to_string())
@@ -899,6 +997,9 @@ pub(crate) const CHECKS: &[&str] = &[
     "trailers_of_a_sized_body_are_sent",
     "a_peer_that_reads_nothing_is_cut_off",
     "the_handler_knows_the_peer_s_address",
+    "a_slow_answer_to_a_request_expecting_100_comes_whole",
+    "a_body_read_after_its_exchange_is_over_is_cut_short",
+    "a_body_given_to_a_204_or_304_is_dropped",
 ];
 
 // ----- files sent by the driver -----

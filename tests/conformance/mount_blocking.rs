@@ -72,6 +72,21 @@ impl Read for FailsMidway {
     }
 }
 
+/// A reader whose pieces come [`super::PACE`] apart, as a slow source's would.
+struct PacedReader(&'static [&'static [u8]]);
+
+impl Read for PacedReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some((piece, rest)) = self.0.split_first() else {
+            return Ok(0);
+        };
+        std::thread::sleep(super::PACE);
+        self.0 = rest;
+        buf[..piece.len()].copy_from_slice(piece);
+        Ok(piece.len())
+    }
+}
+
 /// The pattern, `len` bytes, counted as it is read.
 pub(crate) struct SourceReader {
     /// Bytes made so far.
@@ -117,6 +132,30 @@ fn handle(app: &App, mut req: Request<Incoming>) -> Result<Response<Body>, BoxEr
                 res
             }
             "/mirror" => streamed(Body::from_reader(req.into_body())),
+            "/slowstream" => streamed(Body::from_reader(PacedReader(&[b"a", b"b", b"c"]))),
+            "/204body" | "/304body" => {
+                let status = if req.uri().path() == "/204body" {
+                    204
+                } else {
+                    304
+                };
+                let mut res = full(status, None, "abc");
+                res.headers_mut().remove("content-length");
+                res
+            }
+            "/bg" => {
+                let id = super::request_id(req.headers());
+                let mut body = req.into_body();
+                std::thread::spawn(move || {
+                    let mut bytes = Vec::new();
+                    let outcome = match body.read_to_end(&mut bytes) {
+                        Ok(n) => format!("ended after {n} bytes"),
+                        Err(e) => format!("error: {e}"),
+                    };
+                    super::record_outcome(id, outcome);
+                });
+                full(200, None, "ok")
+            }
             "/peer" => full(
                 200,
                 None,
