@@ -38,4 +38,5 @@ conformance::suite!(
     a_slow_answer_to_a_request_expecting_100_comes_whole,
     a_body_read_after_its_exchange_is_over_is_cut_short,
     a_body_given_to_a_204_or_304_is_dropped,
+    a_request_begun_before_a_shutdown_is_answered,
 );

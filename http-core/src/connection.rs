@@ -266,8 +266,9 @@ impl Connection {
             Role::Server => {
                 we_are_finished
                     || (ours == Idle && matches!(theirs, Error | Closed))
-                    // Asked to close (graceful shutdown) with no exchange under way.
-                    || (both_idle && !self.states.keep_alive())
+                    // Asked to close (graceful shutdown) with no exchange under way, nor a
+                    // request begun.
+                    || (both_idle && !self.states.keep_alive() && self.recv.is_empty())
                     // The request failed after a switch: there is nothing to hand over.
                     || (ours == SwitchedProtocol && theirs == Error)
             }
@@ -284,11 +285,15 @@ impl Connection {
 
     /// Ends the connection after the exchange under way, as for a graceful shutdown: a response
     /// not yet sent carries `Connection: close`, and a connection with no exchange under way
-    /// should close now (see [`should_close`](Self::should_close)). Pipelined requests not yet
-    /// read are not answered.
+    /// should close now (see [`should_close`](Self::should_close)). A request of which some
+    /// bytes have come is the exchange under way: it is read (within the header-read
+    /// timeout) and answered with `Connection: close`; requests pipelined after the one
+    /// answered are not.
     pub fn close_after_exchange(&mut self) {
         self.states.process_keep_alive_disabled();
-        if (self.our_state(), self.their_state()) == (HalfState::Idle, HalfState::Idle) {
+        if (self.our_state(), self.their_state()) == (HalfState::Idle, HalfState::Idle)
+            && self.recv.is_empty()
+        {
             self.recv.stop();
         }
     }

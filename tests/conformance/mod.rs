@@ -713,6 +713,27 @@ pub(crate) fn graceful_shutdown<M: Mount>() {
     }
 }
 
+/// A request of which some bytes had come when a graceful shutdown began is the exchange
+/// under way: it is read and answered (saying close), while an idle connection closes.
+pub(crate) fn a_request_begun_before_a_shutdown_is_answered<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    let mut idle = Wire::connect(server.addr);
+    let mut begun = Wire::connect(server.addr);
+    begun.send("GET /ok HTTP/1.1\r\nHo");
+    // The server has read those bytes by then.
+    std::thread::sleep(Duration::from_millis(500));
+    server.shutdown();
+    idle.expect_closed();
+    begun.send("st: test\r\n\r\n");
+    let res = begun.read("GET");
+    assert_eq!((res.status, res.text().as_str()), (200, "ok"), "{res:?}");
+    assert!(res.says_close(), "{res:?}");
+    begun.expect_closed();
+    if let Err(e) = server.join(SAFETY) {
+        panic!("serve returned an error: {e}");
+    }
+}
+
 /// A handler that panics: 500 with Content-Length 0, and the server goes on serving.
 pub(crate) fn panic_is_500<M: Mount>() {
     let server = start::<M>(App::Faulty);
@@ -1000,6 +1021,7 @@ pub(crate) const CHECKS: &[&str] = &[
     "a_slow_answer_to_a_request_expecting_100_comes_whole",
     "a_body_read_after_its_exchange_is_over_is_cut_short",
     "a_body_given_to_a_204_or_304_is_dropped",
+    "a_request_begun_before_a_shutdown_is_answered",
 ];
 
 // ----- files sent by the driver -----
