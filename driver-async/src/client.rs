@@ -59,13 +59,13 @@ impl<R: Runtime> Client<R> {
     }
 
     /// Whether the next [`send`](Self::send) may go out on this connection: the previous
-    /// response was read to its end and both sides keep the connection. That the server
-    /// closed it since, or sent something unasked, `send` finds (without waiting) and fails
-    /// with [`Error::Closed`].
+    /// response was read to its end, both sides keep the connection, and the server has
+    /// neither closed it nor sent anything since (as far as the runtime can look: see
+    /// [`Runtime::peer_spoke`](crate::Runtime::peer_spoke); `send` looks again).
     #[must_use]
     pub fn is_reusable(&self) -> bool {
         match &self.state {
-            State::Ready(idle) => idle.conn.is_idle(),
+            State::Ready(idle) => idle.conn.is_idle() && !idle.io.peer_spoke(),
             State::Busy { reusable, .. } => reusable.load(Ordering::Acquire),
             State::Switched(_) | State::Gone => false,
         }

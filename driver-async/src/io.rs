@@ -213,8 +213,8 @@ impl<R: Runtime> Io<R> {
 
     /// Whether the peer sent something nobody read, closed, or the socket failed: a look that
     /// does not wait ([`Runtime::peer_spoke`]).
-    pub(crate) fn peer_spoke(&mut self) -> bool {
-        R::peer_spoke(&mut self.stream)
+    pub(crate) fn peer_spoke(&self) -> bool {
+        R::peer_spoke(&self.stream)
     }
 
     /// Gives the connection's receive buffer, if it holds no bytes, to this thread's pool for

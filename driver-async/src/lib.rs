@@ -102,15 +102,13 @@ pub trait Runtime: Send + Sync + 'static {
         None
     }
 
-    /// Whether the peer sent something nobody read, closed, or the socket failed: a look that
-    /// does not wait (a client asks it before reusing a connection). Bytes it consumes are
-    /// lost: the connection is not to be used again when it says so. The default tries a
-    /// read, which a runtime whose readiness lags the socket may answer with "nothing yet";
-    /// a runtime that can looks at the socket itself.
-    fn peer_spoke(stream: &mut Self::Stream) -> bool {
-        let mut cx = Context::from_waker(std::task::Waker::noop());
-        futures_io::AsyncRead::poll_read(std::pin::Pin::new(stream), &mut cx, &mut [0u8; 1])
-            .is_ready()
+    /// Whether the peer sent something nobody read, closed, or the socket failed: a look at
+    /// the socket that neither waits nor takes anything (a client asks it before reusing a
+    /// connection). The default cannot look and says `false`: a close is then found by the
+    /// next request, bytes sent unasked taken for its response.
+    fn peer_spoke(stream: &Self::Stream) -> bool {
+        let _ = stream;
+        false
     }
 
     /// Ready when `stream` may have bytes to read (or an error), so that a read is lent the

@@ -57,7 +57,7 @@ impl driver_async::Runtime for Smol {
         timer.set_at(at);
     }
 
-    fn peer_spoke(stream: &mut TcpStream) -> bool {
+    fn peer_spoke(stream: &TcpStream) -> bool {
         // The socket itself (non-blocking under async-io), not the reactor's readiness.
         let source: Arc<smol::Async<std::net::TcpStream>> = stream.clone().into();
         !matches!(
@@ -176,9 +176,8 @@ impl Client {
     }
 
     /// Whether the next [`send`](Self::send) may go out on this connection: the previous
-    /// response was read to its end and both sides keep the connection. That the server
-    /// closed it since, or sent something unasked, `send` finds (without waiting) and fails
-    /// with [`Error::Closed`].
+    /// response was read to its end, both sides keep the connection, and the server has
+    /// neither closed it nor sent anything since.
     #[must_use]
     pub fn is_reusable(&self) -> bool {
         self.0.is_reusable()

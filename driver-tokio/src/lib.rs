@@ -100,7 +100,7 @@ impl driver_async::Runtime for Tokio {
         timer.as_mut().reset(at.into());
     }
 
-    fn peer_spoke(stream: &mut Stream) -> bool {
+    fn peer_spoke(stream: &Stream) -> bool {
         // The socket itself, not tokio's readiness (which may not have seen the bytes yet).
         // It does not block: tokio's sockets are non-blocking.
         let probe = &mut [std::mem::MaybeUninit::uninit(); 1];
@@ -218,9 +218,8 @@ impl Client {
     }
 
     /// Whether the next [`send`](Self::send) may go out on this connection: the previous
-    /// response was read to its end and both sides keep the connection. That the server
-    /// closed it since, or sent something unasked, `send` finds (without waiting) and fails
-    /// with [`Error::Closed`].
+    /// response was read to its end, both sides keep the connection, and the server has
+    /// neither closed it nor sent anything since.
     #[must_use]
     pub fn is_reusable(&self) -> bool {
         self.0.is_reusable()
