@@ -93,8 +93,18 @@ impl RequestHead {
         let mut req = http::Request::new(body);
         *req.method_mut() =
             http::Method::from_bytes(&self.method).map_err(|_| ConvertError::Method)?;
-        *req.uri_mut() =
+        let uri =
             http::Uri::from_maybe_shared(self.target.clone()).map_err(|_| ConvertError::Uri)?;
+        // `http` reads a target such as `example.com:80` as an authority, which only CONNECT
+        // may have (RFC 9112 §3.2.3), where the grammar also makes it an absolute-URI of
+        // scheme `example.com`: a target the two would read differently is not handed on.
+        if uri.scheme().is_none()
+            && uri.authority().is_some()
+            && req.method() != http::Method::CONNECT
+        {
+            return Err(ConvertError::Uri);
+        }
+        *req.uri_mut() = uri;
         *req.version_mut() = to_http_version(self.version);
         to_header_map(&self.headers, req.headers_mut())?;
         Ok(req)
@@ -225,6 +235,24 @@ impl Headers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_authority_target_is_for_connect_alone() {
+        let head = |method: &'static str, target: &'static str| {
+            RequestHead::new(method, target).to_http(())
+        };
+        assert_eq!(head("GET", "example.com:80").err(), Some(ConvertError::Uri));
+        assert_eq!(head("OPTIONS", "a:1").err(), Some(ConvertError::Uri));
+        let connect = head("CONNECT", "example.com:443").unwrap();
+        assert_eq!(
+            connect.uri().authority().map(http::uri::Authority::as_str),
+            Some("example.com:443")
+        );
+        let absolute = head("GET", "http://example.com:80/x").unwrap();
+        assert_eq!(absolute.uri().path(), "/x");
+        assert_eq!(head("GET", "/x").unwrap().uri().path(), "/x");
+        assert_eq!(head("OPTIONS", "*").unwrap().uri(), "*");
+    }
 
     #[test]
     fn requests_convert_both_ways() {
