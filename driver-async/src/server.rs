@@ -628,17 +628,28 @@ where
     }
     // The body was read (a 100 is owed first), or can no longer be (the request was
     // dropped): either way there is nothing more to wait for.
+    let mut read = false;
     if let Some(w) = want {
         match w.try_recv() {
             Ok(()) => {
                 *want = None;
-                if conn.expects_continue() {
-                    conn.send_continue()?;
-                }
+                read = true;
             }
             Err(oneshot::error::TryRecvError::Closed) => *want = None,
             Err(oneshot::error::TryRecvError::Empty) => {}
         }
+    }
+    // A response that streams on past what it has ready may still come to read the request
+    // body: the client is told to send it first (as driver-blocking does for any streamed
+    // body), so that neither waits on the other, and the connection stays open.
+    let ended = ready.iter().any(|f| match f {
+        Some(Some(Ok(f))) => f.is_trailers(),
+        Some(None | Some(Err(_))) => true,
+        None => false,
+    });
+    if (read || !ended) && conn.expects_continue() {
+        *want = None;
+        conn.send_continue()?;
     }
     let with_trailers = ready
         .iter()
