@@ -743,13 +743,7 @@ where
         Some(Err(e)) => Err(Error::Body(e.into())),
         Some(Ok(frame)) => {
             match frame.into_data() {
-                // A 204 or 304 has no content (RFC 9110 §15.3.5, §15.4.5): what the
-                // application gave for one is dropped, as a response to HEAD's is, rather
-                // than the connection and the requests pipelined after it.
-                Ok(data) => match conn.send_data(data.into()) {
-                    Ok(()) | Err(http_core::LocalError::BodyNotAllowed) => {}
-                    Err(e) => return Err(e.into()),
-                },
+                Ok(data) => conn.send_data(data.into())?,
                 Err(frame) => {
                     if let Ok(t) = frame.into_trailers() {
                         *trailers = Headers::from_http(&t);

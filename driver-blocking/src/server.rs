@@ -5,7 +5,6 @@ use crate::body::{Body, Incoming};
 use crate::conn::{Conn, Shared, lock};
 use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error, PeerAddr};
-use bytes::Bytes;
 use http_core::{Connection, Event, HalfState, Headers, LocalError, Polled, RequestHead};
 use std::collections::HashMap;
 use std::io::{self, ErrorKind};
@@ -433,7 +432,7 @@ where
     // A body in memory is queued whole, to go out in one write with its head (and with the
     // next pipelined response, if that request is already here).
     while let Some(piece) = body.next_piece().map_err(|e| Error::Body(e.into()))? {
-        response_data(&mut c, piece)?;
+        c.engine.send_data(piece)?;
     }
     end(&mut c, Headers::from_http(&body.take_trailers()))?;
     Ok(None)
@@ -495,16 +494,6 @@ fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
     (c.engine.our_state() != HalfState::SendResponse).then_some(body)
 }
 
-/// Hands the engine a piece of the response body. A 204 or 304 has no content (RFC 9110
-/// §15.3.5, §15.4.5): what the application gave for one is dropped, as a response to HEAD's
-/// is, rather than the connection and the requests pipelined after it.
-fn response_data(c: &mut Conn, piece: Bytes) -> Result<(), Error> {
-    match c.engine.send_data(piece) {
-        Ok(()) | Err(LocalError::BodyNotAllowed) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// Sends a body read from a reader: each piece is written before the next is read, and the
 /// connection is not locked while the reader runs (it may be reading this request's body).
 fn stream_body(shared: &Shared, mut body: Body) -> Result<(), Error> {
@@ -516,7 +505,7 @@ fn stream_body(shared: &Shared, mut body: Body) -> Result<(), Error> {
             .map_err(|e| Error::Body(e.into()))?;
         let mut c = lock(shared);
         match piece {
-            Some(piece) => response_data(&mut c, piece)?,
+            Some(piece) => c.engine.send_data(piece)?,
             None => {
                 return end(&mut c, Headers::from_http(&body.take_trailers()));
             }

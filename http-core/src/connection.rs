@@ -660,8 +660,10 @@ impl Connection {
     /// Queues body data. The same `Bytes` comes out of [`poll_transmit`](Self::poll_transmit)
     /// (between chunk framing, when chunked): it is never copied.
     ///
-    /// Data for a response to HEAD is dropped (the head describes the body a GET would get);
-    /// data for a 1xx, 204 or 304 is an error.
+    /// Data for a response to HEAD is dropped (the head describes the body a GET would get),
+    /// and so is data for a 204 or 304, which can have none (RFC 9110 §15.3.5, §15.4.5): the
+    /// head is right, and the connection carries on. Data where no body may follow at all
+    /// (a bodiless request, a 2xx to CONNECT) is an error.
     pub fn send_data(&mut self, data: Bytes) -> Result<(), LocalError> {
         if self.our_state() != HalfState::SendBody {
             return Err(LocalError::WrongState);

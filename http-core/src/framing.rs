@@ -296,11 +296,14 @@ pub(crate) fn transfer_codings(h: &impl Fields) -> Option<Codings> {
 /// How the engine frames a body it sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum BodyWriter {
-    /// No body may be sent: 1xx, 204, 304 (data is an error).
+    /// No body may be sent: a 1xx, a 2xx to CONNECT, a request without one (data is an
+    /// error).
     None,
-    /// No body is sent though one is described: a response to HEAD, or the rest of a
-    /// client's body after a final response came first (data is dropped, its length not
-    /// held to).
+    /// No body is sent, whatever the application gives (data is dropped, a length not held
+    /// to): a response to HEAD (one is described), a 204 or 304 (none can be, RFC 9110
+    /// §15.3.5, §15.4.5: dropping what the application gave keeps the connection and the
+    /// requests pipelined after it), or the rest of a client's body after a final response
+    /// came first.
     Suppressed,
     /// Exactly this many bytes remain.
     Length(u64),
@@ -385,10 +388,14 @@ pub(crate) fn response_framing(
         if has_te {
             return Err(LocalError::InvalidTransferEncoding);
         }
-        return Ok(BodyWriter::None);
+        return Ok(if status == 204 {
+            BodyWriter::Suppressed
+        } else {
+            BodyWriter::None
+        });
     }
     if status == 304 {
-        return Ok(BodyWriter::None);
+        return Ok(BodyWriter::Suppressed);
     }
     if has_te && has_cl {
         return Err(LocalError::InvalidTransferEncoding);
@@ -785,14 +792,17 @@ mod tests {
             response_writer(v10, 200, &h(&[("Transfer-Encoding", "chunked")])),
             Err(LocalError::InvalidTransferEncoding)
         );
-        assert_eq!(response_writer(v11, 204, &h(&[])), Ok(BodyWriter::None));
+        assert_eq!(
+            response_writer(v11, 204, &h(&[])),
+            Ok(BodyWriter::Suppressed)
+        );
         assert_eq!(
             response_writer(v11, 204, &h(&[("Content-Length", "0")])),
             Err(LocalError::InvalidContentLength)
         );
         assert_eq!(
             response_writer(v11, 304, &h(&[("Content-Length", "9")])),
-            Ok(BodyWriter::None)
+            Ok(BodyWriter::Suppressed)
         );
         let head = Answering { head: true, ..v11 };
         assert_eq!(
