@@ -602,16 +602,12 @@ impl ClientUnderTest for BlockingClient {
 /// A server that reads one request head and answers it with `answer`, then keeps the
 /// connection open (10 s) without a word more.
 fn answering_once(answer: &'static [u8]) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().expect("accept");
+    serve_once(move |mut s| {
         let mut buf = [0; 1024];
         let _ = s.read(&mut buf);
         let _ = s.write_all(answer);
         std::thread::sleep(Duration::from_secs(10));
-    });
-    addr
+    })
 }
 
 /// A 101, or a 2xx to CONNECT, has no content (RFC 9110 §15.2, §9.3.6): its body ends at
@@ -648,10 +644,7 @@ fn switched<C: ClientUnderTest>() {
 /// A server that reads one request head, answers it with `answer` (a switch, with the
 /// first bytes of the new protocol), then answers `ping` with `pong` in the new protocol.
 fn talking_once(answer: &'static [u8]) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().expect("accept");
+    serve_once(move |mut s| {
         let _ = s.set_read_timeout(Some(Duration::from_secs(20)));
         let mut head = Vec::new();
         let mut byte = [0; 1];
@@ -664,8 +657,7 @@ fn talking_once(answer: &'static [u8]) -> SocketAddr {
             let _ = s.write_all(b"pong");
         }
         std::thread::sleep(Duration::from_secs(2));
-    });
-    addr
+    })
 }
 
 /// After a switch, the client hands over the connection: the new protocol's bytes that
@@ -688,44 +680,22 @@ fn talks_after_a_switch<C: ClientUnderTest>() {
     assert_eq!(C::switch_and_talk(addr, req), (200, true, TALK.to_vec()));
 }
 
-#[test]
-fn a_tokio_client_hands_over_a_switched_connection() {
-    talks_after_a_switch::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_hands_over_a_switched_connection() {
-    talks_after_a_switch::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_hands_over_a_switched_connection() {
-    talks_after_a_switch::<BlockingClient>();
-}
-
-#[test]
-fn a_tokio_client_reads_no_body_after_a_switch() {
-    switched::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_reads_no_body_after_a_switch() {
-    switched::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_reads_no_body_after_a_switch() {
-    switched::<BlockingClient>();
+/// Serves one connection on a thread of its own with `script`; the address to reach it.
+fn serve_once(script: impl FnOnce(std::net::TcpStream) + Send + 'static) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let (s, _) = listener.accept().expect("accept");
+        script(s);
+    });
+    addr
 }
 
 /// A server that reads a request and answers it with a 204 after `delay`, or (`None`)
 /// never: silently, or (`interim`) with a `102 (Processing)` every 50 ms meanwhile, for as
 /// long as the client stays (at most 20 s).
 fn answering(delay: Option<Duration>, interim: bool) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().expect("accept");
+    serve_once(move |mut s| {
         let mut buf = [0; 1024];
         let _ = s.read(&mut buf);
         let start = Instant::now();
@@ -740,17 +710,13 @@ fn answering(delay: Option<Duration>, interim: bool) -> SocketAddr {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-    });
-    addr
+    })
 }
 
 /// A server that answers every request on a connection with `len` bytes (Content-Length),
 /// for as long as the client reads.
 fn serving(len: usize) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().expect("accept");
+    serve_once(move |mut s| {
         let mut pending = Vec::new();
         let mut buf = [0; 4096];
         let body = vec![b'x'; len];
@@ -770,17 +736,13 @@ fn serving(len: usize) -> SocketAddr {
                 Ok(n) => pending.extend_from_slice(&buf[..n]),
             }
         }
-    });
-    addr
+    })
 }
 
 /// A server that answers every request with `len` bytes in 4 KiB chunks, for as long as the
 /// client reads.
 fn serving_chunked(len: usize) -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().expect("accept");
+    serve_once(move |mut s| {
         let mut pending = Vec::new();
         let mut buf = [0; 4096];
         let mut body = Vec::new();
@@ -803,8 +765,7 @@ fn serving_chunked(len: usize) -> SocketAddr {
                 Ok(n) => pending.extend_from_slice(&buf[..n]),
             }
         }
-    });
-    addr
+    })
 }
 
 /// A response body left unread, or dropped, before the next request: a small one is read
@@ -843,21 +804,6 @@ fn unread<C: ClientUnderTest>() {
     assert!(first.is_err() || first == Ok(8 << 20), "{first:?}");
 }
 
-#[test]
-fn a_tokio_client_drops_what_was_left_unread() {
-    unread::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_drops_what_was_left_unread() {
-    unread::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_drops_what_was_left_unread() {
-    unread::<BlockingClient>();
-}
-
 /// A client whose server never answers fails once `response_wait` is over, whether the
 /// server is silent or sends interim responses without end; the wait counts from the
 /// request, not from when the connection was made.
@@ -883,21 +829,6 @@ fn unanswered<C: ClientUnderTest>() {
             "interim {interim}: failed after {took:?}"
         );
     }
-}
-
-#[test]
-fn a_tokio_client_waits_no_longer_than_response_wait() {
-    unanswered::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_waits_no_longer_than_response_wait() {
-    unanswered::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_waits_no_longer_than_response_wait() {
-    unanswered::<BlockingClient>();
 }
 
 #[track_caller]
@@ -1024,21 +955,6 @@ fn unsolicited<C: ClientUnderTest>() {
     assert!(again.is_err_and(|e| e.contains("closed")));
 }
 
-#[test]
-fn a_tokio_client_takes_no_unsolicited_bytes_for_a_response() {
-    unsolicited::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_takes_no_unsolicited_bytes_for_a_response() {
-    unsolicited::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_takes_no_unsolicited_bytes_for_a_response() {
-    unsolicited::<BlockingClient>();
-}
-
 /// What the server of an upload does once it has its head.
 #[derive(Clone, Copy, Debug)]
 enum Early {
@@ -1117,21 +1033,6 @@ fn early_answer<C: ClientUnderTest>() {
             );
         }
     }
-}
-
-#[test]
-fn a_tokio_client_returns_an_early_answer_to_an_upload() {
-    early_answer::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_returns_an_early_answer_to_an_upload() {
-    early_answer::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_returns_an_early_answer_to_an_upload() {
-    early_answer::<BlockingClient>();
 }
 
 /// A listener whose accept queue is full (a backlog of 0, with one connection waiting in
@@ -1284,11 +1185,8 @@ fn read_within(s: &mut std::net::TcpStream, pattern: &[u8], wait: Duration) -> V
 /// the body ended, the server would answer 500 after 5 s, before the body's own wait for
 /// the gate is over.)
 fn the_first_piece_goes_before_the_body_ends<C: ClientUnderTest>() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
     let (open, gate) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().expect("accept");
+    let addr = serve_once(move |mut s| {
         let early = read_within(&mut s, GATED[0], Duration::from_secs(5));
         let seen = early.windows(GATED[0].len()).any(|w| w == GATED[0]);
         let _ = open.send(());
@@ -1308,11 +1206,8 @@ fn the_first_piece_goes_before_the_body_ends<C: ClientUnderTest>() {
 /// closed socket (which answers it with a reset), its end then fails to go (at the client's
 /// last write), and the client returns the answer rather than that failure.
 fn an_answer_before_the_last_write_fails_is_returned<C: ClientUnderTest>() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
     let (open, gate) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().expect("accept");
+    let addr = serve_once(move |mut s| {
         let _ = read_within(&mut s, GATED[0], Duration::from_secs(5));
         let _ = s.write_all(
             b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\nConnection: close\r\n\r\nlarge",
@@ -1329,11 +1224,8 @@ fn an_answer_before_the_last_write_fails_is_returned<C: ClientUnderTest>() {
 /// reused), never taking those bytes for its response.
 fn nothing_said_on_an_idle_connection_is_taken_for_a_response<C: ClientUnderTest>() {
     for close in [false, true] {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let (said, ready) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let (mut s, _) = listener.accept().expect("accept");
+        let addr = serve_once(move |mut s| {
             let _ = read_within(&mut s, b"\r\n\r\n", Duration::from_secs(20));
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             std::thread::sleep(Duration::from_millis(100));
@@ -1370,74 +1262,11 @@ fn misuse_leaves_the_connection<C: ClientUnderTest>() {
     assert_eq!(C::misuse_around_a_switch(addr, req), (true, true, true));
 }
 
-#[test]
-fn a_tokio_client_sends_a_first_piece_before_the_body_ends() {
-    the_first_piece_goes_before_the_body_ends::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_sends_a_first_piece_before_the_body_ends() {
-    the_first_piece_goes_before_the_body_ends::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_sends_a_first_piece_before_the_body_ends() {
-    the_first_piece_goes_before_the_body_ends::<BlockingClient>();
-}
-
-#[test]
-fn a_tokio_client_returns_an_answer_when_its_last_write_fails() {
-    an_answer_before_the_last_write_fails_is_returned::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_returns_an_answer_when_its_last_write_fails() {
-    an_answer_before_the_last_write_fails_is_returned::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_returns_an_answer_when_its_last_write_fails() {
-    an_answer_before_the_last_write_fails_is_returned::<BlockingClient>();
-}
-
-#[test]
-fn a_tokio_client_takes_nothing_said_on_an_idle_connection() {
-    nothing_said_on_an_idle_connection_is_taken_for_a_response::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_takes_nothing_said_on_an_idle_connection() {
-    nothing_said_on_an_idle_connection_is_taken_for_a_response::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_takes_nothing_said_on_an_idle_connection() {
-    nothing_said_on_an_idle_connection_is_taken_for_a_response::<BlockingClient>();
-}
-
-#[test]
-fn a_tokio_client_survives_misuse() {
-    misuse_leaves_the_connection::<TokioClient>();
-}
-
-#[test]
-fn a_smol_client_survives_misuse() {
-    misuse_leaves_the_connection::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_survives_misuse() {
-    misuse_leaves_the_connection::<BlockingClient>();
-}
-
 /// An upload of known length to a server that reads it steadily but slowly, taking longer
 /// than `response_wait` in all: that wait counts from the body's end, so the answer that
 /// follows is returned.
 fn a_slow_steady_reader_gets_an_upload_whole<C: ClientUnderTest>() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().expect("accept");
+    let addr = serve_once(move |mut s| {
         let head = read_within(&mut s, b"\r\n\r\n", Duration::from_secs(20));
         let at = head
             .windows(4)
@@ -1460,17 +1289,38 @@ fn a_slow_steady_reader_gets_an_upload_whole<C: ClientUnderTest>() {
     assert_eq!(C::upload(addr, false), Ok((200, b"got".to_vec())));
 }
 
-#[test]
-fn a_tokio_client_s_slow_upload_gets_its_answer() {
-    a_slow_steady_reader_gets_an_upload_whole::<TokioClient>();
+/// Each check, on every driver's client: a module of three tests named after the check.
+macro_rules! on_every_client {
+    ($($check:ident),* $(,)?) => {$(
+        mod $check {
+            #[test]
+            fn tokio() {
+                super::$check::<super::TokioClient>();
+            }
+
+            #[test]
+            fn smol() {
+                super::$check::<super::SmolClient>();
+            }
+
+            #[test]
+            fn blocking() {
+                super::$check::<super::BlockingClient>();
+            }
+        }
+    )*};
 }
 
-#[test]
-fn a_smol_client_s_slow_upload_gets_its_answer() {
-    a_slow_steady_reader_gets_an_upload_whole::<SmolClient>();
-}
-
-#[test]
-fn a_blocking_client_s_slow_upload_gets_its_answer() {
-    a_slow_steady_reader_gets_an_upload_whole::<BlockingClient>();
-}
+on_every_client!(
+    talks_after_a_switch,
+    switched,
+    unread,
+    unanswered,
+    unsolicited,
+    early_answer,
+    the_first_piece_goes_before_the_body_ends,
+    an_answer_before_the_last_write_fails_is_returned,
+    nothing_said_on_an_idle_connection_is_taken_for_a_response,
+    misuse_leaves_the_connection,
+    a_slow_steady_reader_gets_an_upload_whole,
+);

@@ -94,16 +94,17 @@ impl<R: Runtime> Client<R> {
         // A file in the extensions is the body, sent from the file (see `SendFile`).
         let file = parts.extensions.remove::<SendFile>();
         let head = RequestHead::to_origin_server(&parts)?;
-        if matches!(self.state, State::Switched(_) | State::Gone) {
-            return Err(Error::Closed);
-        }
         let mut idle = match std::mem::replace(&mut self.state, State::Gone) {
             State::Ready(idle) => idle,
             State::Busy { back, take, .. } => {
                 let _ = take.send(());
                 back.await.ok().flatten().ok_or(Error::Closed)?
             }
-            State::Switched(_) | State::Gone => return Err(Error::Closed),
+            // A switched connection stays, to be taken.
+            other => {
+                self.state = other;
+                return Err(Error::Closed);
+            }
         };
         // Bytes the server sent while the connection was idle (or its close) would be taken
         // for this request's response: such a connection is not reused.
