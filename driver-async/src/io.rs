@@ -58,39 +58,70 @@ struct Reads {
     parked: bool,
 }
 
-/// Receive buffers that connections no longer need, kept for the next connection of the
-/// same thread that reads: an idle connection holds no buffer, and a kept-alive connection's
-/// next request costs no allocation for one (nor for making it shareable: see
+/// What connections no longer need, kept for the next connection of the same thread:
+/// receive buffers, so that an idle connection holds none and a kept-alive connection's next
+/// request costs no allocation for one (nor for making it shareable: see
 /// `Connection::take_spare_buffer`, which hands out only buffers of at most 4 KiB, so that
-/// the pool holds at most 256 KiB per thread).
-mod spare {
+/// the pool holds at most 256 KiB per thread); and the field maps of responses sent, for the
+/// fields of requests to come (a map of at most [`MAP_ROOM`](spare::MAP_ROOM) fields).
+pub(crate) mod spare {
     use bytes::BytesMut;
     use std::cell::RefCell;
+    use std::thread::LocalKey;
 
-    /// The most buffers kept by one thread.
+    /// The most buffers, and the most maps, kept by one thread.
     const MAX: usize = 64;
 
+    /// The most fields a kept map has room for: a larger one is freed (a pool of them would
+    /// hold more memory than the allocation it saves is worth).
+    pub(crate) const MAP_ROOM: usize = 32;
+
     thread_local! {
-        static POOL: RefCell<Vec<BytesMut>> = const { RefCell::new(Vec::new()) };
+        static BUFFERS: RefCell<Vec<BytesMut>> = const { RefCell::new(Vec::new()) };
+        static MAPS: RefCell<Vec<http::HeaderMap>> = const { RefCell::new(Vec::new()) };
     }
 
-    /// Keeps `buf` for the next read on this thread, if there is room for it; whether it
-    /// was kept. (Not once the thread is ending and the pool is gone: then it is freed.)
-    pub(super) fn put(buf: BytesMut) -> bool {
-        POOL.try_with(|pool| {
+    /// Keeps `item` in `pool`, if there is room for it; whether it was kept. (Not once the
+    /// thread is ending and the pool is gone: then it is freed.)
+    fn keep<T: 'static>(pool: &'static LocalKey<RefCell<Vec<T>>>, item: T) -> bool {
+        pool.try_with(|pool| {
             let mut pool = pool.borrow_mut();
             let room = pool.len() < MAX;
             if room {
-                pool.push(buf);
+                pool.push(item);
             }
             room
         })
         .unwrap_or(false)
     }
 
+    /// The item kept last in `pool`, if any.
+    fn lend<T: 'static>(pool: &'static LocalKey<RefCell<Vec<T>>>) -> Option<T> {
+        pool.try_with(|pool| pool.borrow_mut().pop()).ok().flatten()
+    }
+
+    /// Keeps `buf` for the next read on this thread, if there is room; whether it was kept.
+    pub(super) fn put(buf: BytesMut) -> bool {
+        keep(&BUFFERS, buf)
+    }
+
     /// The buffer put last, if any.
     pub(super) fn take() -> Option<BytesMut> {
-        POOL.try_with(|pool| pool.borrow_mut().pop()).ok().flatten()
+        lend(&BUFFERS)
+    }
+
+    /// Keeps `map`, emptied, for the fields of a request to come, if it has no more than
+    /// [`MAP_ROOM`] fields' room and the pool has room.
+    pub(crate) fn put_map(mut map: http::HeaderMap) {
+        if map.capacity() <= MAP_ROOM {
+            map.clear();
+            keep(&MAPS, map);
+        }
+    }
+
+    /// A map put earlier (empty), or a new one.
+    pub(crate) fn take_map() -> http::HeaderMap {
+        lend(&MAPS).unwrap_or_default()
     }
 
     #[cfg(test)]
@@ -116,6 +147,25 @@ mod spare {
                 .join()
                 .expect("thread");
             assert!(take().is_some());
+        }
+
+        #[test]
+        fn maps_come_back_empty_and_only_small_ones_are_kept() {
+            let mut map = http::HeaderMap::new();
+            map.insert(
+                http::header::CONTENT_TYPE,
+                "text/plain".parse().expect("value"),
+            );
+            let room = map.capacity();
+            assert!(room <= MAP_ROOM);
+            put_map(map);
+            let lent = take_map();
+            assert!(lent.is_empty(), "kept maps are emptied");
+            assert_eq!(lent.capacity(), room, "with their room");
+            assert_eq!(take_map().capacity(), 0, "none kept: a new one");
+
+            put_map(http::HeaderMap::with_capacity(MAP_ROOM + 1));
+            assert_eq!(take_map().capacity(), 0, "a large map is not kept");
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::body::Incoming;
 use crate::flag::Flag;
-use crate::io::{Io, Woken};
+use crate::io::{Io, Woken, spare};
 use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error, Listener, PeerAddr, Runtime, SendFile};
 use bytes::Bytes;
@@ -359,7 +359,8 @@ where
     } else {
         (None, None)
     };
-    let Ok(mut req) = head.to_http(body) else {
+    // The fields go into the map of a response sent earlier: no allocation of their own.
+    let Ok(mut req) = head.to_http_in(body, spare::take_map()) else {
         // A head the `http` types cannot hold never reaches the handler.
         conn.close_after_exchange();
         conn.set_date(unix_secs(Instant::now()));
@@ -594,9 +595,9 @@ where
     let (mut parts, body) = res.into_parts();
     // A file is framed by its range's length, which a head framing it otherwise cannot carry.
     if let Some(file) = parts.extensions.remove::<SendFile>() {
-        if conn.send_http_response_direct(&parts, file.len()).is_err()
-            || conn.our_state() == HalfState::SendResponse
-        {
+        let sent = conn.send_http_response_direct(&parts, file.len());
+        spare::put_map(parts.headers);
+        if sent.is_err() || conn.our_state() == HalfState::SendResponse {
             return refused(conn);
         }
         return Ok(Started::File(file));
@@ -655,9 +656,10 @@ where
         .iter()
         .any(|f| matches!(f, Some(Some(Ok(f))) if f.is_trailers()));
     let known = if with_trailers { None } else { exact };
-    if conn.send_http_response(&parts, known).is_err()
-        || conn.our_state() == HalfState::SendResponse
-    {
+    let sent = conn.send_http_response(&parts, known);
+    // Its map holds the fields of a request to come.
+    spare::put_map(parts.headers);
+    if sent.is_err() || conn.our_state() == HalfState::SendResponse {
         response.set(None);
         return refused(conn);
     }

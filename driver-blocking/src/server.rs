@@ -288,14 +288,20 @@ fn serve_connection<H, E>(
     );
     let shared: Shared = Arc::new(Mutex::new(conn));
     loop {
-        let (polled, switch) = {
+        let (polled, switch, fields) = {
             let mut c = lock(&shared);
             c.check_shutdown();
             let polled = c.poll();
-            (polled, c.engine.switch_proposed())
+            // A request's fields go into the map of the response sent last.
+            let fields = match polled {
+                Ok(Polled::Event(Event::Request(_))) => std::mem::take(&mut c.fields),
+                _ => http::HeaderMap::new(),
+            };
+            (polled, c.engine.switch_proposed(), fields)
         };
         match polled {
             Ok(Polled::Event(Event::Request(head))) => {
+                let head = (head, fields);
                 match exchange(&shared, head, switch, (config.raw_head, peer), handler) {
                     // The response may still be queued: it goes out with the next one if that
                     // request is already here (pipelining), else before the next wait; past
@@ -360,13 +366,14 @@ fn hand_over(shared: &Shared, upgrade: &SyncSender<Upgraded>) {
     }
 }
 
-/// One request and its response; `switch` when the request proposed a protocol switch;
+/// One request (its head, and the map its fields go into) and its response; `switch` when
+/// the request proposed a protocol switch;
 /// `raw_head` when the request is to carry its head as received, `peer` the peer's address
 /// when it is to carry that.
 /// Returns the upgrade to complete if the response switched protocols.
 fn exchange<H, E>(
     shared: &Shared,
-    head: RequestHead,
+    (head, fields): (RequestHead, http::HeaderMap),
     switch: bool,
     (raw_head, peer): (bool, Option<PeerAddr>),
     handler: &H,
@@ -382,7 +389,7 @@ where
     } else {
         (None, None)
     };
-    let req = match head.to_http(Incoming::new(shared.clone())) {
+    let req = match head.to_http_in(Incoming::new(shared.clone()), fields) {
         Ok(mut req) => {
             // The head as received stays with the request (names' case, order, raw target),
             // if asked.
@@ -486,11 +493,13 @@ fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
         c.engine.send_continue().ok()?;
     }
     // A file's range can only be framed by its length: a head framing it otherwise is refused.
-    match body.file_len() {
+    let sent = match body.file_len() {
         Some(len) => c.engine.send_http_response_direct(&parts, len),
         None => c.engine.send_http_response(&parts, body.known_len()),
-    }
-    .ok()?;
+    };
+    // Its map holds the next request's fields.
+    c.keep_fields(parts.headers);
+    sent.ok()?;
     (c.engine.our_state() != HalfState::SendResponse).then_some(body)
 }
 

@@ -224,6 +224,14 @@ impl HeadParser {
         cfg: &Config,
     ) -> Result<Option<ParsedHead>, RemoteError> {
         let limits = self.limits(cfg);
+        // Nothing new since the last call, which scanned every byte and checked the limits
+        // up to it (or nothing yet, which only a limit of nothing makes too long): as when a
+        // connection asks for its next head before the bytes have come.
+        if self.scanned == buf.len()
+            && (self.scanned > 0 || (limits.first_line.0 > 0 && limits.total.0 > 0))
+        {
+            return Ok(None);
+        }
         loop {
             if self.scanned == self.line_start {
                 match self.fast_lines(buf, &limits) {
