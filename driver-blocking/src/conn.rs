@@ -41,16 +41,10 @@ pub(crate) struct Conn {
     /// it) and given back for the next read: a thread blocked in a read holds the memory it
     /// lent anyway, and the next request costs no allocation for it.
     spare: Option<BytesMut>,
-    /// The field map of the response sent last, emptied, for the next request's fields
-    /// (servers only): they cost no allocation of their own.
-    pub(crate) fields: http::HeaderMap,
     /// A write failed or timed out: nothing more is written (a close does not wait for the
     /// write timeout again).
     broken: bool,
 }
-
-/// The most fields a kept map ([`Conn::keep_fields`]) has room for.
-const FIELDS_ROOM: usize = 32;
 
 /// A connection behind a lock, as the bodies it hands out share it.
 pub(crate) type Shared = Arc<Mutex<Conn>>;
@@ -91,7 +85,6 @@ impl Conn {
             reading: Arc::new(AtomicU64::new(0)),
             read_timeout: None,
             spare: None,
-            fields: http::HeaderMap::new(),
             broken: false,
         }
     }
@@ -101,15 +94,6 @@ impl Conn {
     pub(crate) fn park_buffer(&mut self) {
         if let Some(buf) = self.engine.take_spare_buffer() {
             self.spare = Some(buf);
-        }
-    }
-
-    /// Keeps `map`, the fields of a response sent, for the next request's, unless it has
-    /// room for more than [`FIELDS_ROOM`] fields (it would hold more memory than it saves).
-    pub(crate) fn keep_fields(&mut self, mut map: http::HeaderMap) {
-        if map.capacity() <= FIELDS_ROOM {
-            map.clear();
-            self.fields = map;
         }
     }
 

@@ -6,6 +6,7 @@ use crate::conn::{Conn, Shared, lock};
 use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error, PeerAddr};
 use http_core::{Connection, Event, HalfState, Headers, LocalError, Polled, RequestHead};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::io::{self, ErrorKind};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
@@ -288,20 +289,14 @@ fn serve_connection<H, E>(
     );
     let shared: Shared = Arc::new(Mutex::new(conn));
     loop {
-        let (polled, switch, fields) = {
+        let (polled, switch) = {
             let mut c = lock(&shared);
             c.check_shutdown();
             let polled = c.poll();
-            // A request's fields go into the map of the response sent last.
-            let fields = match polled {
-                Ok(Polled::Event(Event::Request(_))) => std::mem::take(&mut c.fields),
-                _ => http::HeaderMap::new(),
-            };
-            (polled, c.engine.switch_proposed(), fields)
+            (polled, c.engine.switch_proposed())
         };
         match polled {
             Ok(Polled::Event(Event::Request(head))) => {
-                let head = (head, fields);
                 match exchange(&shared, head, switch, (config.raw_head, peer), handler) {
                     // The response may still be queued: it goes out with the next one if that
                     // request is already here (pipelining), else before the next wait; past
@@ -366,14 +361,13 @@ fn hand_over(shared: &Shared, upgrade: &SyncSender<Upgraded>) {
     }
 }
 
-/// One request (its head, and the map its fields go into) and its response; `switch` when
-/// the request proposed a protocol switch;
+/// One request and its response; `switch` when the request proposed a protocol switch;
 /// `raw_head` when the request is to carry its head as received, `peer` the peer's address
 /// when it is to carry that.
 /// Returns the upgrade to complete if the response switched protocols.
 fn exchange<H, E>(
     shared: &Shared,
-    (head, fields): (RequestHead, http::HeaderMap),
+    head: RequestHead,
     switch: bool,
     (raw_head, peer): (bool, Option<PeerAddr>),
     handler: &H,
@@ -389,7 +383,7 @@ where
     } else {
         (None, None)
     };
-    let req = match head.to_http_in(Incoming::new(shared.clone()), fields) {
+    let req = match head.to_http_in(Incoming::new(shared.clone()), FIELDS.take()) {
         Ok(mut req) => {
             // The head as received stays with the request (names' case, order, raw target),
             // if asked.
@@ -481,6 +475,23 @@ fn unix_secs() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+thread_local! {
+    /// The field map of the response the connection on this thread sent last, emptied: the
+    /// next request's fields go into it, at no allocation of their own.
+    static FIELDS: Cell<http::HeaderMap> = Cell::new(http::HeaderMap::new());
+}
+
+/// The most fields a kept map has room for: a larger one is freed.
+const FIELDS_ROOM: usize = 32;
+
+/// Keeps `map`, the fields of a response sent, for the next request's (see [`FIELDS`]).
+fn keep_fields(mut map: http::HeaderMap) {
+    if map.capacity() <= FIELDS_ROOM {
+        map.clear();
+        FIELDS.set(map);
+    }
+}
+
 /// Hands the handler's response head to the engine and returns its body; `None` if the
 /// engine refused the head (then nothing was queued) or the head was only an interim one, as
 /// neither answers the request.
@@ -497,8 +508,7 @@ fn start_response(c: &mut Conn, res: http::Response<Body>) -> Option<Body> {
         Some(len) => c.engine.send_http_response_direct(&parts, len),
         None => c.engine.send_http_response(&parts, body.known_len()),
     };
-    // Its map holds the next request's fields.
-    c.keep_fields(parts.headers);
+    keep_fields(parts.headers);
     sent.ok()?;
     (c.engine.our_state() != HalfState::SendResponse).then_some(body)
 }
