@@ -388,6 +388,10 @@ const REQUEST_LINE: &[Case] = cases! {
     ("CONNECT with asterisk-form", b"CONNECT * HTTP/1.1\r\nHost: a\r\n\r\n", strict, no(InvalidTarget), &[]),
     ("authority-form for GET", b"GET 192.0.2.1:8080 HTTP/1.1\r\nHost: a\r\n\r\n", strict, no(InvalidTarget), &[]),
     ("IPv6 authority-form for GET", b"GET [::1]:80 HTTP/1.1\r\nHost: a\r\n\r\n", strict, no(InvalidTarget), &[]),
+    // A name and a port: an absolute-URI of scheme "a.example" by the grammar, read as an
+    // authority by others; refused whichever it is.
+    ("reg-name authority-form for GET", b"GET a.example:80 HTTP/1.1\r\nHost: a\r\n\r\n", strict, no(InvalidTarget), &[]),
+    ("authority-form look for OPTIONS", b"OPTIONS localhost:8080 HTTP/1.1\r\nHost: a\r\n\r\n", strict, no(InvalidTarget), &[]),
     ("relative path", b"GET a/b HTTP/1.1\r\nHost: a\r\n\r\n", strict, no(InvalidTarget), &[]),
     ("query alone", b"GET ?q HTTP/1.1\r\nHost: a\r\n\r\n", strict, no(InvalidTarget), &[]),
     ("scheme starting with a digit", b"GET 1http://a/ HTTP/1.1\r\nHost: a\r\n\r\n", strict, no(InvalidTarget), &[]),

@@ -42,6 +42,13 @@ pub(crate) fn check(
     let (form, path_and_query) = if target.first() == Some(&b'/') {
         (TargetForm::Origin, target)
     } else if let Some(colon) = scheme_end(target) {
+        // A target such as `example.com:80` is an absolute-URI (of scheme `example.com`) by
+        // the grammar and an authority-form by its look: recipients that read it differently
+        // (the `http` crate takes it for an authority) disagree on where it points, so it is
+        // refused for every method but CONNECT, the one authority-form is for (§3.2.3).
+        if is_authority_form(target) {
+            return Err(RemoteError::InvalidTarget);
+        }
         let rest = authority(&target[..colon], &target[colon + 1..])?;
         (TargetForm::Absolute, rest)
     } else {
@@ -272,6 +279,10 @@ mod tests {
             ("GET", "http:/a"),
             ("GET", "http://a/[b]"),
             ("GET", "/?a[0]=1"),
+            // An authority-form look, an absolute-URI by the grammar: read both ways.
+            ("GET", "example.com:80"),
+            ("POST", "localhost:8080"),
+            ("OPTIONS", "a.example:443"),
         ] {
             assert_eq!(form(m, t), Err(RemoteError::InvalidTarget), "{m} {t}");
         }
