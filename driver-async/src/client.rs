@@ -42,9 +42,6 @@ enum State<R: Runtime> {
 #[derive(Debug)]
 pub struct Client<R: Runtime> {
     state: State<R>,
-    /// Most bytes of a response body nobody read that are read and dropped to reuse the
-    /// connection (the engine's `max_discard`); past it the connection closes.
-    discard: u64,
 }
 
 impl<R: Runtime> Client<R> {
@@ -54,7 +51,6 @@ impl<R: Runtime> Client<R> {
         let conn = Connection::client(config.engine, io.now());
         Self {
             state: State::Ready(Box::new(Idle { io, conn })),
-            discard: config.engine.limits.max_discard,
         }
     }
 
@@ -205,7 +201,6 @@ impl<R: Runtime> Client<R> {
             take,
             reusable: reusable.clone(),
         };
-        let most = self.discard;
         R::spawn(async move {
             let Idle { io, conn } = &mut *idle;
             let mut back = Some(back);
@@ -216,7 +211,7 @@ impl<R: Runtime> Client<R> {
                     let _ = back.send(None);
                 }
             };
-            let whole = io.pump_body(conn, &tx, taken, most, refuse).await;
+            let whole = io.pump_body(conn, &tx, taken, refuse).await;
             // The connection comes back only if the body was read to its end, its buffer
             // lent meanwhile to the thread's other connections. Said before the body's
             // reader sees its end (when `tx` goes).

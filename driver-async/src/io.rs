@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures_io::{AsyncRead as _, AsyncWrite as _};
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use http_body::{Body, Frame};
-use http_core::{Connection, Event, Headers, Polled};
+use http_core::{Connection, Event, HalfState, Headers, Polled};
 use std::future::{Future, poll_fn};
 use std::io::IoSlice;
 use std::pin::{Pin, pin};
@@ -432,10 +432,10 @@ impl<R: Runtime> Io<R> {
     /// Moves a received response body into `tx` until its end, taking the next event only
     /// when the queue has room (back-pressure), and reading the socket only when the engine
     /// needs bytes; or until `take` fires: the client wants the connection for its next
-    /// request. The rest of the body is then read and dropped, if it is at most `most` bytes,
-    /// and a reader that still holds the body gets an error after what it was handed (the
-    /// channel keeps room for it); a rest known to be larger is left to the reader, and
-    /// `refuse` says the connection cannot be had. A reader that drops the body leaves the
+    /// request. The rest of the body is then the engine's to drop (within its `max_discard`:
+    /// [`Connection::discard_body`]), and a reader that still holds the body gets an error
+    /// after what it was handed (the channel keeps room for it); a rest the engine will not
+    /// take on is left to the reader, and `refuse` says the connection cannot be had. A reader that drops the body leaves the
     /// rest for that request to take. Returns whether the body was read to its end, by its
     /// reader or so.
     pub(crate) async fn pump_body(
@@ -443,7 +443,6 @@ impl<R: Runtime> Io<R> {
         conn: &mut Connection,
         tx: &Sender,
         mut take: oneshot::Receiver<()>,
-        most: u64,
         mut refuse: impl FnMut(),
     ) -> bool {
         // Whether the client may still take the connection.
@@ -457,20 +456,20 @@ impl<R: Runtime> Io<R> {
                         // The client is gone; the reader may still read on.
                         continue;
                     }
-                    if conn.body_remaining().is_some_and(|n| n > most) {
+                    if !conn.discard_body() {
                         refuse();
                         continue;
                     }
                     let _ = tx.try_send(Err(Error::Closed));
-                    return self.discard_body(conn, most).await;
+                    return self.discard_rest(conn).await;
                 }
                 // Two permits for one frame: one place stays free for that error.
                 permits = tx.reserve_many(2) => match permits.ok().and_then(|mut p| p.next()) {
                     Some(permit) => permit,
                     // The reader is gone: the rest waits for the next request, if any.
                     None if client => match take.await {
-                        Ok(()) => return self.discard_body(conn, most).await,
-                        Err(_) => return false,
+                        Ok(()) if conn.discard_body() => return self.discard_rest(conn).await,
+                        _ => return false,
                     },
                     None => return false,
                 },
@@ -503,31 +502,31 @@ impl<R: Runtime> Io<R> {
         }
     }
 
-    /// Reads the rest of a body and drops it, if it is at most `most` bytes; returns whether
-    /// it came to its end.
-    async fn discard_body(&mut self, conn: &mut Connection, most: u64) -> bool {
-        let mut left = most;
-        loop {
-            if conn.body_remaining().is_some_and(|n| n > left) {
+    /// Feeds the engine until the body it was told to drop ([`Connection::discard_body`]) is
+    /// over; returns whether it came to its end, the connection kept.
+    async fn discard_rest(&mut self, conn: &mut Connection) -> bool {
+        while conn.their_state() == HalfState::SendBody {
+            // Longer than the engine drops: the connection is not kept.
+            if !conn.keep_alive() {
                 return false;
             }
             match conn.poll_event() {
-                Ok(Polled::Event(Event::Data(d))) => match left.checked_sub(d.len() as u64) {
-                    Some(l) => left = l,
-                    None => return false,
-                },
-                Ok(Polled::Event(Event::End(_))) => return true,
-                Ok(Polled::Event(_)) => {}
-                Ok(Polled::NeedData | Polled::Paused) => {
+                // (Neither the body's end, discarded, nor its passing the budget is an event:
+                // the state says them.)
+                Ok(Polled::NeedData)
+                    if conn.their_state() == HalfState::SendBody && conn.keep_alive() =>
+                {
                     if self.flush(conn).await.is_err()
                         || self.wait(conn, std::future::pending()).await.is_err()
                     {
                         return false;
                     }
                 }
+                Ok(_) => {}
                 Err(_) => return false,
             }
         }
+        true
     }
 
     /// Sends the application's body through the engine, writing as it goes.

@@ -2,7 +2,7 @@
 //! allows it.
 
 use crate::body::{Body, Incoming};
-use crate::conn::{BodyPart, Conn, Shared, lock};
+use crate::conn::{Conn, Shared, lock};
 use crate::upgrade::Upgraded;
 use crate::{Config, Error};
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, ResponseHead};
@@ -15,9 +15,6 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct Client {
     conn: Shared,
-    /// Most bytes of a response body nobody read that are read and dropped to reuse the
-    /// connection (the engine's `max_discard`); past it the connection is given up.
-    discard: u64,
     /// The connection was given up: a body too large to drop was left unread, or it was
     /// taken for a new protocol.
     given_up: bool,
@@ -36,7 +33,6 @@ impl Client {
         );
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
-            discard: config.engine.limits.max_discard,
             given_up: false,
         })
     }
@@ -77,24 +73,30 @@ impl Client {
                 return Err(Error::Closed);
             }
             let mut c = lock(&self.conn);
-            let mut left = self.discard;
-            while c.is_reading() {
-                if c.engine.body_remaining().is_some_and(|n| n > left) {
+            // The rest of the previous response's body is the engine's to drop, within its
+            // `max_discard`; one too long to drop stays its reader's.
+            if c.is_reading() && c.engine.their_state() == HalfState::SendBody {
+                if !c.engine.discard_body() {
                     self.given_up = true;
                     return Err(Error::Closed);
                 }
-                match c.next_body()? {
-                    BodyPart::End(_) => break,
-                    BodyPart::Data(d) => match left.checked_sub(d.len() as u64) {
-                        Some(l) => left = l,
-                        None => {
-                            // Some of it is dropped: its reader fails from now on, rather
-                            // than read on with a piece missing.
-                            c.end_exchange();
-                            self.given_up = true;
-                            return Err(Error::Closed);
-                        }
-                    },
+                // Its reader fails from now on, rather than read on with a piece missing.
+                c.end_exchange();
+                while c.engine.their_state() == HalfState::SendBody {
+                    // Longer than it was allowed: the connection is not kept.
+                    if !c.engine.keep_alive() {
+                        self.given_up = true;
+                        return Err(Error::Closed);
+                    }
+                    // (Neither the body's end, discarded, nor its passing the budget is an
+                    // event: the state says them.)
+                    if c.poll()? == Polled::NeedData
+                        && c.engine.their_state() == HalfState::SendBody
+                        && c.engine.keep_alive()
+                    {
+                        c.flush()?;
+                        c.wait()?;
+                    }
                 }
             }
             // Bytes the server sent while the connection was idle (or its close) would be

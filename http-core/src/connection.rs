@@ -657,6 +657,62 @@ impl Connection {
 
     // ----- body commands, both roles -----
 
+    /// Says the application will read no more of the body being received (a client done with
+    /// a response it does not want whole; a server with a request body, which its engine
+    /// also discards on its own once the response has ended): the engine reads the rest and
+    /// drops it, at most [`Limits::max_discard`](crate::Limits) more bytes, so that the
+    /// connection can carry the next exchange. No more `Data` or `End` event comes of that
+    /// body; [`is_idle`](Self::is_idle) says when it is over. A body that turns out longer
+    /// than that is not waited for: the connection is not kept (receiving stops, and it
+    /// closes once what it owes is done).
+    ///
+    /// Returns whether the engine took the body on. It does not, and nothing changes (the
+    /// application may read on), when no body is being received, when the connection will
+    /// not be reused anyway, or when the body's Content-Length leaves more than the budget.
+    pub fn discard_body(&mut self) -> bool {
+        if self.their_state() != HalfState::SendBody || !self.keep_alive() {
+            return false;
+        }
+        if self.discard.is_some() {
+            return true;
+        }
+        let budget = self.cfg.limits.max_discard;
+        if self.recv.body_remaining().is_some_and(|left| left > budget) {
+            return false;
+        }
+        self.discard = Some(budget);
+        true
+    }
+
+    /// Counts `n` bytes of body against the discard budget, if the body is being discarded (a
+    /// server's response has ended or switched protocols, or [`discard_body`] was called);
+    /// returns whether they were discarded.
+    ///
+    /// Outside a switch, too much to throw away closes the connection instead (RFC 9112
+    /// §9.6). After a switch there is no such way out: the new protocol begins only where the
+    /// request ends (RFC 9110 §7.8), so a body longer than the budget is
+    /// [`RemoteError::UnreadBodyTooLarge`], at the byte that crosses it.
+    ///
+    /// [`discard_body`]: Self::discard_body
+    fn discarded(&mut self, n: usize) -> Result<bool, RemoteError> {
+        let Some(budget) = self.discard else {
+            return Ok(false);
+        };
+        let left = budget.checked_sub(n as u64);
+        if self.our_state() == HalfState::SwitchedProtocol {
+            self.discard = Some(left.ok_or(RemoteError::UnreadBodyTooLarge)?);
+            return Ok(true);
+        }
+        match left {
+            Some(left) => self.discard = Some(left),
+            None => {
+                self.states.process_keep_alive_disabled();
+                self.recv.stop();
+            }
+        }
+        Ok(true)
+    }
+
     /// Queues body data. The same `Bytes` comes out of [`poll_transmit`](Self::poll_transmit)
     /// (between chunk framing, when chunked): it is never copied.
     ///

@@ -72,32 +72,6 @@ impl Connection {
         Ok(Polled::Event(Event::Request(head)))
     }
 
-    /// Counts `n` bytes of request body against the discard budget, if the response has ended
-    /// or switched protocols; returns whether they were discarded.
-    ///
-    /// After a final response, too much to throw away closes the connection instead
-    /// (RFC 9112 §9.6). After a switch there is no such way out: the new protocol begins only
-    /// where the request ends (RFC 9110 §7.8), so a body longer than the budget is
-    /// [`RemoteError::UnreadBodyTooLarge`], at the byte that crosses it.
-    pub(super) fn discarded(&mut self, n: usize) -> Result<bool, RemoteError> {
-        let Some(budget) = self.discard else {
-            return Ok(false);
-        };
-        let left = budget.checked_sub(n as u64);
-        if self.our_state() == HalfState::SwitchedProtocol {
-            self.discard = Some(left.ok_or(RemoteError::UnreadBodyTooLarge)?);
-            return Ok(true);
-        }
-        match left {
-            Some(left) => self.discard = Some(left),
-            None => {
-                self.states.process_keep_alive_disabled();
-                self.recv.stop();
-            }
-        }
-        Ok(true)
-    }
-
     /// Queues a response head. A 1xx is interim and may be followed by more; a final status
     /// starts the body, which [`send_data`](Self::send_data) and [`send_end`](Self::send_end)
     /// complete (even when it is empty).

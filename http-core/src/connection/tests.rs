@@ -958,6 +958,76 @@ fn send_get(c: &mut Connection, target: &'static str) {
     );
 }
 
+/// A client with `max_discard` of 4 that sent a GET and has the head of a response whose
+/// body is framed by `framing` (a field line).
+fn reading_a_body(framing: &str) -> Connection {
+    let mut cfg = Config::default();
+    cfg.limits.max_discard = 4;
+    let mut c = Connection::client(cfg, Instant::ZERO);
+    c.send_request(get("/")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    wire(&mut c);
+    c.feed(
+        at(0),
+        alloc::format!("HTTP/1.1 200 OK\r\n{framing}\r\n\r\n").as_bytes(),
+    );
+    response(&mut c);
+    c
+}
+
+#[test]
+fn a_client_discards_what_is_left_of_a_body_within_max_discard() {
+    // Four bytes left of a known length, the budget: dropped, and the connection reused.
+    let mut c = reading_a_body("Content-Length: 6");
+    c.feed(at(0), b"ab");
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"ab")));
+    assert!(c.discard_body());
+    assert!(c.discard_body(), "asked again, the same");
+    c.feed(at(0), b"cd");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert!(!c.is_idle());
+    c.feed(at(0), b"ef");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData), "no Data, no End");
+    assert!(c.is_idle());
+    send_get(&mut c, "/next");
+
+    // Chunked, its rest (data and framing) within the budget's count of data bytes.
+    let mut c = reading_a_body("Transfer-Encoding: chunked");
+    assert!(c.discard_body());
+    c.feed(at(0), b"4\r\nabcd\r\n0\r\n\r\n");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert!(c.is_idle());
+}
+
+#[test]
+fn a_client_does_not_discard_more_than_max_discard() {
+    // Five bytes declared: more than the budget, refused, and the body stays readable.
+    let mut c = reading_a_body("Content-Length: 5");
+    assert!(!c.discard_body());
+    c.feed(at(0), b"abcde");
+    assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"abcde")));
+    assert!(matches!(event(&mut c), Event::End(_)));
+    assert!(c.is_idle());
+
+    // A chunked body that turns out longer: the connection is not kept.
+    let mut c = reading_a_body("Transfer-Encoding: chunked");
+    assert!(c.discard_body());
+    c.feed(at(0), b"4\r\nabcd\r\n");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert!(c.keep_alive(), "at the budget, the byte before");
+    c.feed(at(0), b"1\r\ne\r\n0\r\n\r\n");
+    let _ = c.poll_event();
+    assert!(!c.keep_alive(), "one byte past it");
+    assert!(!c.is_idle());
+    assert!(c.send_request(get("/next")).is_err());
+
+    // Nothing to discard between messages, nor on a connection that closes anyway.
+    let mut c = client();
+    assert!(!c.discard_body());
+    let mut c = reading_a_body("Connection: close\r\nContent-Length: 2");
+    assert!(!c.discard_body());
+}
+
 #[test]
 fn a_client_frames_bodies_once_it_knows_them() {
     let mut c = client();
