@@ -49,7 +49,10 @@ pub struct Limits {
     /// Default 1 GiB: Apache's `LimitRequestBody` default since 2.4.54.
     pub max_body: u64,
     /// Most unread request body bytes the server reads and throws away after its response is
-    /// complete, to keep the connection open; past this it closes instead.
+    /// complete, to keep the connection open; past this it closes instead. The same for the
+    /// rest of a body the application gives up
+    /// ([`Connection::discard_body`](crate::Connection::discard_body)), such as a response
+    /// body a client leaves unread before its next request.
     ///
     /// The same bound holds for the rest of a request body left unread when the response
     /// switched protocols (101, or 2xx to CONNECT): the new protocol begins only after that
