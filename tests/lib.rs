@@ -355,14 +355,30 @@ pub struct Fetched {
     pub ended_before_eof: bool,
 }
 
-fn drain_client(conn: &mut Connection, t: &mut Transcript, next_sent: &mut bool) {
+/// Where a client connection is in reading a response.
+#[derive(Default)]
+struct Reading {
+    /// The next request went out.
+    next_sent: bool,
+    /// The response's body is to be given up (`Connection::discard_body`) as soon as its head
+    /// has come; then whether the engine took it on.
+    discard: Option<Option<bool>>,
+}
+
+fn drain_client(conn: &mut Connection, t: &mut Transcript, r: &mut Reading) {
     loop {
         match conn.poll_event() {
             Ok(Polled::Event(Event::Closed)) => {
                 t.record_closed();
                 break;
             }
-            Ok(Polled::Event(e)) => t.record(e),
+            Ok(Polled::Event(e)) => {
+                let is_final = matches!(&e, Event::Response(h) if h.status >= 200);
+                t.record(e);
+                if is_final && let Some(taken @ None) = &mut r.discard {
+                    *taken = Some(conn.discard_body());
+                }
+            }
             Ok(Polled::NeedData | Polled::Paused) => break,
             Err(e) => {
                 t.error.get_or_insert(e);
@@ -371,8 +387,9 @@ fn drain_client(conn: &mut Connection, t: &mut Transcript, next_sent: &mut bool)
         }
     }
     // Once the exchange is over, the next request goes out, so a following response is read.
-    if !*next_sent && conn.is_reusable() && t.events.iter().any(|e| matches!(e, Event::End(_))) {
-        *next_sent = true;
+    let over = t.events.iter().any(|e| matches!(e, Event::End(_))) || r.discard == Some(Some(true));
+    if !r.next_sent && conn.is_reusable() && over {
+        r.next_sent = true;
         let mut next = http_core::RequestHead::new("GET", "/next");
         next.headers.append("Host", "next");
         conn.send_request(next).expect("send next request");
@@ -389,7 +406,22 @@ pub fn fetch(request: &http_core::RequestHead, pieces: &[&[u8]], cfg: Config) ->
     let mut conn = Connection::client(cfg, Instant::ZERO);
     conn.send_request(request.clone()).expect("send request");
     conn.send_end(Headers::new()).expect("end request");
-    read_response(conn, pieces)
+    read_response(conn, pieces, false)
+}
+
+/// As [`fetch`], giving up the response's body (`Connection::discard_body`) as soon as its
+/// head has come: the engine drops it within `max_discard`, and the next request goes out
+/// once it is over. Whether the engine took the body on is the `bool`.
+pub fn fetch_discarding(
+    request: &http_core::RequestHead,
+    pieces: &[&[u8]],
+    cfg: Config,
+) -> (Fetched, Option<bool>) {
+    let mut conn = Connection::client(cfg, Instant::ZERO);
+    conn.send_request(request.clone()).expect("send request");
+    conn.send_end(Headers::new()).expect("end request");
+    let (fetched, reading) = read(conn, pieces, true);
+    (fetched, reading.discard.flatten())
 }
 
 /// Starts a PUT of 100 bytes on a new client connection, sends 5 of them, then tells the
@@ -404,25 +436,34 @@ pub fn fetch_after_failed_upload(pieces: &[&[u8]], cfg: Config) -> Fetched {
     conn.send_data(Bytes::from_static(b"first"))
         .expect("send data");
     conn.send_failed();
-    read_response(conn, pieces)
+    read_response(conn, pieces, false)
 }
 
-/// Feeds a client connection `pieces` of a response, then the end of input.
-fn read_response(mut conn: Connection, pieces: &[&[u8]]) -> Fetched {
+/// Feeds a client connection `pieces` of a response, then the end of input; with `discard`,
+/// the response's body is given up once its head has come.
+fn read_response(conn: Connection, pieces: &[&[u8]], discard: bool) -> Fetched {
+    read(conn, pieces, discard).0
+}
+
+fn read(mut conn: Connection, pieces: &[&[u8]], discard: bool) -> (Fetched, Reading) {
     let mut t = Transcript::default();
-    let mut next_sent = false;
-    drain_client(&mut conn, &mut t, &mut next_sent);
+    let mut r = Reading {
+        discard: discard.then_some(None),
+        ..Reading::default()
+    };
+    drain_client(&mut conn, &mut t, &mut r);
     for piece in pieces {
         conn.feed(Instant::ZERO, piece);
-        drain_client(&mut conn, &mut t, &mut next_sent);
+        drain_client(&mut conn, &mut t, &mut r);
     }
-    let ended_before_eof = t.events.iter().any(|e| matches!(e, Event::End(_)));
+    let ended_before_eof = t.events.iter().any(|e| matches!(e, Event::End(_))) || r.next_sent;
     conn.feed_eof();
-    drain_client(&mut conn, &mut t, &mut next_sent);
-    Fetched {
+    drain_client(&mut conn, &mut t, &mut r);
+    let fetched = Fetched {
         transcript: t,
         ended_before_eof,
-    }
+    };
+    (fetched, r)
 }
 
 /// The client's [`serve_all_ways`]: the response whole, one byte at a time, split in two at

@@ -18,7 +18,7 @@
 use http_core::{Config, Connection, Event, Headers, Instant, Limits, Polled, RemoteError};
 use http_core::{RequestHead, Version};
 use std::fmt;
-use workspace_tests::{NEXT_RESPONSE, Transcript, fetch, fetch_all_ways};
+use workspace_tests::{NEXT_RESPONSE, Transcript, fetch, fetch_all_ways, fetch_discarding};
 
 // ----- the requests -----
 
@@ -1443,4 +1443,54 @@ fn the_server_closing_before_any_request_is_a_clean_close() {
     let mut c = Connection::client(Config::default(), Instant::ZERO);
     c.feed_eof();
     assert_eq!(poll_all(&mut c), (vec![Event::Closed], None));
+}
+
+/// A body given up as soon as its head comes (`Connection::discard_body`): the engine drops
+/// it within `max_discard`, whole or one byte at a time, no `Data` or `End` event comes of
+/// it, and the next request goes out once it is over and its response is read; a body
+/// declared longer is not taken on (and is read as usual), and one that turns out longer
+/// ends the connection's use.
+#[test]
+fn a_body_given_up_is_dropped_within_max_discard_however_it_arrives() {
+    let cfg = limits(|l| l.max_discard = 8);
+    let all_ways = |input: &[u8]| {
+        let whole = fetch_discarding(&get(), &[input], cfg);
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(
+            whole,
+            fetch_discarding(&get(), &bytes, cfg),
+            "one byte at a time"
+        );
+        whole
+    };
+    let next = |wire: &[u8]| String::from_utf8_lossy(wire).contains("GET /next");
+    for body in [
+        &b"Content-Length: 8\r\n\r\n01234567"[..],
+        b"Transfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n0\r\n\r\n",
+    ] {
+        let input = [b"HTTP/1.1 200 OK\r\n", body, NEXT_RESPONSE].concat();
+        let (fetched, taken) = all_ways(&input);
+        assert_eq!(taken, Some(true));
+        let t = &fetched.transcript;
+        assert!(next(&t.wire), "{t:?}");
+        // The first response's head, then the next one, whole, then the close: nothing of
+        // the dropped body.
+        assert_eq!(t.events.len(), 5, "{t:?}");
+        assert_eq!(t.events[2], Event::Data(bytes::Bytes::from_static(b"next")));
+        assert_eq!(t.events[4], Event::Closed);
+        assert_eq!(t.error, None);
+    }
+    // Declared one byte longer than the budget: not taken on, read as usual.
+    let input = b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n012345678";
+    let (fetched, taken) = all_ways(input);
+    assert_eq!(taken, Some(false));
+    assert_eq!(
+        fetched.transcript.events[1],
+        Event::Data(bytes::Bytes::from_static(b"012345678"))
+    );
+    // Chunked, one byte past the budget: the connection is not kept, nothing more is sent.
+    let input = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n012345678\r\n0\r\n\r\n";
+    let (fetched, taken) = all_ways(input);
+    assert_eq!(taken, Some(true));
+    assert!(!next(&fetched.transcript.wire), "{:?}", fetched.transcript);
 }

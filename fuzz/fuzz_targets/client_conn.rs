@@ -1,12 +1,12 @@
 //! Arbitrary response bytes into a client connection that sent an arbitrary kind of request
-//! (or whose upload failed part way), whole and split: no panic, and the same events and
-//! error either way.
+//! (or whose upload failed part way, or that gives up the response's body), whole and split:
+//! no panic, and the same events and error either way.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use http_core::RequestHead;
 use libfuzzer_sys::fuzz_target;
-use workspace_tests::{fetch, fetch_after_failed_upload};
+use workspace_tests::{fetch, fetch_after_failed_upload, fetch_discarding};
 
 #[path = "common.rs"]
 mod common;
@@ -43,6 +43,13 @@ fuzz_target!(|input: Input| {
             fetch_after_failed_upload(&[&input.data], cfg),
             fetch_after_failed_upload(&pieces, cfg),
         )
+    } else if input.request >= 200 {
+        // The body given up as soon as its head comes: dropped by the engine.
+        let req = request(input.request);
+        let whole = fetch_discarding(&req, &[&input.data], cfg);
+        let split = fetch_discarding(&req, &pieces, cfg);
+        assert_eq!(whole.1, split.1, "the split changed whether the body was taken on");
+        (whole.0, split.0)
     } else {
         let req = request(input.request);
         (fetch(&req, &[&input.data], cfg), fetch(&req, &pieces, cfg))

@@ -587,6 +587,11 @@ impl Connection {
                         let discarded = self.discard.take().is_some();
                         self.next_cycle();
                         if discarded {
+                            // A client's next exchange starts with its request: bytes already
+                            // here wait for it, as after an `End` it was given.
+                            if self.role == Role::Client {
+                                return Ok(Polled::Paused);
+                            }
                             continue;
                         }
                         return Ok(Polled::Event(Event::End(trailers)));
