@@ -820,7 +820,11 @@ impl Connection {
             .process(self.role, Step::EndOfMessage, None)
             .map_err(|_| LocalError::WrongState)?;
         self.writer = BodyWriter::None;
-        if self.role == Role::Server && self.their_state() == HalfState::SendBody {
+        // (A body the application gave up earlier keeps what is left of its budget.)
+        if self.role == Role::Server
+            && self.their_state() == HalfState::SendBody
+            && self.discard.is_none()
+        {
             self.discard = Some(self.cfg.limits.max_discard);
         }
         self.timing.idle_since = self.now;

@@ -250,6 +250,27 @@ fn a_small_unread_body_is_discarded_and_the_next_request_parsed() {
 }
 
 #[test]
+fn a_request_body_given_up_early_has_one_budget_in_all() {
+    let mut cfg = Config::default();
+    cfg.limits.max_discard = 4;
+    let mut c = Connection::server(cfg, Instant::ZERO);
+    c.feed(
+        at(0),
+        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
+    );
+    request(&mut c);
+    assert!(c.discard_body());
+    c.feed(at(0), b"3\r\nabc\r\n");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    // The response's end leaves the budget as it was: one byte more than it holds closes.
+    respond(&mut c, 200, b"ok");
+    assert!(!c.should_close());
+    c.feed(at(0), b"2\r\nde\r\n");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    assert!(c.should_close());
+}
+
+#[test]
 fn a_large_unread_body_closes_the_connection() {
     let mut cfg = Config::default();
     cfg.limits.max_discard = 4;
