@@ -72,8 +72,8 @@ pub(crate) mod spare {
     /// The most buffers, and the most maps, kept by one thread.
     const MAX: usize = 64;
 
-    /// The most fields a kept map has room for: a larger one is freed (a pool of them would
-    /// hold more memory than the allocation it saves is worth).
+    /// The most fields (and values) a kept map has room for: a larger one is freed (a pool
+    /// of them would hold more memory than the allocation it saves is worth).
     pub(crate) const MAP_ROOM: usize = 32;
 
     thread_local! {
@@ -110,10 +110,11 @@ pub(crate) mod spare {
         lend(&BUFFERS)
     }
 
-    /// Keeps `map`, emptied, for the fields of a request to come, if it has no more than
-    /// [`MAP_ROOM`] fields' room and the pool has room.
+    /// Keeps `map`, emptied, for the fields of a request to come, if it holds no more than
+    /// [`MAP_ROOM`] values and has room for no more than that many fields (an emptied map
+    /// keeps the room its values took), and the pool has room.
     pub(crate) fn put_map(mut map: http::HeaderMap) {
-        if map.capacity() <= MAP_ROOM {
+        if map.len() <= MAP_ROOM && map.capacity() <= MAP_ROOM {
             map.clear();
             keep(&MAPS, map);
         }
@@ -166,6 +167,15 @@ pub(crate) mod spare {
 
             put_map(http::HeaderMap::with_capacity(MAP_ROOM + 1));
             assert_eq!(take_map().capacity(), 0, "a large map is not kept");
+            // Many values of one name take little index room, but their own list is kept
+            // by an emptied map: such a map is not kept either.
+            let mut cookies = http::HeaderMap::new();
+            for _ in 0..=MAP_ROOM {
+                cookies.append(http::header::SET_COOKIE, "a=b".parse().expect("value"));
+            }
+            assert!(cookies.capacity() <= MAP_ROOM);
+            put_map(cookies);
+            assert_eq!(take_map().capacity(), 0, "a map of many values is not kept");
         }
     }
 }
@@ -505,6 +515,8 @@ impl<R: Runtime> Io<R> {
     /// Feeds the engine until the body it was told to drop ([`Connection::discard_body`]) is
     /// over; returns whether it came to its end, the connection kept.
     async fn discard_rest(&mut self, conn: &mut Connection) -> bool {
+        // The body may have waited long for its reader: the wait for its rest counts from now.
+        conn.set_now(self.now());
         while conn.their_state() == HalfState::SendBody {
             // Longer than the engine drops: the connection is not kept.
             if !conn.keep_alive() {

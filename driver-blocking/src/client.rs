@@ -73,6 +73,11 @@ impl Client {
                 return Err(Error::Closed);
             }
             let mut c = lock(&self.conn);
+            // The connection may have waited long since the engine last heard the time: the
+            // waits from here (for the rest of a body to drop, for a 100, for the response)
+            // count from now.
+            let now = c.now();
+            c.engine.set_now(now);
             // The rest of the previous response's body is the engine's to drop, within its
             // `max_discard`; one too long to drop stays its reader's.
             if c.is_reading() && c.engine.their_state() == HalfState::SendBody {
@@ -104,10 +109,6 @@ impl Client {
             if !c.engine.is_idle() || c.peer_spoke() {
                 return Err(Error::Closed);
             }
-            // The connection may have waited long since the engine last heard the time: the
-            // waits this request starts (for a 100, for the response) count from now.
-            let now = c.now();
-            c.engine.set_now(now);
             // A body that knows its length is framed by it (Content-Length, the head sent at
             // once); a streamed one goes chunked.
             match body.known_len() {

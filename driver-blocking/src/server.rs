@@ -481,12 +481,14 @@ thread_local! {
     static FIELDS: Cell<http::HeaderMap> = Cell::new(http::HeaderMap::new());
 }
 
-/// The most fields a kept map has room for: a larger one is freed.
+/// The most fields (and values) a kept map has room for: a larger one is freed.
 const FIELDS_ROOM: usize = 32;
 
-/// Keeps `map`, the fields of a response sent, for the next request's (see [`FIELDS`]).
+/// Keeps `map`, the fields of a response sent, for the next request's (see [`FIELDS`]), if
+/// it holds no more than [`FIELDS_ROOM`] values and has room for no more than that many
+/// fields (an emptied map keeps the room its values took).
 fn keep_fields(mut map: http::HeaderMap) {
-    if map.capacity() <= FIELDS_ROOM {
+    if map.len() <= FIELDS_ROOM && map.capacity() <= FIELDS_ROOM {
         map.clear();
         FIELDS.set(map);
     }

@@ -76,6 +76,41 @@ fn an_unread_body_is_drained_by_the_next_send() {
     server.stop();
 }
 
+/// A body left unread for longer than `body_read`, all of its rest already come, is still
+/// dropped and the connection reused: the wait for that rest counts from the next request,
+/// not from when the body's head came.
+#[test]
+fn a_body_left_unread_past_the_body_timeout_is_still_dropped() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf).unwrap();
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n")
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        s.write_all(b"0123456789").unwrap();
+        let _ = s.read(&mut buf).unwrap();
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            .unwrap();
+    });
+    let mut cfg = config();
+    cfg.engine.timeouts.body_read = Some(Duration::from_millis(300));
+    let mut client = Client::connect(addr, cfg).unwrap();
+    let get = || {
+        http::Request::get(format!("http://{addr}/"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let res = client.send(get()).unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    drop(res);
+    let mut second = client.send(get()).expect("the connection, reused");
+    assert_eq!(read_all(&mut second), b"ok");
+    server.join().unwrap();
+}
+
 #[test]
 fn a_closing_response_ends_reuse() {
     let server = start(config(), |_req| {

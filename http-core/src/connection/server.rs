@@ -227,11 +227,15 @@ impl Connection {
             // switch, whose body is still HTTP's (framed by RFC 9112 §6). What the
             // application left unread of it is discarded, within `max_discard`, before the
             // leftover bytes are handed over.
-            let budget = self.cfg.limits.max_discard;
+            // (A body the application gave up earlier keeps what is left of its budget.)
+            let budget = self.discard.unwrap_or(self.cfg.limits.max_discard);
             self.discard = Some(budget);
             // One whose Content-Length says it is longer fails now, not when its bytes, or the
-            // body's timeout, come.
-            if self.recv.body_remaining().is_some_and(|left| left > budget) {
+            // body's timeout, come; so does one given up earlier that already passed its
+            // budget (receiving stopped there: its end would never be seen).
+            if self.recv.is_stopped()
+                || self.recv.body_remaining().is_some_and(|left| left > budget)
+            {
                 self.fail(RemoteError::UnreadBodyTooLarge);
             }
         }

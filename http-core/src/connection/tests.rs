@@ -271,6 +271,30 @@ fn a_request_body_given_up_early_has_one_budget_in_all() {
 }
 
 #[test]
+fn a_switch_after_a_given_up_body_passed_its_budget_fails_at_once() {
+    let mut cfg = Config::default();
+    cfg.limits.max_discard = 4;
+    let mut c = Connection::server(cfg, Instant::ZERO);
+    c.feed(
+        at(0),
+        b"POST / HTTP/1.1\r\nHost: a\r\nUpgrade: foo\r\nConnection: upgrade\r\n\
+          Transfer-Encoding: chunked\r\n\r\n",
+    );
+    request(&mut c);
+    assert!(c.discard_body());
+    c.feed(at(0), b"5\r\nabcde\r\n");
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+    let mut res = ResponseHead::new(101);
+    res.headers.append("Upgrade", "foo");
+    res.headers.append("Connection", "upgrade");
+    c.send_response(res).unwrap();
+    // As for a body that passes the budget after the switch: nothing to hand over.
+    assert_eq!(c.poll_event(), Err(RemoteError::UnreadBodyTooLarge));
+    assert!(c.take_leftover().is_none());
+    assert!(c.should_close());
+}
+
+#[test]
 fn a_large_unread_body_closes_the_connection() {
     let mut cfg = Config::default();
     cfg.limits.max_discard = 4;
