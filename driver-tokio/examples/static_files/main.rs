@@ -134,14 +134,18 @@ fn main() -> Result<(), BoxError> {
                             .get(http::header::CONTENT_LENGTH)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("-");
-                        eprintln!(
-                            "{} {} {} {} {:?}",
+                        // One write for the line: `eprintln!` writes each of its pieces
+                        // to the unbuffered stderr by itself, some ten system calls a
+                        // request.
+                        let line = format!(
+                            "{} {} {} {} {:?}\n",
                             req.method(),
                             req.uri().path(),
                             res.status().as_u16(),
                             bytes,
                             start.elapsed()
                         );
+                        let _ = std::io::stderr().write_all(line.as_bytes());
                         Ok::<_, BoxError>(res)
                     }
                 })
