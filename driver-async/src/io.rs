@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures_io::{AsyncRead as _, AsyncWrite as _};
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use http_body::{Body, Frame};
-use http_core::{Connection, Event, HalfState, Headers, Polled};
+use http_core::{Connection, Event, Headers, Polled};
 use std::future::{Future, poll_fn};
 use std::io::IoSlice;
 use std::pin::{Pin, pin};
@@ -63,7 +63,7 @@ struct Reads {
 /// request costs no allocation for one (nor for making it shareable: see
 /// `Connection::take_spare_buffer`, which hands out only buffers of at most 4 KiB, so that
 /// the pool holds at most 256 KiB per thread); and the field maps of responses sent, for the
-/// fields of requests to come (a map of at most [`MAP_ROOM`](spare::MAP_ROOM) fields).
+/// fields of requests to come (only small ones: `http_core::reusable_map`).
 pub(crate) mod spare {
     use bytes::BytesMut;
     use std::cell::RefCell;
@@ -71,10 +71,6 @@ pub(crate) mod spare {
 
     /// The most buffers, and the most maps, kept by one thread.
     const MAX: usize = 64;
-
-    /// The most fields (and values) a kept map has room for: a larger one is freed (a pool
-    /// of them would hold more memory than the allocation it saves is worth).
-    pub(crate) const MAP_ROOM: usize = 32;
 
     thread_local! {
         static BUFFERS: RefCell<Vec<BytesMut>> = const { RefCell::new(Vec::new()) };
@@ -110,12 +106,10 @@ pub(crate) mod spare {
         lend(&BUFFERS)
     }
 
-    /// Keeps `map`, emptied, for the fields of a request to come, if it holds no more than
-    /// [`MAP_ROOM`] values and has room for no more than that many fields (an emptied map
-    /// keeps the room its values took), and the pool has room.
-    pub(crate) fn put_map(mut map: http::HeaderMap) {
-        if map.len() <= MAP_ROOM && map.capacity() <= MAP_ROOM {
-            map.clear();
+    /// Keeps `map`, emptied, for the fields of a request to come, if it is worth keeping
+    /// ([`http_core::reusable_map`]) and the pool has room.
+    pub(crate) fn put_map(map: http::HeaderMap) {
+        if let Some(map) = http_core::reusable_map(map) {
             keep(&MAPS, map);
         }
     }
@@ -158,24 +152,13 @@ pub(crate) mod spare {
                 "text/plain".parse().expect("value"),
             );
             let room = map.capacity();
-            assert!(room <= MAP_ROOM);
             put_map(map);
             let lent = take_map();
             assert!(lent.is_empty(), "kept maps are emptied");
             assert_eq!(lent.capacity(), room, "with their room");
             assert_eq!(take_map().capacity(), 0, "none kept: a new one");
-
-            put_map(http::HeaderMap::with_capacity(MAP_ROOM + 1));
+            put_map(http::HeaderMap::with_capacity(1000));
             assert_eq!(take_map().capacity(), 0, "a large map is not kept");
-            // Many values of one name take little index room, but their own list is kept
-            // by an emptied map: such a map is not kept either.
-            let mut cookies = http::HeaderMap::new();
-            for _ in 0..=MAP_ROOM {
-                cookies.append(http::header::SET_COOKIE, "a=b".parse().expect("value"));
-            }
-            assert!(cookies.capacity() <= MAP_ROOM);
-            put_map(cookies);
-            assert_eq!(take_map().capacity(), 0, "a map of many values is not kept");
         }
     }
 }
@@ -517,17 +500,9 @@ impl<R: Runtime> Io<R> {
     async fn discard_rest(&mut self, conn: &mut Connection) -> bool {
         // The body may have waited long for its reader: the wait for its rest counts from now.
         conn.set_now(self.now());
-        while conn.their_state() == HalfState::SendBody {
-            // Longer than the engine drops: the connection is not kept.
-            if !conn.keep_alive() {
-                return false;
-            }
+        while conn.is_discarding() {
             match conn.poll_event() {
-                // (Neither the body's end, discarded, nor its passing the budget is an event:
-                // the state says them.)
-                Ok(Polled::NeedData)
-                    if conn.their_state() == HalfState::SendBody && conn.keep_alive() =>
-                {
+                Ok(Polled::NeedData) if conn.is_discarding() => {
                     if self.flush(conn).await.is_err()
                         || self.wait(conn, std::future::pending()).await.is_err()
                     {
@@ -538,7 +513,8 @@ impl<R: Runtime> Io<R> {
                 Err(_) => return false,
             }
         }
-        true
+        // Over, or longer than the engine drops (the connection is not kept).
+        conn.keep_alive()
     }
 
     /// Sends the application's body through the engine, writing as it goes.

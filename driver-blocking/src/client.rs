@@ -87,21 +87,16 @@ impl Client {
                 }
                 // Its reader fails from now on, rather than read on with a piece missing.
                 c.end_exchange();
-                while c.engine.their_state() == HalfState::SendBody {
-                    // Longer than it was allowed: the connection is not kept.
-                    if !c.engine.keep_alive() {
-                        self.given_up = true;
-                        return Err(Error::Closed);
-                    }
-                    // (Neither the body's end, discarded, nor its passing the budget is an
-                    // event: the state says them.)
-                    if c.poll()? == Polled::NeedData
-                        && c.engine.their_state() == HalfState::SendBody
-                        && c.engine.keep_alive()
-                    {
+                while c.engine.is_discarding() {
+                    if c.poll()? == Polled::NeedData && c.engine.is_discarding() {
                         c.flush()?;
                         c.wait()?;
                     }
+                }
+                // Longer than it was allowed: the connection is not kept.
+                if !c.engine.keep_alive() {
+                    self.given_up = true;
+                    return Err(Error::Closed);
                 }
             }
             // Bytes the server sent while the connection was idle (or its close) would be

@@ -481,15 +481,10 @@ thread_local! {
     static FIELDS: Cell<http::HeaderMap> = Cell::new(http::HeaderMap::new());
 }
 
-/// The most fields (and values) a kept map has room for: a larger one is freed.
-const FIELDS_ROOM: usize = 32;
-
 /// Keeps `map`, the fields of a response sent, for the next request's (see [`FIELDS`]), if
-/// it holds no more than [`FIELDS_ROOM`] values and has room for no more than that many
-/// fields (an emptied map keeps the room its values took).
-fn keep_fields(mut map: http::HeaderMap) {
-    if map.len() <= FIELDS_ROOM && map.capacity() <= FIELDS_ROOM {
-        map.clear();
+/// it is worth keeping ([`http_core::reusable_map`]).
+fn keep_fields(map: http::HeaderMap) {
+    if let Some(map) = http_core::reusable_map(map) {
         FIELDS.set(map);
     }
 }

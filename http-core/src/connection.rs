@@ -689,6 +689,15 @@ impl Connection {
         true
     }
 
+    /// Whether a body given up ([`discard_body`](Self::discard_body)) is still coming and the
+    /// connection still kept for it: a driver feeds bytes while this holds. Once it does not,
+    /// the body ended ([`is_idle`](Self::is_idle), for a client) or passed its budget (the
+    /// connection is not kept).
+    #[must_use]
+    pub fn is_discarding(&self) -> bool {
+        self.discard.is_some() && self.their_state() == HalfState::SendBody && self.keep_alive()
+    }
+
     /// Counts `n` bytes of body against the discard budget, if the body is being discarded (a
     /// server's response has ended or switched protocols, or [`discard_body`] was called);
     /// returns whether they were discarded.

@@ -81,6 +81,21 @@ fn from_header_map(map: &http::HeaderMap, first: Option<(&[u8], &[u8])>) -> Head
     Headers::from_fields(size, map.len() + usize::from(first.is_some()), fields())
 }
 
+/// The most fields, and values, a map kept for reuse may hold or have room for.
+const REUSED_MAP_ROOM: usize = 32;
+
+/// `map` emptied, to hold the fields of a request to come
+/// ([`RequestHead::to_http_in`]), if it is worth keeping: not one that holds or has room for
+/// more than 32 fields or values (an emptied map keeps the room its values took), which would
+/// hold more memory than the allocation it saves.
+#[must_use]
+pub fn reusable_map(mut map: http::HeaderMap) -> Option<http::HeaderMap> {
+    (map.len() <= REUSED_MAP_ROOM && map.capacity() <= REUSED_MAP_ROOM).then(|| {
+        map.clear();
+        map
+    })
+}
+
 impl RequestHead {
     /// The head as an `http::Request` whose body is `body`.
     pub fn into_http<B>(self, body: B) -> Result<http::Request<B>, ConvertError> {
@@ -290,6 +305,25 @@ mod tests {
             capacity,
             "the map's room was reused"
         );
+    }
+
+    #[test]
+    fn only_small_maps_are_kept_for_reuse() {
+        let mut map = http::HeaderMap::new();
+        map.insert(http::header::CONTENT_TYPE, "text/plain".parse().unwrap());
+        let room = map.capacity();
+        let kept = reusable_map(map).expect("a small map");
+        assert!(kept.is_empty(), "kept maps are emptied");
+        assert_eq!(kept.capacity(), room, "with their room");
+        assert!(reusable_map(http::HeaderMap::with_capacity(REUSED_MAP_ROOM + 1)).is_none());
+        // Many values of one name take little index room, but an emptied map keeps their
+        // list's: such a map is not kept either.
+        let mut cookies = http::HeaderMap::new();
+        for _ in 0..=REUSED_MAP_ROOM {
+            cookies.append(http::header::SET_COOKIE, "a=b".parse().unwrap());
+        }
+        assert!(cookies.capacity() <= REUSED_MAP_ROOM);
+        assert!(reusable_map(cookies).is_none(), "a map of many values");
     }
 
     #[test]

@@ -88,7 +88,7 @@ mod timer;
 
 pub use connection::Connection;
 #[cfg(feature = "http")]
-pub use convert::ConvertError;
+pub use convert::{ConvertError, reusable_map};
 pub use date::HttpDate;
 pub use error::{LocalError, RemoteError};
 pub use event::{Event, Polled, RequestHead, ResponseHead, Version, reason_phrase};

@@ -249,16 +249,20 @@ fn a_small_unread_body_is_discarded_and_the_next_request_parsed() {
     assert!(!c.should_close());
 }
 
-#[test]
-fn a_request_body_given_up_early_has_one_budget_in_all() {
+/// A server with `max_discard` of 4 that has read a request's `head` (its body to come).
+fn discarding_up_to_4(head: &[u8]) -> Connection {
     let mut cfg = Config::default();
     cfg.limits.max_discard = 4;
     let mut c = Connection::server(cfg, Instant::ZERO);
-    c.feed(
-        at(0),
-        b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
-    );
+    c.feed(at(0), head);
     request(&mut c);
+    c
+}
+
+#[test]
+fn a_request_body_given_up_early_has_one_budget_in_all() {
+    let mut c =
+        discarding_up_to_4(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
     assert!(c.discard_body());
     c.feed(at(0), b"3\r\nabc\r\n");
     assert_eq!(c.poll_event(), Ok(Polled::NeedData));
@@ -272,15 +276,10 @@ fn a_request_body_given_up_early_has_one_budget_in_all() {
 
 #[test]
 fn a_switch_after_a_given_up_body_passed_its_budget_fails_at_once() {
-    let mut cfg = Config::default();
-    cfg.limits.max_discard = 4;
-    let mut c = Connection::server(cfg, Instant::ZERO);
-    c.feed(
-        at(0),
+    let mut c = discarding_up_to_4(
         b"POST / HTTP/1.1\r\nHost: a\r\nUpgrade: foo\r\nConnection: upgrade\r\n\
           Transfer-Encoding: chunked\r\n\r\n",
     );
-    request(&mut c);
     assert!(c.discard_body());
     c.feed(at(0), b"5\r\nabcde\r\n");
     assert_eq!(c.poll_event(), Ok(Polled::NeedData));
@@ -296,14 +295,7 @@ fn a_switch_after_a_given_up_body_passed_its_budget_fails_at_once() {
 
 #[test]
 fn a_large_unread_body_closes_the_connection() {
-    let mut cfg = Config::default();
-    cfg.limits.max_discard = 4;
-    let mut c = Connection::server(cfg, Instant::ZERO);
-    c.feed(
-        at(0),
-        b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n",
-    );
-    request(&mut c);
+    let mut c = discarding_up_to_4(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n");
     respond(&mut c, 200, b"early");
     c.feed(at(0), b"0123456789");
     assert_eq!(c.poll_event(), Ok(Polled::NeedData));
@@ -1026,15 +1018,18 @@ fn a_client_discards_what_is_left_of_a_body_within_max_discard() {
     let mut c = reading_a_body("Content-Length: 6");
     c.feed(at(0), b"ab");
     assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"ab")));
+    assert!(!c.is_discarding());
     assert!(c.discard_body());
     assert!(c.discard_body(), "asked again, the same");
     c.feed(at(0), b"cd");
     assert_eq!(c.poll_event(), Ok(Polled::NeedData));
     assert!(!c.is_idle());
+    assert!(c.is_discarding());
     c.feed(at(0), b"ef");
     // No Data, no End: the response is over, and the next exchange waits for its request.
     assert_eq!(c.poll_event(), Ok(Polled::Paused));
     assert!(c.is_idle());
+    assert!(!c.is_discarding(), "over");
     send_get(&mut c, "/next");
 
     // Chunked, its rest (data and framing) within the budget's count of data bytes.
@@ -1061,9 +1056,11 @@ fn a_client_does_not_discard_more_than_max_discard() {
     c.feed(at(0), b"4\r\nabcd\r\n");
     assert_eq!(c.poll_event(), Ok(Polled::NeedData));
     assert!(c.keep_alive(), "at the budget, the byte before");
+    assert!(c.is_discarding());
     c.feed(at(0), b"1\r\ne\r\n0\r\n\r\n");
     let _ = c.poll_event();
     assert!(!c.keep_alive(), "one byte past it");
+    assert!(!c.is_discarding(), "given up on");
     assert!(!c.is_idle());
     assert!(c.send_request(get("/next")).is_err());
 
