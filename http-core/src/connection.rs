@@ -882,6 +882,22 @@ impl Connection {
         matches!(self.hold, Hold::Waiting { .. })
     }
 
+    /// Client: whether the request body still being sent is no longer wanted, so that a
+    /// driver takes no more of it from the application and ends the request
+    /// ([`send_end`](Self::send_end)) instead: a final response came before the body's end
+    /// and said so (an error status from a server that closes the connection, RFC 9112 §9.5;
+    /// or any final status before a 100 (Continue) the request waited for, RFC 9110
+    /// §10.1.1). What was queued of the body is not sent, and what is sent from then on is
+    /// dropped; the response is read as usual, and the connection is not reused. A driver
+    /// sees such a response only if it reads while it sends: RFC 9112 §9.5 has a client
+    /// that sends a body watch for one.
+    #[must_use]
+    pub fn body_refused(&self) -> bool {
+        self.role == Role::Client
+            && self.our_state() == HalfState::SendBody
+            && self.writer == BodyWriter::Suppressed
+    }
+
     /// After a protocol switch (101, or 2xx to CONNECT): the bytes received after the last
     /// HTTP message, which belong to the new protocol. `None` before a switch, and while the
     /// request that asked for it is still coming.

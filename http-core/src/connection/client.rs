@@ -1,7 +1,7 @@
 //! What only the client role does: send requests (framing them once it knows whether a body
 //! follows), hold a body for 100 (Continue), and read responses.
 
-use super::{Connection, Given, Hold};
+use super::{Connection, Given, Hold, Transmit};
 use crate::error::{LocalError, RemoteError};
 use crate::event::{Event, Polled, RequestHead, ResponseHead, Version};
 use crate::framing::{self, BodyWriter, Requested};
@@ -9,7 +9,7 @@ use crate::headers::Headers;
 use crate::limits::Config;
 use crate::parse::head::{ParsedHead, StartLine};
 use crate::serialize::{self, Added};
-use crate::state::{Role, Step, Switch};
+use crate::state::{HalfState, Role, Step, Switch};
 use crate::timer::Instant;
 use alloc::collections::VecDeque;
 
@@ -219,12 +219,29 @@ impl Connection {
             self.hold = Hold::Off;
             self.writer = BodyWriter::Suppressed;
             self.states.process_keep_alive_disabled();
+        } else if refuses_body(head.status, f.keep_alive) && self.our_state() == HalfState::SendBody
+        {
+            // RFC 9112 §9.5: a client that sees a response saying the server does not want
+            // the body and closes the connection ceases sending it. What is queued of it is
+            // dropped, and so is what the application sends from now on (see `body_refused`);
+            // the request stays incomplete on the wire, so the connection is not reused.
+            self.transmit = Transmit::default();
+            self.writer = BodyWriter::Suppressed;
         }
         if !f.tunnel {
             self.recv.expect_body(f.body);
         }
         Ok(Polled::Event(Event::Response(head)))
     }
+}
+
+/// Whether a final response says the server does not want the rest of a request body and
+/// closes (RFC 9112 §9.5): an error status (4xx, 5xx) on a connection that does not persist.
+/// A success or a redirection may still come with the body read (a server that streams its
+/// answer as the upload goes), and a server that keeps the connection reads the rest of the
+/// body to find the next request: for those the body goes on.
+fn refuses_body(status: u16, keep_alive: bool) -> bool {
+    status >= 400 && !keep_alive
 }
 
 /// The response head out of a parsed head (the status line was checked by the parser).

@@ -1012,6 +1012,78 @@ fn reading_a_body(framing: &str) -> Connection {
     c
 }
 
+/// A client sending a body of `framing` (a field line, or none: chunked) that wrote its head
+/// and `sent`, with `queued` still waiting to be written, and then received `response`.
+fn answered_while_sending(framing: Option<&str>, response: &str) -> Connection {
+    let mut c = client();
+    let fields: &[(&str, &str)] = match framing {
+        Some(f) => &[("Content-Length", f)],
+        None => &[],
+    };
+    c.send_request(upload("POST", fields)).unwrap();
+    c.send_data(Bytes::from_static(b"sent")).unwrap();
+    wire(&mut c);
+    c.send_data(Bytes::from_static(b"queued")).unwrap();
+    assert!(c.has_transmit());
+    assert!(!c.body_refused());
+    c.feed(at(0), response.as_bytes());
+    c
+}
+
+#[test]
+fn an_error_from_a_server_that_closes_stops_the_body_being_sent() {
+    for framing in [Some("100"), None] {
+        let mut c = answered_while_sending(
+            framing,
+            "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 2\r\n\r\nno",
+        );
+        assert_eq!(response(&mut c).status, 413);
+        // RFC 9112 §9.5: what was queued is not sent, nor what comes after.
+        assert!(c.body_refused(), "{framing:?}");
+        assert!(!c.has_transmit());
+        c.send_data(Bytes::from_static(b"more")).unwrap();
+        assert!(!c.has_transmit());
+        // The request ends (short of its length: nothing more is written), and the
+        // response is read to its end; then the connection closes.
+        c.send_end(Headers::new()).unwrap();
+        assert!(!c.body_refused());
+        assert!(!c.has_transmit());
+        assert_eq!(event(&mut c), Event::Data(Bytes::from_static(b"no")));
+        assert!(matches!(event(&mut c), Event::End(_)));
+        assert!(c.should_close());
+        assert!(!c.is_reusable());
+    }
+    // HTTP/1.0 closes unless it says otherwise.
+    let mut c = answered_while_sending(Some("100"), "HTTP/1.0 400 Bad Request\r\n\r\n");
+    assert_eq!(response(&mut c).status, 400);
+    assert!(c.body_refused());
+}
+
+#[test]
+fn other_early_answers_leave_the_body_going() {
+    // A success or a redirection may come while the server still reads (it streams its
+    // answer as the upload goes); an error from a server that keeps the connection reads the
+    // rest to find the next request: the body goes on, all of it.
+    for answer in [
+        "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 303 See Other\r\nConnection: close\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n",
+    ] {
+        let mut c = answered_while_sending(Some("14"), answer);
+        response(&mut c);
+        assert!(!c.body_refused(), "{answer}");
+        assert_eq!(wire(&mut c), b"queued");
+        c.send_data(Bytes::from_static(b"more")).unwrap();
+        c.send_end(Headers::new()).unwrap();
+        assert_eq!(wire(&mut c), b"more");
+    }
+    // An interim response is no answer.
+    let mut c = answered_while_sending(Some("10"), "HTTP/1.1 102 Processing\r\n\r\n");
+    assert_eq!(response(&mut c).status, 102);
+    assert!(!c.body_refused());
+    assert_eq!(wire(&mut c), b"queued");
+}
+
 #[test]
 fn a_client_discards_what_is_left_of_a_body_within_max_discard() {
     // Four bytes left of a known length, the budget: dropped, and the connection reused.
