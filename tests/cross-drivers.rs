@@ -71,9 +71,13 @@ trait ClientUnderTest {
     fn gated_upload(addr: SocketAddr, gate: Receiver<()>) -> Result<(u16, Vec<u8>), String>;
 
     /// PUTs a body of [`UPLOAD`] bytes, of known length or (`streamed`) not (so chunked),
-    /// with [`UPLOAD_CONFIG`]'s timeouts; returns the response's status and body, or the
-    /// error it ended with.
-    fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String>;
+    /// with `write_timeout` and [`UPLOAD_CONFIG`]'s `response_wait`; returns the response's
+    /// status and body, or the error it ended with.
+    fn upload(
+        addr: SocketAddr,
+        streamed: bool,
+        write_timeout: Duration,
+    ) -> Result<(u16, Vec<u8>), String>;
 }
 
 /// The body of an upload: far more than the socket buffers of both ends hold.
@@ -316,12 +320,16 @@ macro_rules! async_client {
                 })
             }
 
-            fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String> {
+            fn upload(
+                addr: SocketAddr,
+                streamed: bool,
+                write_timeout: Duration,
+            ) -> Result<(u16, Vec<u8>), String> {
                 use conformance::async_apps::{Out, Source};
                 use http_body_util::{BodyExt, Full};
                 $block(async move {
                     let mut config = $krate::Config::default();
-                    config.write_timeout = UPLOAD_CONFIG.0;
+                    config.write_timeout = write_timeout;
                     config.engine = waiting(UPLOAD_CONFIG.1);
                     let mut client = $krate::Client::connect(addr, config)
                         .await
@@ -570,11 +578,15 @@ impl ClientUnderTest for BlockingClient {
         Ok((status, bytes))
     }
 
-    fn upload(addr: SocketAddr, streamed: bool) -> Result<(u16, Vec<u8>), String> {
+    fn upload(
+        addr: SocketAddr,
+        streamed: bool,
+        write_timeout: Duration,
+    ) -> Result<(u16, Vec<u8>), String> {
         use conformance::mount_blocking::SourceReader;
         use driver_blocking::Body;
         let mut config = driver_blocking::Config::default();
-        config.write_timeout = UPLOAD_CONFIG.0;
+        config.write_timeout = write_timeout;
         config.engine = waiting(UPLOAD_CONFIG.1);
         let mut client = driver_blocking::Client::connect(addr, config).expect("connect");
         let body = if streamed {
@@ -1017,7 +1029,7 @@ fn early_answer<C: ClientUnderTest>() {
     for streamed in [false, true] {
         for how in [Early::Answer, Early::AnswerAndStall] {
             let (addr, done, server) = early(how);
-            let got = C::upload(addr, streamed);
+            let got = C::upload(addr, streamed, UPLOAD_CONFIG.0);
             let _ = done.send(());
             assert_eq!(
                 got,
@@ -1028,7 +1040,7 @@ fn early_answer<C: ClientUnderTest>() {
         }
         for (how, error) in [(Early::Silent, "i/o error"), (Early::Stall, "timed out")] {
             let (addr, done, server) = early(how);
-            let got = C::upload(addr, streamed);
+            let got = C::upload(addr, streamed, UPLOAD_CONFIG.0);
             let _ = done.send(());
             assert!(
                 got.as_ref().is_err_and(|e| e.contains(error)),
@@ -1039,6 +1051,26 @@ fn early_answer<C: ClientUnderTest>() {
                 "{how:?}, streamed: {streamed}: the client waited for the server to let go"
             );
         }
+    }
+}
+
+/// RFC 9112 §9.5: a client that sends a body watches for a response meanwhile, and stops
+/// sending once one says the server does not want the body and closes: the 413 of a server
+/// that then reads nothing more comes back at once, not when the write times out (30 s
+/// here), and neither the client nor the server waits for the other.
+fn an_early_answer_stops_the_upload<C: ClientUnderTest>() {
+    for streamed in [false, true] {
+        let (addr, done, server) = early(Early::AnswerAndStall);
+        let started = Instant::now();
+        let got = C::upload(addr, streamed, Duration::from_secs(30));
+        let took = started.elapsed();
+        let _ = done.send(());
+        assert_eq!(got, Ok((413, b"large".to_vec())), "streamed: {streamed}");
+        assert!(
+            took < Duration::from_secs(10),
+            "streamed: {streamed}: the answer took {took:?}"
+        );
+        assert!(!server.join().expect("server"));
     }
 }
 
@@ -1293,7 +1325,10 @@ fn a_slow_steady_reader_gets_an_upload_whole<C: ClientUnderTest>() {
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ngot");
         std::thread::sleep(Duration::from_secs(1));
     });
-    assert_eq!(C::upload(addr, false), Ok((200, b"got".to_vec())));
+    assert_eq!(
+        C::upload(addr, false, UPLOAD_CONFIG.0),
+        Ok((200, b"got".to_vec()))
+    );
 }
 
 /// Each check, on every driver's client: a module of three tests named after the check.
@@ -1325,6 +1360,7 @@ on_every_client!(
     unanswered,
     unsolicited,
     early_answer,
+    an_early_answer_stops_the_upload,
     the_first_piece_goes_before_the_body_ends,
     an_answer_before_the_last_write_fails_is_returned,
     nothing_said_on_an_idle_connection_is_taken_for_a_response,

@@ -439,6 +439,41 @@ pub fn fetch_after_failed_upload(pieces: &[&[u8]], cfg: Config) -> Fetched {
     read_response(conn, pieces, false)
 }
 
+/// Starts a PUT of 100 bytes on a new client connection and sends 5 of them; feeds it
+/// `pieces` of a response the server sends meanwhile; then ends the body as a driver does:
+/// with its other 95 bytes, unless the engine says the server does not want them
+/// (`Connection::body_refused`, RFC 9112 §9.5); then the end of input. What was written
+/// after the request's head and first bytes is in the transcript's `wire`.
+pub fn fetch_while_uploading(pieces: &[&[u8]], cfg: Config) -> Fetched {
+    let mut conn = Connection::client(cfg, Instant::ZERO);
+    let mut put = http_core::RequestHead::new("PUT", "/upload");
+    put.headers.append("Host", "example.com");
+    conn.send_request_sized(put, 100).expect("send request");
+    conn.send_data(Bytes::from_static(b"first"))
+        .expect("send data");
+    while conn.poll_transmit().is_some() {}
+    let mut t = Transcript::default();
+    let mut r = Reading::default();
+    for piece in pieces {
+        conn.feed(Instant::ZERO, piece);
+        drain_client(&mut conn, &mut t, &mut r);
+    }
+    // (After the peer's error, or once it closed, the engine may refuse these: what it
+    // wrote is what counts.)
+    if !conn.body_refused() {
+        let _ = conn.send_data(Bytes::from(vec![b'x'; 95]));
+    }
+    let _ = conn.send_end(Headers::new());
+    drain_client(&mut conn, &mut t, &mut r);
+    let ended_before_eof = t.events.iter().any(|e| matches!(e, Event::End(_))) || r.next_sent;
+    conn.feed_eof();
+    drain_client(&mut conn, &mut t, &mut r);
+    Fetched {
+        transcript: t,
+        ended_before_eof,
+    }
+}
+
 /// Feeds a client connection `pieces` of a response, then the end of input; with `discard`,
 /// the response's body is given up once its head has come.
 fn read_response(conn: Connection, pieces: &[&[u8]], discard: bool) -> Fetched {

@@ -600,3 +600,45 @@ fn an_early_answer_to_a_failed_upload_reads_the_same_whatever_the_split() {
         );
     }
 }
+
+/// RFC 9112 §9.5: a client that reads an error response from a server that closes, while it
+/// still sends the request's body, sends no more of it; any other answer leaves the body
+/// going. The same whole, one byte at a time, and split anywhere.
+#[test]
+fn an_answer_that_refuses_the_body_stops_it_whatever_the_split() {
+    use http_core::Event;
+    use workspace_tests::fetch_while_uploading;
+    let cfg = Config::default();
+    let refusal: &[u8] =
+        b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\nConnection: close\r\n\r\nlarge";
+    let going: &[u8] = b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 5\r\n\r\nlarge";
+    for (input, refused) in [(refusal, true), (going, false)] {
+        let whole = fetch_while_uploading(&[input], cfg);
+        let t = &whole.transcript;
+        assert!(
+            matches!(
+                &t.events[..],
+                [Event::Response(r), Event::Data(d), Event::End(_), ..]
+                    if r.status == 413 && &d[..] == b"large"
+            ),
+            "{:?}",
+            t.events
+        );
+        if refused {
+            // Nothing more: the connection closes after the answer.
+            assert!(t.wire.is_empty(), "{:?}", t.wire);
+            assert_eq!(t.error, None);
+            assert_eq!(t.events.last(), Some(&Event::Closed));
+        } else {
+            // The 95 bytes the body had left, then the next request on the connection kept.
+            assert!(t.wire.starts_with(&[b'x'; 95]), "{:?}", t.wire);
+            assert!(t.wire[95..].starts_with(b"GET /next "), "{:?}", t.wire);
+        }
+        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+        assert_eq!(whole, fetch_while_uploading(&bytes, cfg));
+        for at in 1..input.len() {
+            let (a, b) = input.split_at(at);
+            assert_eq!(whole, fetch_while_uploading(&[a, b], cfg), "split at {at}");
+        }
+    }
+}

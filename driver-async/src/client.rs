@@ -73,10 +73,13 @@ impl<R: Runtime> Client<R> {
     /// `max_discard` bytes (a reader still holding it then gets an error); a connection that
     /// cannot carry another request fails with [`Error::Closed`].
     ///
-    /// When a write of the request fails (the server stopped reading, or closed), a response
-    /// the server sent before (a 413, say) is still read and returned (RFC 9112 §9.5), the
-    /// connection then closing after it; the write's error is returned only when none comes
-    /// within the engine's [`response_wait`](http_core::Timeouts).
+    /// While the body goes, what the server sends is watched for (RFC 9112 §9.5): a response
+    /// that says it does not want the body and closes (an error status with `Connection:
+    /// close`, a 413 say) stops the body at once and is returned; any other final response
+    /// is returned once the body has gone. When a write of the request fails (the server
+    /// stopped reading, or closed), a response the server sent before is still read and
+    /// returned, the connection then closing after it; the write's error is returned only
+    /// when none comes within the engine's [`response_wait`](http_core::Timeouts).
     pub async fn send<B>(
         &mut self,
         req: http::Request<B>,
@@ -141,10 +144,13 @@ impl<R: Runtime> Client<R> {
             if let Some(out) = waiting.take_if(|_| !conn.holds_body()) {
                 let sent = match out {
                     Outgoing::Body(b) => io.send_body(conn, b).await,
-                    Outgoing::File(f) => io.send_file(conn, &f).await,
+                    Outgoing::File(f) => io.send_file(conn, &f).await.map(|()| None),
                 };
                 match sent {
-                    Ok(()) => {}
+                    // The response came while the body went (and stopped it, if it said
+                    // the server does not want it).
+                    Ok(Some(early)) => break early,
+                    Ok(None) => {}
                     Err(e) if e.is_socket() => {
                         conn.set_now(io.now());
                         conn.send_failed();

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures_io::{AsyncRead as _, AsyncWrite as _};
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use http_body::{Body, Frame};
-use http_core::{Connection, Event, Headers, Polled};
+use http_core::{Connection, Event, Headers, Polled, ResponseHead};
 use std::future::{Future, poll_fn};
 use std::io::IoSlice;
 use std::pin::{Pin, pin};
@@ -299,11 +299,17 @@ impl<R: Runtime> Io<R> {
     /// fails at once, but nothing queued is nothing to fail (the engine dropped the rest of a
     /// request whose write failed, and its response is still read).
     pub(crate) async fn flush(&mut self, conn: &mut Connection) -> Result<(), Error> {
+        self.write_queued(conn, false).await.map(drop)
+    }
+
+    /// [`flush`](Self::flush), which, with `watch`, also ends when the socket takes no more
+    /// and the peer has sent something: `Ok(false)` then, `Ok(true)` once all is written.
+    async fn write_queued(&mut self, conn: &mut Connection, watch: bool) -> Result<bool, Error> {
         if self.broken {
             return if conn.has_transmit() {
                 Err(Error::Closed)
             } else {
-                Ok(())
+                Ok(true)
             };
         }
         let (stream, limit) = (&mut self.stream, self.write_timeout);
@@ -314,7 +320,7 @@ impl<R: Runtime> Io<R> {
         let flushed = poll_fn(|cx| {
             loop {
                 if !conn.has_transmit() {
-                    return Poll::Ready(Ok(()));
+                    return Poll::Ready(Ok(true));
                 }
                 // Straight from the engine's queue: the slices live only while the write is
                 // polled, and what went out is dropped from the queue after it.
@@ -328,6 +334,10 @@ impl<R: Runtime> Io<R> {
                     }
                     Poll::Ready(Err(e)) => return Poll::Ready(Err(Error::from(e))),
                     Poll::Pending => {
+                        // (An error is the read's to report.)
+                        if watch && R::poll_read_ready(stream, cx).is_ready() {
+                            return Poll::Ready(Ok(false));
+                        }
                         let at = Instant::now() + limit;
                         let t = match &mut timer {
                             Some(t) => {
@@ -518,7 +528,11 @@ impl<R: Runtime> Io<R> {
     }
 
     /// Sends the application's body through the engine, writing as it goes.
-    pub(crate) async fn send_body<B>(&mut self, conn: &mut Connection, body: B) -> Result<(), Error>
+    pub(crate) async fn send_body<B>(
+        &mut self,
+        conn: &mut Connection,
+        body: B,
+    ) -> Result<Option<ResponseHead>, Error>
     where
         B: Body<Data = Bytes>,
         B::Error: Into<BoxError>,
@@ -526,15 +540,21 @@ impl<R: Runtime> Io<R> {
         let mut body = pin!(body);
         let mut queued = 0;
         let mut trailers = Headers::new();
-        loop {
+        // A final response that came while the body went (see `write_body`).
+        let mut early = None;
+        // Once the server says it does not want the rest, no more is taken from the body.
+        while !conn.body_refused() {
             // What the body has ready is taken at once; while it has nothing ready, what is
             // queued goes out, so that the peer has it while the body is slow to come.
             let frame = match poll_fn(|cx| Poll::Ready(body.as_mut().poll_frame(cx))).await {
                 Poll::Ready(frame) => frame,
                 Poll::Pending => {
                     if conn.has_transmit() {
-                        self.flush(conn).await?;
+                        self.write_body(conn, &mut early).await?;
                         queued = 0;
+                        if conn.body_refused() {
+                            break;
+                        }
                     }
                     poll_fn(|cx| body.as_mut().poll_frame(cx)).await
                 }
@@ -548,7 +568,7 @@ impl<R: Runtime> Io<R> {
                     queued += data.len();
                     conn.send_data(data)?;
                     if queued >= WRITE_HIGH {
-                        self.flush(conn).await?;
+                        self.write_body(conn, &mut early).await?;
                         queued = 0;
                     }
                 }
@@ -561,8 +581,56 @@ impl<R: Runtime> Io<R> {
         }
         // The body may have taken long: the wait for the response counts from its end.
         conn.set_now(self.now());
+        // (A refused body ends here, with nothing more written.)
         conn.send_end(trailers)?;
-        Ok(())
+        Ok(early)
+    }
+
+    /// Writes what is queued of a request body, reading meanwhile what the server sends
+    /// while the socket takes no more: RFC 9112 §9.5 has a client that sends a body watch
+    /// for a response, and stop when the server does not want the body (the engine then
+    /// drops what is queued: `Connection::body_refused`). A final response head is kept in
+    /// `early`, for the caller; the watch ends with it, or with anything but the start of a
+    /// response (the server's close or error is the write's, or the response's, to report).
+    async fn write_body(
+        &mut self,
+        conn: &mut Connection,
+        early: &mut Option<ResponseHead>,
+    ) -> Result<(), Error> {
+        let mut watch = early.is_none();
+        // Bytes that come do not extend the write's timeout: it counts from the last write
+        // that went.
+        let mut until = Instant::now() + self.write_timeout;
+        loop {
+            let left = conn.transmit_len();
+            if self.write_queued(conn, watch).await? {
+                return Ok(());
+            }
+            if conn.transmit_len() < left {
+                until = Instant::now() + self.write_timeout;
+            } else if Instant::now() >= until {
+                self.broken = true;
+                return Err(Error::Timeout);
+            }
+            self.read(conn).await?;
+            loop {
+                match conn.poll_event() {
+                    Ok(Polled::Event(Event::Response(r)))
+                        if !r.is_informational() || r.status == 101 =>
+                    {
+                        *early = Some(r);
+                        watch = false;
+                        break;
+                    }
+                    Ok(Polled::Event(Event::Response(_))) => {}
+                    Ok(Polled::NeedData) => break,
+                    Ok(Polled::Event(_) | Polled::Paused) | Err(_) => {
+                        watch = false;
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     /// Sends the range of a file as the message's body, after what the engine queued before,

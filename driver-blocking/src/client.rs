@@ -56,9 +56,12 @@ impl Client {
     /// the URI's path and query. A streamed body is written as it is read; with
     /// `Expect: 100-continue` it waits for the 100 (or the engine's
     /// [`continue_wait`](http_core::Timeouts)), and a final response that comes first ends
-    /// the exchange without it. When a write of the request fails (the server stopped
-    /// reading, or closed), a response the server sent before (a 413, say) is still read and
-    /// returned (RFC 9112 §9.5), the connection then closing after it; the write's error is
+    /// the exchange without it. While the body goes, what the server sends is watched for
+    /// (RFC 9112 §9.5): a response that says it does not want the body and closes (an error
+    /// status with `Connection: close`, a 413 say) stops the body at once and is returned; any
+    /// other final response is returned once the body has gone. When a write of the request
+    /// fails (the server stopped reading, or closed), a response the server sent before is
+    /// still read and returned, the connection then closing after it; the write's error is
     /// returned only when none comes within the engine's
     /// [`response_wait`](http_core::Timeouts).
     pub fn send<B: Into<Body>>(
@@ -153,6 +156,8 @@ impl Client {
     /// The connection is not locked while the body's reader runs.
     fn send_body(&self, mut body: Body) -> Result<Option<ResponseHead>, Error> {
         let streamed = body.is_streamed();
+        // A final response that came while the body went (see `Conn::write_body`).
+        let mut early = None;
         loop {
             {
                 let mut c = lock(&self.conn);
@@ -160,7 +165,13 @@ impl Client {
                     return Ok(Some(early));
                 }
                 if streamed {
-                    c.flush()?;
+                    c.write_body(&mut early)?;
+                }
+                // The server does not want the rest: none of it is taken, and the request
+                // ends with nothing more written.
+                if c.engine.body_refused() {
+                    c.engine.send_end(Headers::new())?;
+                    return Ok(early);
                 }
             }
             let piece = body.next_piece().map_err(|e| Error::Body(e.into()))?;
@@ -170,13 +181,17 @@ impl Client {
                 None => {
                     // The body may have taken long to write: the wait for the response
                     // counts from its end, once it is written.
-                    c.flush()?;
+                    c.write_body(&mut early)?;
                     let now = c.now();
                     c.engine.set_now(now);
-                    c.engine
-                        .send_end(Headers::from_http(&body.take_trailers()))?;
+                    let trailers = if c.engine.body_refused() {
+                        Headers::new()
+                    } else {
+                        Headers::from_http(&body.take_trailers())
+                    };
+                    c.engine.send_end(trailers)?;
                     c.flush()?;
-                    return Ok(None);
+                    return Ok(early);
                 }
             }
         }

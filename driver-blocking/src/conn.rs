@@ -3,7 +3,7 @@
 
 use crate::{Config, Error};
 use bytes::{Bytes, BytesMut};
-use http_core::{Connection, Event, Headers, Polled, RemoteError};
+use http_core::{Connection, Event, Headers, Polled, RemoteError, ResponseHead};
 use std::fs::File;
 use std::io::{ErrorKind, IoSlice, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -16,6 +16,9 @@ const READ_SIZE: usize = 16 * 1024;
 /// How long a closing connection reads and discards what the peer still sends, so that a
 /// reset does not destroy the response it has not read yet (RFC 9112 §9.6).
 const LINGER: Duration = Duration::from_secs(1);
+/// How long a write of a request body waits at most before the client looks whether the
+/// server answered (see `Conn::write_body`).
+const WATCH_STEP: Duration = Duration::from_millis(50);
 
 /// The engine and its socket.
 #[derive(Debug)]
@@ -37,6 +40,9 @@ pub(crate) struct Conn {
     reading: Arc<AtomicU64>,
     /// The read timeout the socket has now, to set it only when it changes.
     read_timeout: Option<Duration>,
+    /// The write timeout the socket has, but while a request body is written
+    /// (`Conn::write_body`); `None` for none.
+    write_limit: Option<Duration>,
     /// The engine's receive buffer, taken between exchanges (where the engine would free
     /// it) and given back for the next read: a thread blocked in a read holds the memory it
     /// lent anyway, and the next request costs no allocation for it.
@@ -74,7 +80,8 @@ impl Conn {
         idle: Option<Arc<AtomicBool>>,
     ) -> Self {
         let _ = stream.set_nodelay(true);
-        let _ = stream.set_write_timeout(Some(cfg.write_timeout).filter(|t| !t.is_zero()));
+        let write_limit = Some(cfg.write_timeout).filter(|t| !t.is_zero());
+        let _ = stream.set_write_timeout(write_limit);
         Self {
             engine: engine(http_core::Instant::ZERO),
             stream,
@@ -84,6 +91,7 @@ impl Conn {
             message: 0,
             reading: Arc::new(AtomicU64::new(0)),
             read_timeout: None,
+            write_limit,
             spare: None,
             broken: false,
         }
@@ -177,6 +185,67 @@ impl Conn {
             };
         }
         write_queued(&mut self.stream, &mut self.engine).inspect_err(|_| self.broken = true)
+    }
+
+    /// [`flush`](Self::flush) for a request body, reading meanwhile what the server sends
+    /// while the socket takes no more: RFC 9112 §9.5 has a client that sends a body watch for
+    /// a response, and stop when the server does not want the body (the engine then drops
+    /// what is queued: `Connection::body_refused`). A write waits at most [`WATCH_STEP`] at a
+    /// time, then looks for bytes from the server without waiting; bytes that come do not
+    /// extend the write timeout, which counts from the last write that went. A final
+    /// response head is kept in `early`, for the caller; the watch ends with it, or with
+    /// anything but the start of a response (the server's close or error is the write's, or
+    /// the response's, to report).
+    pub(crate) fn write_body(&mut self, early: &mut Option<ResponseHead>) -> Result<(), Error> {
+        if early.is_some() || self.broken || !self.engine.has_transmit() {
+            return self.flush();
+        }
+        let limit = self.write_limit;
+        let step = limit.map_or(WATCH_STEP, |l| l.min(WATCH_STEP));
+        self.stream.set_write_timeout(Some(step))?;
+        let mut until = limit.map(|l| Instant::now() + l);
+        let written = loop {
+            let left = self.engine.transmit_len();
+            match write_queued(&mut self.stream, &mut self.engine) {
+                Err(Error::Timeout) => {}
+                done => break done,
+            }
+            if self.engine.transmit_len() < left {
+                until = limit.map(|l| Instant::now() + l);
+            } else if until.is_some_and(|t| Instant::now() >= t) {
+                break Err(Error::Timeout);
+            }
+            if !self.peer_spoke() {
+                continue;
+            }
+            if let Err(e) = self.read(None) {
+                break Err(e);
+            }
+            let watch = loop {
+                match self.poll() {
+                    Ok(Polled::Event(Event::Response(r)))
+                        if !r.is_informational() || r.status == 101 =>
+                    {
+                        *early = Some(r);
+                        break false;
+                    }
+                    Ok(Polled::Event(Event::Response(_))) => {}
+                    Ok(Polled::NeedData) => break true,
+                    Ok(Polled::Event(_) | Polled::Paused) | Err(_) => break false,
+                }
+            };
+            if !watch {
+                // What is left goes with the usual write timeout.
+                self.stream.set_write_timeout(limit)?;
+                return self.flush();
+            }
+        };
+        let restored = self.stream.set_write_timeout(limit);
+        if written.is_err() {
+            self.broken = true;
+        }
+        written?;
+        Ok(restored?)
     }
 
     /// Sends `len` bytes of `file` from `offset` as body bytes, after what the engine queued
@@ -316,6 +385,7 @@ impl Conn {
     pub(crate) fn hand_over(&mut self) -> std::io::Result<TcpStream> {
         self.stream.set_read_timeout(None)?;
         self.stream.set_write_timeout(None)?;
+        self.write_limit = None;
         self.read_timeout = None;
         self.stream.try_clone()
     }
@@ -469,7 +539,7 @@ mod tests {
             let mut engine = Connection::server(http_core::Config::default(), Default::default());
             engine.feed(Default::default(), b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
             while let Ok(Polled::Event(_)) = engine.poll_event() {}
-            let mut head = http_core::ResponseHead::new(200);
+            let mut head = ResponseHead::new(200);
             head.headers.append("Transfer-Encoding", "chunked");
             engine.send_response(head).unwrap();
             for piece in ["a", "bcdefgh"] {

@@ -1,12 +1,13 @@
 //! Arbitrary response bytes into a client connection that sent an arbitrary kind of request
-//! (or whose upload failed part way, or that gives up the response's body), whole and split:
-//! no panic, and the same events and error either way.
+//! (or whose upload failed part way, or that is still uploading, or that gives up the
+//! response's body), whole and split: no panic, and the same events, error and bytes sent
+//! either way.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use http_core::RequestHead;
 use libfuzzer_sys::fuzz_target;
-use workspace_tests::{fetch, fetch_after_failed_upload, fetch_discarding};
+use workspace_tests::{fetch, fetch_after_failed_upload, fetch_discarding, fetch_while_uploading};
 
 #[path = "common.rs"]
 mod common;
@@ -42,6 +43,12 @@ fuzz_target!(|input: Input| {
         (
             fetch_after_failed_upload(&[&input.data], cfg),
             fetch_after_failed_upload(&pieces, cfg),
+        )
+    } else if input.request >= 225 {
+        // The response read while the body still goes (which it may stop).
+        (
+            fetch_while_uploading(&[&input.data], cfg),
+            fetch_while_uploading(&pieces, cfg),
         )
     } else if input.request >= 200 {
         // The body given up as soon as its head comes: dropped by the engine.
