@@ -189,6 +189,90 @@ fn listings_escape_names() {
     assert!(!html.contains("<b>"), "{html}");
 }
 
+#[test]
+fn a_listing_answers_preconditions_and_an_unservable_index_hides_its_folder() {
+    let d = Dir::new("listing-conditions");
+    let addr = serve(&d.root());
+    // A listing has no validator: only `*` matches it (RFC 9110 §13.1.1, §13.1.2).
+    for (field, value, status) in [
+        ("If-Match", "\"x\"", 412),
+        ("If-Match", "*", 200),
+        ("If-None-Match", "*", 304),
+        ("If-None-Match", "\"x\"", 200),
+        ("If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT", 200),
+        ("If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:37 GMT", 200),
+    ] {
+        let r = request(addr, "GET", "/list/", &[(field, value)]);
+        assert_eq!(r.status, status, "{field}: {value}");
+        let listed = String::from_utf8_lossy(&r.body).contains("plain.txt");
+        assert_eq!(listed, status == 200, "{field}: {value}");
+        if status == 304 {
+            assert!(r.body.is_empty());
+        }
+    }
+    // An index there that cannot be served (here a folder) is no reason to list the folder.
+    std::fs::create_dir(d.root().join("list/index.html")).expect("mkdir");
+    let r = get(addr, "/list/");
+    assert_eq!(r.status, 403);
+    assert!(!String::from_utf8_lossy(&r.body).contains("plain.txt"));
+}
+
+#[test]
+fn a_huge_folder_lists_a_bounded_number_of_entries() {
+    let d = Dir::new("huge");
+    let many = d.root().join("many");
+    std::fs::create_dir(&many).expect("mkdir");
+    for i in 0..=site::MAX_LISTED {
+        std::fs::write(many.join(format!("f{i}")), "").expect("write");
+    }
+    let addr = serve(&d.root());
+    let r = get(addr, "/many/");
+    assert_eq!(r.status, 200);
+    let html = String::from_utf8(r.body).expect("utf-8");
+    assert_eq!(
+        html.matches("<li>").count(),
+        site::MAX_LISTED + 1,
+        "with ../"
+    );
+    assert!(
+        html.contains("Only 10000 entries"),
+        "{}",
+        &html[html.len() - 200..]
+    );
+    // One fewer: all of them, and no note.
+    std::fs::remove_file(many.join("f0")).expect("remove");
+    let html = String::from_utf8(get(addr, "/many/").body).expect("utf-8");
+    assert_eq!(html.matches("<li>").count(), site::MAX_LISTED + 1);
+    assert!(!html.contains("Only"));
+}
+
+#[test]
+fn a_file_dated_in_the_future_was_last_modified_now() {
+    let d = Dir::new("future");
+    let path = d.root().join("sub/digits.txt");
+    let later = SystemTime::now() + Duration::from_secs(10 * 365 * 24 * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(later))
+        .expect("set the time");
+    let addr = serve(&d.root());
+    let r = get(addr, "/sub/digits.txt");
+    let parse = |name| {
+        http_core::HttpDate::parse(r.header(name).expect(name).as_bytes())
+            .expect("a date")
+            .unix_secs()
+    };
+    // RFC 9110 §8.8.2.1: never later than the response's Date.
+    assert!(parse("last-modified") <= parse("date"));
+    // A suffix range of an empty file is answered with the whole of it (RFC 9110 §14.1.2).
+    std::fs::write(d.root().join("empty.txt"), "").expect("write");
+    let r = request(addr, "GET", "/empty.txt", &[("Range", "bytes=-10")]);
+    assert_eq!((r.status, r.header("content-length")), (200, Some("0")));
+    let r = request(addr, "GET", "/sub/digits.txt", &[("Range", "Bytes=1-2")]);
+    assert_eq!((r.status, &r.body[..]), (206, &b"12"[..]));
+}
+
 #[cfg(unix)]
 #[test]
 fn hidden_names_are_neither_listed_nor_served() {
@@ -410,10 +494,29 @@ fn range_parsing_bounds() {
         ranges::parse(&format!("bytes={}", many.join(",")), 100),
         Ranges::Whole
     );
+    // Numbers past 64 bits are past any length: a first-pos there selects nothing, a
+    // last-pos there means the end.
     assert_eq!(
         ranges::parse("bytes=99999999999999999999-", 3),
-        Ranges::Whole
+        Ranges::Unsatisfiable
     );
+    assert_eq!(
+        ranges::parse("bytes=1-99999999999999999999", 3),
+        Ranges::Some(vec![(1, 2)])
+    );
+    assert_eq!(
+        ranges::parse("bytes=-99999999999999999999", 3),
+        Ranges::Some(vec![(0, 2)])
+    );
+    // The unit is case-insensitive (RFC 9110 §14.1); other units are not ours.
+    assert_eq!(ranges::parse("Bytes=0-1", 3), Ranges::Some(vec![(0, 1)]));
+    assert_eq!(ranges::parse("BYTES=-1", 3), Ranges::Some(vec![(2, 2)]));
+    assert_eq!(ranges::parse("bytesx=0-1", 3), Ranges::Whole);
+    assert_eq!(ranges::parse("items=0-1", 3), Ranges::Whole);
+    // Of an empty file, a suffix range is the one satisfiable form, and selects nothing:
+    // the whole (empty) file; any other range is unsatisfiable.
+    assert_eq!(ranges::parse("bytes=-10", 0), Ranges::Whole);
+    assert_eq!(ranges::parse("bytes=0-0", 0), Ranges::Unsatisfiable);
     // At most the whole file's bytes, in all: the byte before and after.
     assert_eq!(
         ranges::parse("bytes=0-4,3-7", 10),

@@ -17,10 +17,22 @@ pub(crate) enum Ranges {
     Unsatisfiable,
 }
 
-/// `Range: bytes=0-499, 500-, -200` against `len` bytes.
+/// `Range: bytes=0-499, 500-, -200` against `len` bytes. Numbers too large for 64 bits are
+/// taken for what they are: past any length.
 pub(crate) fn parse(value: &str, len: u64) -> Ranges {
-    let Some(set) = value.trim().strip_prefix("bytes=") else {
+    let value = value.trim();
+    // Range units are case-insensitive (RFC 9110 §14.1).
+    let Some(set) = value
+        .get(..6)
+        .filter(|unit| unit.eq_ignore_ascii_case("bytes="))
+        .and_then(|_| value.get(6..))
+    else {
         return Ranges::Whole;
+    };
+    // `1*DIGIT`, saturated: a number beyond u64 is beyond any length.
+    let number = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().unwrap_or(u64::MAX))
     };
     let mut out = Vec::new();
     let mut any = false;
@@ -32,29 +44,28 @@ pub(crate) fn parse(value: &str, len: u64) -> Ranges {
         let Some((first, last)) = spec.split_once('-') else {
             return Ranges::Whole;
         };
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         any = true;
         let range = if first.is_empty() {
             // suffix-range: the last n bytes.
-            if !digits(last) {
-                return Ranges::Whole;
-            }
-            let Ok(n) = last.parse::<u64>() else {
+            let Some(n) = number(last) else {
                 return Ranges::Whole;
             };
-            (n > 0 && len > 0).then(|| (len.saturating_sub(n), len - 1))
+            // Of an empty representation the only satisfiable range is a suffix one (RFC
+            // 9110 §14.1.2), which selects nothing: the whole, empty, is the answer.
+            if n > 0 && len == 0 {
+                return Ranges::Whole;
+            }
+            (n > 0).then(|| (len.saturating_sub(n), len - 1))
         } else {
-            if !digits(first) || !(last.is_empty() || digits(last)) {
-                return Ranges::Whole;
-            }
-            let Ok(a) = first.parse::<u64>() else {
+            let Some(a) = number(first) else {
                 return Ranges::Whole;
             };
+            // A last-pos at or past the end means the end (§14.1.1).
             let b = if last.is_empty() {
                 u64::MAX
             } else {
-                match last.parse::<u64>() {
-                    Ok(b) if b >= a => b,
+                match number(last) {
+                    Some(b) if b >= a => b,
                     _ => return Ranges::Whole,
                 }
             };

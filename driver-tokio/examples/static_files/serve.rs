@@ -10,11 +10,11 @@ use http::{HeaderMap, Method, Response, StatusCode, Uri, header};
 use http_body::{Body, Frame, SizeHint};
 use http_core::HttpDate;
 use std::fs::File;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::UNIX_EPOCH;
+use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
 
 /// Bytes read from a file at a time when streaming: each read is one trip to the blocking
@@ -299,20 +299,23 @@ pub(crate) fn respond(
                     file(site, index, &meta, kept, headers, !head)
                 }
                 Err(Refusal::Forbidden) => plain(StatusCode::FORBIDDEN, "forbidden"),
-                _ => match site.listing(&dir, path) {
-                    Ok(html) => {
-                        let mut res = plain(StatusCode::OK, "");
-                        let body = Bytes::from(html);
-                        res.headers_mut().insert(
-                            header::CONTENT_TYPE,
-                            "text/html; charset=utf-8".parse().expect("static"),
-                        );
-                        res.headers_mut()
-                            .insert(header::CONTENT_LENGTH, body.len().into());
-                        *res.body_mut() = FileBody::Full(Some(body));
+                // An index that is there but cannot be served (unreadable, not a regular
+                // file) hides the directory still: it is not listed instead.
+                _ if std::fs::symlink_metadata(dir.join("index.html")).is_ok() => {
+                    plain(StatusCode::FORBIDDEN, "forbidden")
+                }
+                // A listing has no validator: only `*` matches it (RFC 9110 §13.1.1,
+                // §13.1.2), and dates are not compared.
+                _ => match precondition(headers, "", None) {
+                    Precondition::Failed => {
+                        plain(StatusCode::PRECONDITION_FAILED, "precondition failed")
+                    }
+                    Precondition::NotModified => {
+                        let mut res = Response::new(FileBody::Full(None));
+                        *res.status_mut() = StatusCode::NOT_MODIFIED;
                         res
                     }
-                    Err(_) => plain(StatusCode::FORBIDDEN, "forbidden"),
+                    Precondition::Holds => listing(site, &dir, path),
                 },
             }
         }
@@ -323,6 +326,25 @@ pub(crate) fn respond(
         *res.body_mut() = FileBody::Full(None);
     }
     res
+}
+
+/// A directory's listing, as HTML.
+fn listing(site: &Site, dir: &Path, path: &str) -> Response<FileBody> {
+    match site.listing(dir, path) {
+        Ok(html) => {
+            let mut res = plain(StatusCode::OK, "");
+            let body = Bytes::from(html);
+            res.headers_mut().insert(
+                header::CONTENT_TYPE,
+                "text/html; charset=utf-8".parse().expect("static"),
+            );
+            res.headers_mut()
+                .insert(header::CONTENT_LENGTH, body.len().into());
+            *res.body_mut() = FileBody::Full(Some(body));
+            res
+        }
+        Err(_) => plain(StatusCode::FORBIDDEN, "forbidden"),
+    }
 }
 
 /// A regular file: validators, conditionals, ranges (for a GET only, RFC 9110 §14.2), then
@@ -337,11 +359,18 @@ fn file(
 ) -> Response<FileBody> {
     let len = meta.len();
     let tag = Stamp::of(meta).etag();
-    // Kept to the second: the precision of HTTP dates.
-    let modified = meta
-        .modified()
-        .ok()
-        .map(|m| HttpDate::from_unix_secs(m.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())));
+    // Kept to the second: the precision of HTTP dates; and never later than now, the
+    // response's Date (RFC 9110 §8.8.2.1: a file dated in the future is sent as changed now).
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let modified = meta.modified().ok().map(|m| {
+        HttpDate::from_unix_secs(
+            m.duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+                .min(now),
+        )
+    });
     let mut res = Response::new(FileBody::Full(None));
     let h = res.headers_mut();
     if let Ok(v) = tag.parse() {

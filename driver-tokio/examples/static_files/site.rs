@@ -196,12 +196,18 @@ impl Stamp {
         }
     }
 
-    /// The version as a strong entity tag (RFC 9110 §8.8.3).
+    /// The version as a strong entity tag (RFC 9110 §8.8.3): the length and modification
+    /// time (which the response's fields say anyway) and a hash, under this process's random
+    /// key, of the file's identity and change time, which tell a file replaced or changed
+    /// within the same modification time without giving its inode number away. (The tags
+    /// change when the server restarts: a cache then asks for each file once more.)
     pub(crate) fn etag(&self) -> String {
-        format!(
-            "\"{:x}-{:x}-{:x}-{:x}\"",
-            self.len, self.modified_ns, self.inode, self.changed_ns
-        )
+        use std::hash::{BuildHasher, RandomState};
+        static KEY: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+        let hidden = KEY
+            .get_or_init(RandomState::new)
+            .hash_one((self.inode, self.changed_ns));
+        format!("\"{:x}-{:x}-{:016x}\"", self.len, self.modified_ns, hidden)
     }
 }
 
@@ -535,9 +541,15 @@ impl Site {
         (kind.is_dir() || kind.is_file()).then_some(kind.is_dir())
     }
 
-    /// An HTML listing of `dir`, whose request path is `path`.
+    /// An HTML listing of `dir`, whose request path is `path`: of its first [`MAX_LISTED`]
+    /// entries (in the directory's order), sorted, so that a huge directory costs a bounded
+    /// time to list.
     pub(crate) fn listing(&self, dir: &Path, path: &str) -> std::io::Result<String> {
-        let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)?
+        let mut entries = std::fs::read_dir(dir)?;
+        let read: Vec<_> = entries.by_ref().take(MAX_LISTED).collect();
+        let cut = entries.next().is_some();
+        let mut names: Vec<(String, bool)> = read
+            .into_iter()
             .filter_map(Result::ok)
             .filter_map(|e| Some((e.file_name().into_string().ok()?, e)))
             .filter_map(|(name, e)| Some((name, self.servable(&e)?)))
@@ -558,10 +570,19 @@ impl Site {
                 html_escape(&name)
             ));
         }
-        out.push_str("</ul></body></html>\n");
+        out.push_str("</ul>\n");
+        if cut {
+            out.push_str(&format!(
+                "<p>Only {MAX_LISTED} entries of this folder are listed.</p>\n"
+            ));
+        }
+        out.push_str("</body></html>\n");
         Ok(out)
     }
 }
+
+/// Most entries of a directory read for its listing.
+pub(crate) const MAX_LISTED: usize = 10_000;
 
 /// Whether a name is hidden (starts with a dot, as `.git`, `.env` or `.ssh` do): such files
 /// and folders are neither listed nor served, wherever they are under the root, so that
