@@ -425,6 +425,7 @@ where
             Some(Poll::Ready(joined)) => {
                 task.set(None);
                 let res = joined.ok().and_then(Result::ok);
+                note_dropped(conn, tx.as_ref());
                 Some(start_response(
                     conn,
                     io.clock(),
@@ -457,6 +458,7 @@ where
             joined = async { task.as_mut().as_pin_mut().expect("guarded").await }, if task.is_some() => {
                 task.set(None);
                 let res = joined.ok().and_then(Result::ok);
+                note_dropped(conn, tx.as_ref());
                 let started =
                     start_response(conn, io.clock(), res, response.as_mut(), &mut trailers, &mut want, shutdown)?;
                 if answer(io, conn, started).await? {
@@ -521,6 +523,15 @@ where
         }
     }
     Ok(None)
+}
+
+/// Tells the engine when the handler answers having dropped the request body unread (its
+/// receiving end is gone): the engine then drops the rest itself, or has the response say
+/// `Connection: close` when it is too long to ([`Connection::body_dropped`]).
+fn note_dropped<R: Runtime>(conn: &mut Connection, tx: Option<&BodyTx<R>>) {
+    if tx.is_some_and(|t| t.tx.is_closed()) {
+        conn.body_dropped();
+    }
 }
 
 /// The request body's sending end. Dropped before the body's end (the exchange is over and

@@ -412,6 +412,11 @@ where
     let mut c = lock(shared);
     c.check_shutdown();
     c.engine.set_date(unix_secs());
+    // The handler dropped the request body unread (no reader holds the connection's record
+    // of it): the engine drops the rest, or has the response say close when it cannot.
+    if Arc::strong_count(c.reading()) == 1 {
+        c.engine.body_dropped();
+    }
     let Some(mut body) = answer.and_then(|res| start_response(&mut c, res)) else {
         return end_empty(&mut c, 500).map(|()| None);
     };

@@ -339,6 +339,31 @@ pub(crate) fn no_continue_without_reading<M: Mount>() {
     server.stop();
 }
 
+/// A request body the handler drops unread: within `max_discard` (64 KiB) the engine drops
+/// the rest and the next request is answered; past it by its Content-Length the answer says
+/// `Connection: close` (RFC 9112 §9.6), so that a client that pipelined a request after it
+/// knows that one will not be answered.
+pub(crate) fn a_dropped_body_too_long_to_discard_has_its_answer_say_close<M: Mount>() {
+    let server = start::<M>(App::NoRead);
+    let mut w = Wire::connect(server.addr);
+    w.send(
+        "POST /n HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n\r\nhelloGET /next HTTP/1.1\r\nHost: test\r\n\r\n",
+    );
+    let res = w.read("POST");
+    assert_eq!((res.status, res.says_close()), (200, false), "{res:?}");
+    assert_eq!(w.read("GET").status, 200);
+    drop(w);
+    let mut w = Wire::connect(server.addr);
+    w.send(format!(
+        "POST /n HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n\r\n",
+        64 * 1024 + 1
+    ));
+    let res = w.read("POST");
+    assert_eq!((res.status, res.says_close()), (200, true), "{res:?}");
+    drop(w);
+    server.stop();
+}
+
 /// An upgrade: 101, then raw bytes both ways, the bytes sent right after the head included.
 pub(crate) fn upgrade<M: Mount>() {
     let server = start::<M>(App::Upgrade);
@@ -1193,6 +1218,7 @@ macro_rules! suite {
             trailers,
             continue_when_the_body_is_read,
             no_continue_without_reading,
+            a_dropped_body_too_long_to_discard_has_its_answer_say_close,
             upgrade,
             header_timeout_408,
             body_timeout,

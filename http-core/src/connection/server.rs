@@ -262,6 +262,22 @@ impl Connection {
         Ok(())
     }
 
+    /// Server: says the application let go of the request body without reading it to its end
+    /// (it dropped it), before its response goes. The engine drops the rest itself, within
+    /// [`Limits::max_discard`](crate::Limits), so that the connection carries the next
+    /// request; when the body's Content-Length leaves more than that, it cannot, and the
+    /// response says `Connection: close` (RFC 9112 §9.6), so that a client that pipelined a
+    /// request after this one knows to send it again elsewhere rather than wait for its
+    /// answer. Nothing changes when no request body is being received.
+    pub fn body_dropped(&mut self) {
+        if self.role == Role::Server
+            && self.their_state() == HalfState::SendBody
+            && !self.discard_body()
+        {
+            self.close_after_exchange();
+        }
+    }
+
     /// Answers with `status` alone, a whole response with no content (`Content-Length: 0`
     /// where the status allows content), as a driver does for a handler that failed. A 1xx
     /// is no answer (nothing is queued): [`send_response`](Self::send_response) sends one.

@@ -275,6 +275,37 @@ fn a_request_body_given_up_early_has_one_budget_in_all() {
 }
 
 #[test]
+fn a_dropped_body_too_long_to_discard_has_its_response_say_close() {
+    // Content-Length leaves more than the budget: the response says close, the engine
+    // closes after it, and the request pipelined after this one is not answered.
+    let mut c = discarding_up_to_4(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n");
+    c.body_dropped();
+    respond(&mut c, 405, b"");
+    assert!(text(&wire(&mut c)).contains("Connection: close\r\n"));
+    assert!(c.should_close());
+    // At the budget: dropped by the engine, the connection kept for the next request.
+    let mut c = discarding_up_to_4(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\n");
+    c.body_dropped();
+    respond(&mut c, 405, b"");
+    assert!(!text(&wire(&mut c)).contains("close"));
+    c.feed(at(0), b"abcd");
+    c.feed(at(0), GET);
+    assert_eq!(request(&mut c).target, "/");
+    // A length not known (chunked) is dropped as it comes, within the same budget.
+    let mut c =
+        discarding_up_to_4(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+    c.body_dropped();
+    respond(&mut c, 405, b"");
+    assert!(!text(&wire(&mut c)).contains("close"));
+    // No body being received: nothing changes.
+    let mut c = discarding_up_to_4(GET);
+    c.body_dropped();
+    respond(&mut c, 200, b"");
+    assert!(!text(&wire(&mut c)).contains("close"));
+    assert!(!c.should_close());
+}
+
+#[test]
 fn a_switch_after_a_given_up_body_passed_its_budget_fails_at_once() {
     let mut c = discarding_up_to_4(
         b"POST / HTTP/1.1\r\nHost: a\r\nUpgrade: foo\r\nConnection: upgrade\r\n\
