@@ -1074,6 +1074,125 @@ fn an_early_answer_stops_the_upload<C: ClientUnderTest>() {
     }
 }
 
+/// A server of one upload that answers `answer` as soon as it has the head, then reads
+/// nothing more, holding the connection until told on the sender it returns (at most 60 s).
+fn answer_then_stall(answer: &'static [u8]) -> (SocketAddr, Sender<()>, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (done, told) = std::sync::mpsc::channel::<()>();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        workspace_tests::read_head(&mut s);
+        s.write_all(answer).expect("the answer");
+        let _ = told.recv_timeout(Duration::from_secs(60));
+    });
+    (addr, done, server)
+}
+
+/// `f` on a thread of its own, or `Err` if it has not returned within 30 s (a hang).
+fn within_30s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .map_err(|_| "no outcome within 30 s".to_owned())
+}
+
+/// An answer that does not refuse the body (a success from a server that closes, an error
+/// on a connection kept, an HTTP/1.0 one), from a server that then reads nothing more: the
+/// client sends on until its write times out, and returns the answer it read meanwhile;
+/// neither loses it nor waits without end.
+fn an_answer_read_during_an_upload_outlives_its_write_timeout<C: ClientUnderTest>() {
+    let answers: [(&'static [u8], u16); 3] = [
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+            200,
+        ),
+        (
+            b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 2\r\n\r\nok",
+            413,
+        ),
+        (b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", 200),
+    ];
+    for (answer, status) in answers {
+        for streamed in [false, true] {
+            let (addr, done, server) = answer_then_stall(answer);
+            let got = within_30s(move || C::upload(addr, streamed, UPLOAD_CONFIG.0));
+            let _ = done.send(());
+            assert_eq!(
+                got,
+                Ok(Ok((status, b"ok".to_vec()))),
+                "{}, streamed: {streamed}",
+                String::from_utf8_lossy(answer)
+            );
+            server.join().expect("server");
+        }
+    }
+}
+
+/// A tokio socket stays readable after a read that filled all it was lent: an upload after
+/// a response of exactly the engine's first read (1 KiB) must not take that for the
+/// server's answer and wait for it, which stopped the writing (the server, which reads the
+/// body after a second, then waited for bytes that never came).
+#[test]
+fn an_upload_after_a_response_that_filled_a_read_goes_on() {
+    use http_body_util::BodyExt;
+    fn server() -> (SocketAddr, JoinHandle<usize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let server = std::thread::spawn(move || {
+            let (mut s, _) = listener.accept().expect("accept");
+            workspace_tests::read_head(&mut s);
+            let head = "HTTP/1.1 200 OK\r\nContent-Length: 0983\r\n\r\n";
+            let mut first = head.as_bytes().to_vec();
+            first.resize(1024, b'a');
+            s.write_all(&first).expect("first answer");
+            workspace_tests::read_head(&mut s);
+            std::thread::sleep(Duration::from_secs(1));
+            s.set_read_timeout(Some(Duration::from_secs(10)))
+                .expect("timeout");
+            let (mut got, mut buf) = (0, vec![0; 1 << 16]);
+            while got < UPLOAD_SMALL {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => return got,
+                    Ok(n) => got += n,
+                }
+            }
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            got
+        });
+        (addr, server)
+    }
+    const UPLOAD_SMALL: usize = 8 << 20;
+    let (addr, server) = server();
+    let got = within_30s(move || {
+        tokio_block(async move {
+            let mut client = driver_tokio::Client::connect(addr, driver_tokio::Config::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            let get = Request::get(format!("http://{addr}/"))
+                .body(http_body_util::Empty::<Bytes>::new())
+                .expect("request");
+            let res = client.send(get).await.map_err(|e| e.to_string())?;
+            let first = res.into_body().collect().await.map_err(|e| e.to_string())?;
+            assert_eq!(first.to_bytes().len(), 983);
+            let put = Request::put(format!("http://{addr}/up"))
+                .body(http_body_util::Full::new(Bytes::from(vec![
+                    0;
+                    UPLOAD_SMALL
+                ])))
+                .expect("request");
+            let res = client.send(put).await.map_err(|e| e.to_string())?;
+            let status = res.status().as_u16();
+            let body = res.into_body().collect().await.map_err(|e| e.to_string())?;
+            Ok::<_, String>((status, body.to_bytes().to_vec()))
+        })
+    });
+    assert_eq!(got, Ok(Ok((200, b"ok".to_vec()))));
+    assert_eq!(server.join().expect("server"), UPLOAD_SMALL);
+}
+
 /// A listener whose accept queue is full (a backlog of 0, with one connection waiting in
 /// it): a further connect waits as long as the kernel retries, minutes. Kept with the
 /// connection that fills it.
@@ -1361,6 +1480,7 @@ on_every_client!(
     unsolicited,
     early_answer,
     an_early_answer_stops_the_upload,
+    an_answer_read_during_an_upload_outlives_its_write_timeout,
     the_first_piece_goes_before_the_body_ends,
     an_answer_before_the_last_write_fails_is_returned,
     nothing_said_on_an_idle_connection_is_taken_for_a_response,

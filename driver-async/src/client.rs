@@ -168,6 +168,11 @@ impl<R: Runtime> Client<R> {
                 Ok(Polled::Event(Event::Closed)) => Err(Error::Closed),
                 Ok(Polled::Event(_)) => Ok(()),
                 Ok(Polled::NeedData | Polled::Paused) => match io.flush(conn).await {
+                    // Nothing more can come (the engine reads no more and waits for no
+                    // deadline): nor can a response.
+                    Ok(()) if !conn.wants_read() && conn.poll_timeout().is_none() => {
+                        Err(Error::Closed)
+                    }
                     Ok(()) => io.wait(conn, pending()).await.map(drop),
                     // The last of the request failed to go: as above.
                     Err(e) if e.is_socket() && failed.is_none() => {

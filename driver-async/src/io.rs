@@ -528,6 +528,9 @@ impl<R: Runtime> Io<R> {
     }
 
     /// Sends the application's body through the engine, writing as it goes.
+    /// Returns a final response that came while the body went (see `write_body`): the
+    /// outcome of the request, even when a write of the rest of the body then failed or
+    /// timed out (the engine drops the rest, and the connection is not reused).
     pub(crate) async fn send_body<B>(
         &mut self,
         conn: &mut Connection,
@@ -537,11 +540,31 @@ impl<R: Runtime> Io<R> {
         B: Body<Data = Bytes>,
         B::Error: Into<BoxError>,
     {
+        let mut early = None;
+        match self.send_body_watching(conn, body, &mut early).await {
+            Ok(()) => Ok(early),
+            Err(e) if e.is_socket() && early.is_some() => {
+                conn.set_now(self.now());
+                conn.send_failed();
+                Ok(early)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn send_body_watching<B>(
+        &mut self,
+        conn: &mut Connection,
+        body: B,
+        early: &mut Option<ResponseHead>,
+    ) -> Result<(), Error>
+    where
+        B: Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
         let mut body = pin!(body);
         let mut queued = 0;
         let mut trailers = Headers::new();
-        // A final response that came while the body went (see `write_body`).
-        let mut early = None;
         // Once the server says it does not want the rest, no more is taken from the body.
         while !conn.body_refused() {
             // What the body has ready is taken at once; while it has nothing ready, what is
@@ -550,7 +573,7 @@ impl<R: Runtime> Io<R> {
                 Poll::Ready(frame) => frame,
                 Poll::Pending => {
                     if conn.has_transmit() {
-                        self.write_body(conn, &mut early).await?;
+                        self.write_body(conn, early).await?;
                         queued = 0;
                         if conn.body_refused() {
                             break;
@@ -568,7 +591,7 @@ impl<R: Runtime> Io<R> {
                     queued += data.len();
                     conn.send_data(data)?;
                     if queued >= WRITE_HIGH {
-                        self.write_body(conn, &mut early).await?;
+                        self.write_body(conn, early).await?;
                         queued = 0;
                     }
                 }
@@ -583,7 +606,7 @@ impl<R: Runtime> Io<R> {
         conn.set_now(self.now());
         // (A refused body ends here, with nothing more written.)
         conn.send_end(trailers)?;
-        Ok(early)
+        Ok(())
     }
 
     /// Writes what is queued of a request body, reading meanwhile what the server sends
@@ -612,7 +635,20 @@ impl<R: Runtime> Io<R> {
                 self.broken = true;
                 return Err(Error::Timeout);
             }
-            self.read(conn).await?;
+            // One read that does not wait, tried at once (not after a look at readiness,
+            // which smol reports once per wait and has just reported): the readiness seen
+            // may be stale (tokio keeps a socket readable after a read that filled all it
+            // was lent), and a wait here for bytes that do not come would stop the writing
+            // too.
+            self.reads.more = true;
+            let tried = {
+                let mut read = pin!(self.read(conn));
+                poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await
+            };
+            match tried {
+                Poll::Ready(n) => n?,
+                Poll::Pending => continue,
+            };
             loop {
                 match conn.poll_event() {
                     Ok(Polled::Event(Event::Response(r)))

@@ -154,24 +154,45 @@ impl Client {
 
     /// Sends the request body; returns a final response that came before it was needed.
     /// The connection is not locked while the body's reader runs.
-    fn send_body(&self, mut body: Body) -> Result<Option<ResponseHead>, Error> {
-        let streamed = body.is_streamed();
-        // A final response that came while the body went (see `Conn::write_body`).
+    /// A final response that came while the body went (see `Conn::write_body`) is the
+    /// outcome of the request, even when a write of the rest of the body then failed or timed
+    /// out (the engine drops the rest, and the connection is not reused).
+    fn send_body(&self, body: Body) -> Result<Option<ResponseHead>, Error> {
         let mut early = None;
+        match self.send_body_watching(body, &mut early) {
+            Ok(()) => Ok(early),
+            Err(e) if e.is_socket() && early.is_some() => {
+                let mut c = lock(&self.conn);
+                let now = c.now();
+                c.engine.set_now(now);
+                c.engine.send_failed();
+                Ok(early)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn send_body_watching(
+        &self,
+        mut body: Body,
+        early: &mut Option<ResponseHead>,
+    ) -> Result<(), Error> {
+        let streamed = body.is_streamed();
         loop {
             {
                 let mut c = lock(&self.conn);
-                if let Some(early) = await_continue(&mut c)? {
-                    return Ok(Some(early));
+                if let Some(head) = await_continue(&mut c)? {
+                    *early = Some(head);
+                    return Ok(());
                 }
                 if streamed {
-                    c.write_body(&mut early)?;
+                    c.write_body(early)?;
                 }
                 // The server does not want the rest: none of it is taken, and the request
                 // ends with nothing more written.
                 if c.engine.body_refused() {
                     c.engine.send_end(Headers::new())?;
-                    return Ok(early);
+                    return Ok(());
                 }
             }
             let piece = body.next_piece().map_err(|e| Error::Body(e.into()))?;
@@ -181,7 +202,7 @@ impl Client {
                 None => {
                     // The body may have taken long to write: the wait for the response
                     // counts from its end, once it is written.
-                    c.write_body(&mut early)?;
+                    c.write_body(early)?;
                     let now = c.now();
                     c.engine.set_now(now);
                     let trailers = if c.engine.body_refused() {
@@ -191,7 +212,7 @@ impl Client {
                     };
                     c.engine.send_end(trailers)?;
                     c.flush()?;
-                    return Ok(early);
+                    return Ok(());
                 }
             }
         }
@@ -252,6 +273,11 @@ fn step_to_response(c: &mut Conn) -> Result<Option<ResponseHead>, Error> {
         Polled::Event(_) => {}
         Polled::NeedData | Polled::Paused => {
             c.flush()?;
+            // Nothing more can come (the engine reads no more and waits for no deadline):
+            // nor can a response.
+            if !c.engine.wants_read() && c.engine.poll_timeout().is_none() {
+                return Err(Error::Closed);
+            }
             c.wait()?;
         }
     }
