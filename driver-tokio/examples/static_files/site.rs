@@ -573,7 +573,7 @@ impl Site {
         out.push_str("</ul>\n");
         if cut {
             out.push_str(&format!(
-                "<p>Only {MAX_LISTED} entries of this folder are listed.</p>\n"
+                "<p>This folder holds more than the {MAX_LISTED} entries read for this listing.</p>\n"
             ));
         }
         out.push_str("</body></html>\n");
