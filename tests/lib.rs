@@ -424,17 +424,23 @@ pub fn fetch_discarding(
     (fetched, reading.discard.flatten())
 }
 
-/// Starts a PUT of 100 bytes on a new client connection, sends 5 of them, then tells the
-/// engine the transport failed (`send_failed`, as a driver does when the server stopped
-/// reading) and feeds it `pieces` of the response the server may have sent first, then the
-/// end of input.
-pub fn fetch_after_failed_upload(pieces: &[&[u8]], cfg: Config) -> Fetched {
+/// A new client connection that started a PUT of 100 bytes and sent 5 of them.
+fn uploading(cfg: Config) -> Connection {
     let mut conn = Connection::client(cfg, Instant::ZERO);
     let mut put = http_core::RequestHead::new("PUT", "/upload");
     put.headers.append("Host", "example.com");
     conn.send_request_sized(put, 100).expect("send request");
     conn.send_data(Bytes::from_static(b"first"))
         .expect("send data");
+    conn
+}
+
+/// Starts a PUT of 100 bytes on a new client connection, sends 5 of them, then tells the
+/// engine the transport failed (`send_failed`, as a driver does when the server stopped
+/// reading) and feeds it `pieces` of the response the server may have sent first, then the
+/// end of input.
+pub fn fetch_after_failed_upload(pieces: &[&[u8]], cfg: Config) -> Fetched {
+    let mut conn = uploading(cfg);
     conn.send_failed();
     read_response(conn, pieces, false)
 }
@@ -445,12 +451,7 @@ pub fn fetch_after_failed_upload(pieces: &[&[u8]], cfg: Config) -> Fetched {
 /// (`Connection::body_refused`, RFC 9112 §9.5); then the end of input. What was written
 /// after the request's head and first bytes is in the transcript's `wire`.
 pub fn fetch_while_uploading(pieces: &[&[u8]], cfg: Config) -> Fetched {
-    let mut conn = Connection::client(cfg, Instant::ZERO);
-    let mut put = http_core::RequestHead::new("PUT", "/upload");
-    put.headers.append("Host", "example.com");
-    conn.send_request_sized(put, 100).expect("send request");
-    conn.send_data(Bytes::from_static(b"first"))
-        .expect("send data");
+    let mut conn = uploading(cfg);
     while conn.poll_transmit().is_some() {}
     let mut t = Transcript::default();
     let mut r = Reading::default();

@@ -160,19 +160,18 @@ impl<R: Runtime> Client<R> {
                 }
             }
             let step = match conn.poll_event() {
+                // A final response (or a switch): an interim one leaves the server's half
+                // where it was.
                 Ok(Polled::Event(Event::Response(r)))
-                    if !r.is_informational() || r.status == 101 =>
+                    if conn.their_state() != HalfState::SendResponse =>
                 {
                     break r;
                 }
                 Ok(Polled::Event(Event::Closed)) => Err(Error::Closed),
                 Ok(Polled::Event(_)) => Ok(()),
                 Ok(Polled::NeedData | Polled::Paused) => match io.flush(conn).await {
-                    // Nothing more can come (the engine reads no more and waits for no
-                    // deadline): nor can a response.
-                    Ok(()) if !conn.wants_read() && conn.poll_timeout().is_none() => {
-                        Err(Error::Closed)
-                    }
+                    // The server will say nothing more: nor a response.
+                    Ok(()) if conn.should_close() => Err(Error::Closed),
                     Ok(()) => io.wait(conn, pending()).await.map(drop),
                     // The last of the request failed to go: as above.
                     Err(e) if e.is_socket() && failed.is_none() => {

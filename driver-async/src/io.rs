@@ -8,7 +8,7 @@ use bytes::Bytes;
 use futures_io::{AsyncRead as _, AsyncWrite as _};
 use futures_util::io::{AsyncReadExt, AsyncWriteExt};
 use http_body::{Body, Frame};
-use http_core::{Connection, Event, Headers, Polled, ResponseHead};
+use http_core::{Connection, Event, HalfState, Headers, Polled, ResponseHead};
 use std::future::{Future, poll_fn};
 use std::io::IoSlice;
 use std::pin::{Pin, pin};
@@ -651,8 +651,9 @@ impl<R: Runtime> Io<R> {
             };
             loop {
                 match conn.poll_event() {
+                    // A final response: an interim one leaves the server's half where it was.
                     Ok(Polled::Event(Event::Response(r)))
-                        if !r.is_informational() || r.status == 101 =>
+                        if conn.their_state() != HalfState::SendResponse =>
                     {
                         *early = Some(r);
                         watch = false;

@@ -152,11 +152,11 @@ impl Client {
         Ok(Upgraded { io, leftover })
     }
 
-    /// Sends the request body; returns a final response that came before it was needed.
-    /// The connection is not locked while the body's reader runs.
-    /// A final response that came while the body went (see `Conn::write_body`) is the
-    /// outcome of the request, even when a write of the rest of the body then failed or timed
-    /// out (the engine drops the rest, and the connection is not reused).
+    /// Sends the request body (the connection is not locked while the body's reader runs);
+    /// returns a final response that came before the body was needed, or while it went (see
+    /// `Conn::write_body`): that is the outcome of the request, even when a write of the
+    /// rest of the body then failed or timed out (the engine drops the rest, and the
+    /// connection is not reused).
     fn send_body(&self, body: Body) -> Result<Option<ResponseHead>, Error> {
         let mut early = None;
         match self.send_body_watching(body, &mut early) {
@@ -205,12 +205,9 @@ impl Client {
                     c.write_body(early)?;
                     let now = c.now();
                     c.engine.set_now(now);
-                    let trailers = if c.engine.body_refused() {
-                        Headers::new()
-                    } else {
-                        Headers::from_http(&body.take_trailers())
-                    };
-                    c.engine.send_end(trailers)?;
+                    // (Nothing is written of a refused body's trailers.)
+                    c.engine
+                        .send_end(Headers::from_http(&body.take_trailers()))?;
                     c.flush()?;
                     return Ok(());
                 }
@@ -273,9 +270,8 @@ fn step_to_response(c: &mut Conn) -> Result<Option<ResponseHead>, Error> {
         Polled::Event(_) => {}
         Polled::NeedData | Polled::Paused => {
             c.flush()?;
-            // Nothing more can come (the engine reads no more and waits for no deadline):
-            // nor can a response.
-            if !c.engine.wants_read() && c.engine.poll_timeout().is_none() {
+            // The server will say nothing more: nor a response.
+            if c.engine.should_close() {
                 return Err(Error::Closed);
             }
             c.wait()?;

@@ -3,7 +3,7 @@
 
 use crate::{Config, Error};
 use bytes::{Bytes, BytesMut};
-use http_core::{Connection, Event, Headers, Polled, RemoteError, ResponseHead};
+use http_core::{Connection, Event, HalfState, Headers, Polled, RemoteError, ResponseHead};
 use std::fs::File;
 use std::io::{ErrorKind, IoSlice, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -223,8 +223,9 @@ impl Conn {
             }
             let watch = loop {
                 match self.poll() {
+                    // A final response: an interim one leaves the server's half where it was.
                     Ok(Polled::Event(Event::Response(r)))
-                        if !r.is_informational() || r.status == 101 =>
+                        if self.engine.their_state() != HalfState::SendResponse =>
                     {
                         *early = Some(r);
                         break false;
