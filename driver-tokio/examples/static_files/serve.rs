@@ -192,16 +192,16 @@ fn tags(list: &str) -> Option<Vec<(bool, &str)>> {
     )
 }
 
-/// Whether an `If-None-Match` list matches `tag` (ours, strong), by weak comparison (RFC 9110
-/// §8.8.3.2, §13.1.2).
-fn none_match(list: &str, tag: &str) -> bool {
-    tags(list).is_none_or(|tags| tags.iter().any(|&(_, t)| t == tag))
+/// Whether an `If-None-Match` list matches `tag` (ours, strong; `None` for a representation
+/// without one, which only `*` matches), by weak comparison (RFC 9110 §8.8.3.2, §13.1.2).
+fn none_match(list: &str, tag: Option<&str>) -> bool {
+    tags(list).is_none_or(|tags| tags.iter().any(|&(_, t)| Some(t) == tag))
 }
 
-/// Whether an `If-Match` list matches `tag` (ours, strong), by strong comparison: a weak tag
-/// in it never matches (RFC 9110 §13.1.1).
-fn any_match(list: &str, tag: &str) -> bool {
-    tags(list).is_none_or(|tags| tags.iter().any(|&(weak, t)| !weak && t == tag))
+/// Whether an `If-Match` list matches `tag` (as for [`none_match`]), by strong comparison: a
+/// weak tag in it never matches (RFC 9110 §13.1.1).
+fn any_match(list: &str, tag: Option<&str>) -> bool {
+    tags(list).is_none_or(|tags| tags.iter().any(|&(weak, t)| !weak && Some(t) == tag))
 }
 
 /// All the field lines named `name` as one list (RFC 9110 §5.3), if there is any; a value
@@ -223,7 +223,12 @@ enum Precondition {
     NotModified,
 }
 
-fn precondition(headers: &HeaderMap, tag: &str, modified: Option<HttpDate>) -> Precondition {
+/// `tag` and `modified` are the representation's validators, if it has them.
+fn precondition(
+    headers: &HeaderMap,
+    tag: Option<&str>,
+    modified: Option<HttpDate>,
+) -> Precondition {
     // A date that does not parse is ignored (§13.1.3, §13.1.4).
     let date = |name| {
         headers
@@ -306,7 +311,7 @@ pub(crate) fn respond(
                 }
                 // A listing has no validator: only `*` matches it (RFC 9110 §13.1.1,
                 // §13.1.2), and dates are not compared.
-                _ => match precondition(headers, "", None) {
+                _ => match precondition(headers, None, None) {
                     Precondition::Failed => {
                         plain(StatusCode::PRECONDITION_FAILED, "precondition failed")
                     }
@@ -382,7 +387,7 @@ fn file(
         h.insert(header::LAST_MODIFIED, v);
     }
     h.insert(header::ACCEPT_RANGES, "bytes".parse().expect("static"));
-    match precondition(headers, &tag, modified) {
+    match precondition(headers, Some(&tag), modified) {
         Precondition::Holds => {}
         Precondition::NotModified => {
             *res.status_mut() = StatusCode::NOT_MODIFIED;
