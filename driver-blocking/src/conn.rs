@@ -40,9 +40,12 @@ pub(crate) struct Conn {
     reading: Arc<AtomicU64>,
     /// The read timeout the socket has now, to set it only when it changes.
     read_timeout: Option<Duration>,
-    /// The write timeout the socket has, but while a request body is written
+    /// The write timeout each write has, but while a request body is written
     /// (`Conn::write_body`); `None` for none.
     write_limit: Option<Duration>,
+    /// The write timeout the socket has now, to set it only when it changes: a request
+    /// body's writes have a shorter one, and keep it from one piece of the body to the next.
+    write_timeout: Option<Duration>,
     /// The engine's receive buffer, taken between exchanges (where the engine would free
     /// it) and given back for the next read: a thread blocked in a read holds the memory it
     /// lent anyway, and the next request costs no allocation for it.
@@ -92,6 +95,7 @@ impl Conn {
             reading: Arc::new(AtomicU64::new(0)),
             read_timeout: None,
             write_limit,
+            write_timeout: write_limit,
             spare: None,
             broken: false,
         }
@@ -184,7 +188,17 @@ impl Conn {
                 Ok(())
             };
         }
+        self.set_write_timeout(self.write_limit)?;
         write_queued(&mut self.stream, &mut self.engine).inspect_err(|_| self.broken = true)
+    }
+
+    /// Gives the socket's writes the timeout `t`, if they do not have it already.
+    fn set_write_timeout(&mut self, t: Option<Duration>) -> Result<(), Error> {
+        if self.write_timeout != t {
+            self.stream.set_write_timeout(t)?;
+            self.write_timeout = t;
+        }
+        Ok(())
     }
 
     /// [`flush`](Self::flush) for a request body, reading meanwhile what the server sends
@@ -195,14 +209,15 @@ impl Conn {
     /// extend the write timeout, which counts from the last write that went. A final
     /// response head is kept in `early`, for the caller; the watch ends with it, or with
     /// anything but the start of a response (the server's close or error is the write's, or
-    /// the response's, to report).
+    /// the response's, to report). The socket keeps the short timeout for the body's next
+    /// piece; [`flush`](Self::flush) puts the usual one back.
     pub(crate) fn write_body(&mut self, early: &mut Option<ResponseHead>) -> Result<(), Error> {
         if early.is_some() || self.broken || !self.engine.has_transmit() {
             return self.flush();
         }
         let limit = self.write_limit;
         let step = limit.map_or(WATCH_STEP, |l| l.min(WATCH_STEP));
-        self.stream.set_write_timeout(Some(step))?;
+        self.set_write_timeout(Some(step))?;
         let mut until = limit.map(|l| Instant::now() + l);
         let written = loop {
             let left = self.engine.transmit_len();
@@ -237,16 +252,10 @@ impl Conn {
             };
             if !watch {
                 // What is left goes with the usual write timeout.
-                self.stream.set_write_timeout(limit)?;
                 return self.flush();
             }
         };
-        let restored = self.stream.set_write_timeout(limit);
-        if written.is_err() {
-            self.broken = true;
-        }
-        written?;
-        Ok(restored?)
+        written.inspect_err(|_| self.broken = true)
     }
 
     /// Sends `len` bytes of `file` from `offset` as body bytes, after what the engine queued
@@ -387,6 +396,7 @@ impl Conn {
         self.stream.set_read_timeout(None)?;
         self.stream.set_write_timeout(None)?;
         self.write_limit = None;
+        self.write_timeout = None;
         self.read_timeout = None;
         self.stream.try_clone()
     }
