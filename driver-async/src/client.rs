@@ -142,21 +142,25 @@ impl<R: Runtime> Client<R> {
         // The response head; interim responses pass by.
         let head = loop {
             if let Some(out) = waiting.take_if(|_| !conn.holds_body()) {
+                // A final response that came while the body went (and stopped it, if it said
+                // the server does not want it) is the outcome of the request, whatever
+                // becomes of the rest of the body.
+                let mut early = None;
                 let sent = match out {
-                    Outgoing::Body(b) => io.send_body(conn, b).await,
-                    Outgoing::File(f) => io.send_file(conn, &f).await.map(|()| None),
+                    Outgoing::Body(b) => io.send_body(conn, b, &mut early).await,
+                    Outgoing::File(f) => io.send_file(conn, &f).await,
                 };
                 match sent {
-                    // The response came while the body went (and stopped it, if it said
-                    // the server does not want it).
-                    Ok(Some(early)) => break early,
-                    Ok(None) => {}
+                    Ok(()) => {}
                     Err(e) if e.is_socket() => {
                         conn.set_now(io.now());
                         conn.send_failed();
                         failed = Some(e);
                     }
                     Err(e) => return Err(e),
+                }
+                if let Some(early) = early {
+                    break early;
                 }
             }
             let step = match conn.poll_event() {

@@ -527,32 +527,10 @@ impl<R: Runtime> Io<R> {
         conn.keep_alive()
     }
 
-    /// Sends the application's body through the engine, writing as it goes.
-    /// Returns a final response that came while the body went (see `write_body`): the
-    /// outcome of the request, even when a write of the rest of the body then failed or
-    /// timed out (the engine drops the rest, and the connection is not reused).
+    /// Sends the application's body through the engine, writing as it goes, keeping in
+    /// `early` a final response that came while the body went (see `write_body`); the body
+    /// then stops if the server refused it.
     pub(crate) async fn send_body<B>(
-        &mut self,
-        conn: &mut Connection,
-        body: B,
-    ) -> Result<Option<ResponseHead>, Error>
-    where
-        B: Body<Data = Bytes>,
-        B::Error: Into<BoxError>,
-    {
-        let mut early = None;
-        match self.send_body_watching(conn, body, &mut early).await {
-            Ok(()) => Ok(early),
-            Err(e) if e.is_socket() && early.is_some() => {
-                conn.set_now(self.now());
-                conn.send_failed();
-                Ok(early)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    async fn send_body_watching<B>(
         &mut self,
         conn: &mut Connection,
         body: B,

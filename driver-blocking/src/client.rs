@@ -114,22 +114,30 @@ impl Client {
                 None => c.engine.send_request(head)?,
             }
         }
-        let sent = self.send_body(body);
+        // A final response that came before the body was needed, or while it went (see
+        // `Conn::write_body`), is the outcome of the request, whatever becomes of the rest of
+        // the body.
+        let mut early = None;
+        let sent = self.send_body(body, &mut early);
         let mut c = lock(&self.conn);
-        let head = match sent {
-            Ok(Some(early)) => early,
-            Ok(None) => response_head(&mut c)?,
+        let head = match (sent, early) {
+            (Ok(()), Some(early)) => early,
+            (Ok(()), None) => response_head(&mut c)?,
             // The server stopped reading, maybe after it answered (a 413, say): the answer
             // tells more than the failed write (RFC 9112 §9.5). The engine drops the rest of
-            // the request and bounds the wait for the response by its `response_wait`; only
-            // when no response comes is the write's error returned.
-            Err(e) if e.is_socket() => {
+            // the request (the connection is not reused) and bounds the wait for a response
+            // still to come by its `response_wait`; only when none comes is the write's error
+            // returned.
+            (Err(e), early) if e.is_socket() => {
                 let now = c.now();
                 c.engine.set_now(now);
                 c.engine.send_failed();
-                response_head(&mut c).map_err(|_| e)?
+                match early {
+                    Some(early) => early,
+                    None => response_head(&mut c).map_err(|_| e)?,
+                }
             }
-            Err(e) => return Err(e),
+            (Err(e), _) => return Err(e),
         };
         drop(c);
         Ok(head.into_http(Incoming::new(self.conn.clone()))?)
@@ -152,31 +160,10 @@ impl Client {
         Ok(Upgraded { io, leftover })
     }
 
-    /// Sends the request body (the connection is not locked while the body's reader runs);
-    /// returns a final response that came before the body was needed, or while it went (see
-    /// `Conn::write_body`): that is the outcome of the request, even when a write of the
-    /// rest of the body then failed or timed out (the engine drops the rest, and the
-    /// connection is not reused).
-    fn send_body(&self, body: Body) -> Result<Option<ResponseHead>, Error> {
-        let mut early = None;
-        match self.send_body_watching(body, &mut early) {
-            Ok(()) => Ok(early),
-            Err(e) if e.is_socket() && early.is_some() => {
-                let mut c = lock(&self.conn);
-                let now = c.now();
-                c.engine.set_now(now);
-                c.engine.send_failed();
-                Ok(early)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
-    fn send_body_watching(
-        &self,
-        mut body: Body,
-        early: &mut Option<ResponseHead>,
-    ) -> Result<(), Error> {
+    /// Sends the request body (the connection is not locked while the body's reader runs),
+    /// keeping in `early` a final response that came before the body was needed, or while
+    /// it went; the body then stops if the server refused it.
+    fn send_body(&self, mut body: Body, early: &mut Option<ResponseHead>) -> Result<(), Error> {
         let streamed = body.is_streamed();
         loop {
             {
