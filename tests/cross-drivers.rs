@@ -70,18 +70,39 @@ trait ClientUnderTest {
     /// error it ended with.
     fn gated_upload(addr: SocketAddr, gate: Receiver<()>) -> Result<(u16, Vec<u8>), String>;
 
-    /// PUTs a body of [`UPLOAD`] bytes, of known length or (`streamed`) not (so chunked),
-    /// with `write_timeout` and [`UPLOAD_CONFIG`]'s `response_wait`; returns the response's
-    /// status and body, or the error it ended with.
+    /// PUTs a body of [`UPLOAD`] bytes, made as `how` says, with `write_timeout` and
+    /// [`UPLOAD_CONFIG`]'s `response_wait`; returns the response's status and body, or the
+    /// error it ended with.
     fn upload(
         addr: SocketAddr,
-        streamed: bool,
+        how: Upload,
         write_timeout: Duration,
     ) -> Result<(u16, Vec<u8>), String>;
 }
 
 /// The body of an upload: far more than the socket buffers of both ends hold.
 const UPLOAD: u64 = 64 << 20;
+
+/// How an upload's body is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Upload {
+    /// In memory, whole: of known length.
+    Whole,
+    /// Read as it goes, of unknown length (so chunked).
+    Streamed,
+    /// A file's range: sent from the file (`sendfile(2)`) by the async clients, read in
+    /// pieces by the blocking one.
+    File,
+}
+
+impl Upload {
+    const ALL: [Self; 3] = [Self::Whole, Self::Streamed, Self::File];
+
+    /// A file of [`UPLOAD`] bytes, for [`Upload::File`].
+    fn file() -> workspace_tests::TempFile {
+        workspace_tests::TempFile::new("upload", &vec![0; UPLOAD as usize])
+    }
+}
 
 /// A client's timeouts for an upload, as (write timeout, `response_wait`): short enough that
 /// a check of a server that stops reading takes seconds, long enough that a server thread
@@ -322,11 +343,12 @@ macro_rules! async_client {
 
             fn upload(
                 addr: SocketAddr,
-                streamed: bool,
+                how: Upload,
                 write_timeout: Duration,
             ) -> Result<(u16, Vec<u8>), String> {
                 use conformance::async_apps::{Out, Source};
-                use http_body_util::{BodyExt, Full};
+                use http_body_util::{BodyExt, Empty, Full};
+                let file = (how == Upload::File).then(Upload::file);
                 $block(async move {
                     let mut config = $krate::Config::default();
                     config.write_timeout = write_timeout;
@@ -334,23 +356,27 @@ macro_rules! async_client {
                     let mut client = $krate::Client::connect(addr, config)
                         .await
                         .expect("connect");
-                    let body: Out = if streamed {
-                        Source {
+                    let body: Out = match how {
+                        Upload::Whole => Full::new(Bytes::from(vec![0; UPLOAD as usize]))
+                            .map_err(|e| match e {})
+                            .boxed(),
+                        Upload::Streamed => Source {
                             sent: 0,
                             len: UPLOAD,
                             meter: Meter::new(),
                         }
-                        .boxed()
-                    } else {
-                        Full::new(Bytes::from(vec![0; UPLOAD as usize]))
-                            .map_err(|e| match e {})
-                            .boxed()
+                        .boxed(),
+                        Upload::File => Empty::new().map_err(|e| match e {}).boxed(),
                     };
-                    let req = Request::put(format!("http://{addr}/upload")).body(body);
-                    let res = client
-                        .send(req.expect("request"))
-                        .await
-                        .map_err(|e| e.to_string())?;
+                    let mut req = Request::put(format!("http://{addr}/upload"))
+                        .body(body)
+                        .expect("request");
+                    if let Some(file) = &file {
+                        let file = std::fs::File::open(&file.0).expect("open");
+                        req.extensions_mut()
+                            .insert($krate::SendFile::new(file, 0, UPLOAD));
+                    }
+                    let res = client.send(req).await.map_err(|e| e.to_string())?;
                     let status = res.status().as_u16();
                     let body = res.into_body().collect().await.map_err(|e| e.to_string())?;
                     Ok((status, body.to_bytes().to_vec()))
@@ -580,7 +606,7 @@ impl ClientUnderTest for BlockingClient {
 
     fn upload(
         addr: SocketAddr,
-        streamed: bool,
+        how: Upload,
         write_timeout: Duration,
     ) -> Result<(u16, Vec<u8>), String> {
         use conformance::mount_blocking::SourceReader;
@@ -589,14 +615,15 @@ impl ClientUnderTest for BlockingClient {
         config.write_timeout = write_timeout;
         config.engine = waiting(UPLOAD_CONFIG.1);
         let mut client = driver_blocking::Client::connect(addr, config).expect("connect");
-        let body = if streamed {
-            Body::from_reader(SourceReader {
+        let file = (how == Upload::File).then(Upload::file);
+        let body = match &file {
+            None if how == Upload::Streamed => Body::from_reader(SourceReader {
                 sent: 0,
                 len: UPLOAD,
                 meter: Meter::new(),
-            })
-        } else {
-            Body::from(vec![0; UPLOAD as usize])
+            }),
+            None => Body::from(vec![0; UPLOAD as usize]),
+            Some(file) => Body::from_file(std::fs::File::open(&file.0).expect("open"), 0, UPLOAD),
         };
         let req = Request::put(format!("http://{addr}/upload")).body(body);
         let res = client
@@ -1026,29 +1053,25 @@ fn early(how: Early) -> (SocketAddr, Sender<()>, JoinHandle<bool>) {
 /// stops sending and returns that answer, not the write's error. When no answer came, the
 /// client fails with the write's error, and does not wait for the server to let go.
 fn early_answer<C: ClientUnderTest>() {
-    for streamed in [false, true] {
+    for upload in Upload::ALL {
         for how in [Early::Answer, Early::AnswerAndStall] {
             let (addr, done, server) = early(how);
-            let got = C::upload(addr, streamed, UPLOAD_CONFIG.0);
+            let got = C::upload(addr, upload, UPLOAD_CONFIG.0);
             let _ = done.send(());
-            assert_eq!(
-                got,
-                Ok((413, b"large".to_vec())),
-                "{how:?}, streamed: {streamed}"
-            );
+            assert_eq!(got, Ok((413, b"large".to_vec())), "{how:?}, {upload:?}");
             assert!(!server.join().expect("server"), "{how:?}");
         }
         for (how, error) in [(Early::Silent, "i/o error"), (Early::Stall, "timed out")] {
             let (addr, done, server) = early(how);
-            let got = C::upload(addr, streamed, UPLOAD_CONFIG.0);
+            let got = C::upload(addr, upload, UPLOAD_CONFIG.0);
             let _ = done.send(());
             assert!(
                 got.as_ref().is_err_and(|e| e.contains(error)),
-                "{how:?}, streamed: {streamed}: {got:?}"
+                "{how:?}, {upload:?}: {got:?}"
             );
             assert!(
                 !server.join().expect("server"),
-                "{how:?}, streamed: {streamed}: the client waited for the server to let go"
+                "{how:?}, {upload:?}: the client waited for the server to let go"
             );
         }
     }
@@ -1059,16 +1082,16 @@ fn early_answer<C: ClientUnderTest>() {
 /// that then reads nothing more comes back at once, not when the write times out (30 s
 /// here), and neither the client nor the server waits for the other.
 fn an_early_answer_stops_the_upload<C: ClientUnderTest>() {
-    for streamed in [false, true] {
+    for upload in Upload::ALL {
         let (addr, done, server) = early(Early::AnswerAndStall);
         let started = Instant::now();
-        let got = C::upload(addr, streamed, Duration::from_secs(30));
+        let got = C::upload(addr, upload, Duration::from_secs(30));
         let took = started.elapsed();
         let _ = done.send(());
-        assert_eq!(got, Ok((413, b"large".to_vec())), "streamed: {streamed}");
+        assert_eq!(got, Ok((413, b"large".to_vec())), "{upload:?}");
         assert!(
             took < Duration::from_secs(10),
-            "streamed: {streamed}: the answer took {took:?}"
+            "{upload:?}: the answer took {took:?}"
         );
         assert!(!server.join().expect("server"));
     }
@@ -1116,14 +1139,14 @@ fn an_answer_read_during_an_upload_outlives_its_write_timeout<C: ClientUnderTest
         (b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", 200),
     ];
     for (answer, status) in answers {
-        for streamed in [false, true] {
+        for upload in Upload::ALL {
             let (addr, done, server) = answer_then_stall(answer);
-            let got = within_30s(move || C::upload(addr, streamed, UPLOAD_CONFIG.0));
+            let got = within_30s(move || C::upload(addr, upload, UPLOAD_CONFIG.0));
             let _ = done.send(());
             assert_eq!(
                 got,
                 Ok(Ok((status, b"ok".to_vec()))),
-                "{}, streamed: {streamed}",
+                "{}, {upload:?}",
                 String::from_utf8_lossy(answer)
             );
             server.join().expect("server");
@@ -1445,7 +1468,7 @@ fn a_slow_steady_reader_gets_an_upload_whole<C: ClientUnderTest>() {
         std::thread::sleep(Duration::from_secs(1));
     });
     assert_eq!(
-        C::upload(addr, false, UPLOAD_CONFIG.0),
+        C::upload(addr, Upload::Whole, UPLOAD_CONFIG.0),
         Ok((200, b"got".to_vec()))
     );
 }

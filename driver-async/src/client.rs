@@ -148,7 +148,7 @@ impl<R: Runtime> Client<R> {
                 let mut early = None;
                 let sent = match out {
                     Outgoing::Body(b) => io.send_body(conn, b, &mut early).await,
-                    Outgoing::File(f) => io.send_file(conn, &f).await,
+                    Outgoing::File(f) => io.send_file(conn, &f, Some(&mut early)).await,
                 };
                 match sent {
                     Ok(()) => {}

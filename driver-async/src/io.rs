@@ -613,37 +613,43 @@ impl<R: Runtime> Io<R> {
                 self.broken = true;
                 return Err(Error::Timeout);
             }
-            // One read that does not wait, tried at once (not after a look at readiness,
-            // which smol reports once per wait and has just reported): the readiness seen
-            // may be stale (tokio keeps a socket readable after a read that filled all it
-            // was lent), and a wait here for bytes that do not come would stop the writing
-            // too.
-            self.reads.more = true;
-            let tried = {
-                let mut read = pin!(self.read(conn));
-                poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await
-            };
-            match tried {
-                Poll::Ready(n) => n?,
-                Poll::Pending => continue,
-            };
-            loop {
-                match conn.poll_event() {
-                    // A final response: an interim one leaves the server's half where it was.
-                    Ok(Polled::Event(Event::Response(r)))
-                        if conn.their_state() != HalfState::SendResponse =>
-                    {
-                        *early = Some(r);
-                        watch = false;
-                        break;
-                    }
-                    Ok(Polled::Event(Event::Response(_))) => {}
-                    Ok(Polled::NeedData) => break,
-                    Ok(Polled::Event(_) | Polled::Paused) | Err(_) => {
-                        watch = false;
-                        break;
-                    }
+            watch = self.look(conn, early).await?;
+        }
+    }
+
+    /// What the server sent while a request body goes (see [`write_body`](Self::write_body)),
+    /// read without waiting: a final response head goes to `early`. Says whether to watch on:
+    /// not after a final response, nor after anything but the start of one.
+    async fn look(
+        &mut self,
+        conn: &mut Connection,
+        early: &mut Option<ResponseHead>,
+    ) -> Result<bool, Error> {
+        // One read that does not wait, tried at once (not after a look at readiness, which
+        // smol reports once per wait and has just reported): the readiness seen may be
+        // stale (tokio keeps a socket readable after a read that filled all it was lent),
+        // and a wait here for bytes that do not come would stop the writing too.
+        self.reads.more = true;
+        let tried = {
+            let mut read = pin!(self.read(conn));
+            poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await
+        };
+        match tried {
+            Poll::Ready(n) => n?,
+            Poll::Pending => return Ok(true),
+        };
+        loop {
+            match conn.poll_event() {
+                // A final response: an interim one leaves the server's half where it was.
+                Ok(Polled::Event(Event::Response(r)))
+                    if conn.their_state() != HalfState::SendResponse =>
+                {
+                    *early = Some(r);
+                    return Ok(false);
                 }
+                Ok(Polled::Event(Event::Response(_))) => {}
+                Ok(Polled::NeedData) => return Ok(true),
+                Ok(Polled::Event(_) | Polled::Paused) | Err(_) => return Ok(false),
             }
         }
     }
@@ -652,31 +658,64 @@ impl<R: Runtime> Io<R> {
     /// and ends the message: counted by the engine but never held by it (`send_data_direct`),
     /// and sent by the runtime (`Runtime::poll_send_file`). Each wait for the socket is
     /// bounded by the write timeout; a file shorter than the range is an error (the
-    /// connection then closes, its body cut short).
+    /// connection then closes, its body cut short). A client passes `early`: it watches for
+    /// the server's answer as [`write_body`](Self::write_body) does, and stops sending when
+    /// the server refused the body.
     pub(crate) async fn send_file(
         &mut self,
         conn: &mut Connection,
         file: &SendFile,
+        mut early: Option<&mut Option<ResponseHead>>,
     ) -> Result<(), Error> {
         if conn.send_data_direct(file.len)? {
-            self.flush(conn).await?;
+            let mut watch = match early.as_deref_mut() {
+                Some(early) => {
+                    self.write_body(conn, early).await?;
+                    early.is_none()
+                }
+                None => {
+                    self.flush(conn).await?;
+                    false
+                }
+            };
             let (mut offset, mut left) = (file.offset, file.len);
-            while left > 0 {
+            // Bytes that come do not extend a wait's bound: it counts from the last send
+            // that went.
+            let mut until = Instant::now() + self.write_timeout;
+            while left > 0 && !conn.body_refused() {
                 let want = usize::try_from(left).unwrap_or(usize::MAX);
                 let stream = &mut self.stream;
+                // `None`: the socket takes no more, and the server has sent something.
                 let send = async {
-                    poll_fn(|cx| R::poll_send_file(stream, &file.file, offset, want, cx))
-                        .await
-                        .map_err(Error::from)
+                    poll_fn(
+                        |cx| match R::poll_send_file(stream, &file.file, offset, want, cx) {
+                            Poll::Ready(r) => Poll::Ready(r.map(Some)),
+                            // (An error is the read's to report.)
+                            Poll::Pending if watch && R::poll_read_ready(stream, cx).is_ready() => {
+                                Poll::Ready(Ok(None))
+                            }
+                            Poll::Pending => Poll::Pending,
+                        },
+                    )
+                    .await
+                    .map_err(Error::from)
                 };
-                let n = bounded::<R, _>(self.write_timeout, send)
+                let left_to_wait = until.saturating_duration_since(Instant::now());
+                let sent = bounded::<R, _>(left_to_wait, send)
                     .await
                     .inspect_err(|_| self.broken = true)?;
+                let Some(n) = sent else {
+                    if let Some(early) = early.as_deref_mut() {
+                        watch = self.look(conn, early).await?;
+                    }
+                    continue;
+                };
                 if n == 0 {
                     return Err(Error::Body("the file ended before its length".into()));
                 }
                 offset += n as u64;
                 left -= n as u64;
+                until = Instant::now() + self.write_timeout;
             }
             // The send may have taken long: what follows the message counts from its end.
             conn.set_now(self.now());

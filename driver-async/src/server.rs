@@ -731,7 +731,7 @@ async fn answer<R: Runtime>(
         Started::Switched => true,
         Started::File(file) => {
             // Boxed: its state would otherwise make every exchange's larger.
-            Box::pin(io.send_file(conn, &file)).await?;
+            Box::pin(io.send_file(conn, &file, None)).await?;
             return Ok(false);
         }
     };
