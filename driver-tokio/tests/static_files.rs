@@ -701,6 +701,53 @@ fn the_cache_sees_a_replacement_with_the_old_length_and_time() {
 
 /// Waits (up to 5 s) until `target` serves `new`, whole, as it must once a change shows;
 /// until then it must serve `old`, whole.
+/// A small file that changes while it is read into the cache (a log that grows, say) is
+/// not cached under the version seen before the read: it would be served with that
+/// version's length, and cut short, until its resolution expired.
+#[test]
+fn bytes_read_while_a_file_changes_are_not_cached() {
+    let dir = Dir::new("changing");
+    let path = dir.root().join("grow.log");
+    std::fs::write(&path, "first\n").expect("write");
+    let site = site::Site::new(&dir.root()).expect("site");
+    let before = std::fs::metadata(&path).expect("stat");
+    let append = |line: &str| {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        f.write_all(line.as_bytes()).expect("append");
+    };
+    let read = || {
+        let file = std::fs::File::open(&path).expect("open");
+        site.cached(&path, &before, &file)
+            .expect("read")
+            .expect("small")
+    };
+    // Grown between the look at the file and the read.
+    append("second\n");
+    assert_eq!(&read()[..], b"first\nsecond\n");
+    append("third\n");
+    assert_eq!(
+        &read()[..],
+        b"first\nsecond\nthird\n",
+        "a stale read was cached"
+    );
+    // Unchanged since the look: cached, and served from the cache.
+    let now = std::fs::metadata(&path).expect("stat");
+    let file = std::fs::File::open(&path).expect("open");
+    let first = site
+        .cached(&path, &now, &file)
+        .expect("read")
+        .expect("small");
+    let again = site
+        .cached(&path, &now, &file)
+        .expect("read")
+        .expect("small");
+    assert_eq!(first, again);
+    assert_eq!(first.as_ptr(), again.as_ptr(), "not served from the cache");
+}
+
 fn eventually(addr: SocketAddr, target: &str, old: &[u8], new: &[u8]) {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {

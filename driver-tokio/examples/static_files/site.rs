@@ -479,7 +479,10 @@ impl Site {
     }
 
     /// The contents of a small file from the cache, read (again) when its version changed
-    /// ([`Stamp`]); `None` for a file too large to cache.
+    /// ([`Stamp`]); `None` for a file too large to cache. Bytes read while the file changed
+    /// (their length is not `meta`'s, or the file's version after the read is not `meta`'s)
+    /// are returned but not cached: kept under `meta`'s version, they would be served with
+    /// its length until the resolution expires.
     pub(crate) fn cached(
         &self,
         path: &Path,
@@ -496,6 +499,14 @@ impl Site {
         let mut read = Vec::new();
         (&*file).read_to_end(&mut read)?;
         let bytes = Bytes::from(read);
+        let stamp = Stamp::of(meta);
+        let unchanged = bytes.len() as u64 == meta.len()
+            && file
+                .metadata()
+                .is_ok_and(|after| Stamp::of(&after) == stamp);
+        if !unchanged {
+            return Ok(Some(bytes));
+        }
         if let Ok(mut guard) = self.cache.lock() {
             let (map, total) = &mut *guard;
             if let Some(old) = map.remove(path) {
@@ -506,7 +517,7 @@ impl Site {
                 map.insert(
                     path.to_path_buf(),
                     Cached {
-                        stamp: Stamp::of(meta),
+                        stamp,
                         bytes: bytes.clone(),
                     },
                 );
