@@ -22,8 +22,10 @@ pub(crate) enum Chunk {
 
 #[derive(Debug)]
 enum State {
-    /// Reading `chunk-size [ chunk-ext ] CRLF`; the line has been searched up to `scanned`.
-    SizeLine { scanned: usize },
+    /// Reading `chunk-size [ chunk-ext ] CRLF`; the line has been searched up to `scanned`,
+    /// and begins with `digits` hex digits there (a line that comes in pieces is looked at
+    /// once, however many: O(n), never O(n²)).
+    SizeLine { scanned: usize, digits: usize },
     /// Inside chunk data.
     Data { remaining: u64 },
     /// The CRLF after chunk data; `cr` once its CR has been seen.
@@ -45,7 +47,10 @@ pub(crate) struct ChunkedDecoder {
 impl ChunkedDecoder {
     pub(crate) fn new() -> Self {
         Self {
-            state: State::SizeLine { scanned: 0 },
+            state: State::SizeLine {
+                scanned: 0,
+                digits: 0,
+            },
             extensions: 0,
             body: 0,
         }
@@ -60,7 +65,7 @@ impl ChunkedDecoder {
     ) -> Result<Option<Chunk>, RemoteError> {
         loop {
             match &mut self.state {
-                State::SizeLine { scanned } => {
+                State::SizeLine { scanned, digits } => {
                     let max = cfg.limits.max_chunk_line;
                     if *scanned == 0
                         && let Some((size, len)) = plain_size_line(buf)
@@ -77,22 +82,24 @@ impl ChunkedDecoder {
                         .max_chunk_extensions
                         .saturating_sub(self.extensions);
                     let Some(found) = memchr::memchr(b'\n', &buf[*scanned..]) else {
+                        *digits = hex_run(buf, *digits, *scanned, buf.len());
                         *scanned = buf.len();
                         // No LF yet: the line will be longer than what is here; a CR at the
                         // end may be the line's own.
                         let content = buf.strip_suffix(b"\r").unwrap_or(buf);
                         let line_at = (buf.len() >= max.max(1)).then(|| max.max(1) - 1);
-                        if let Some(e) = crossed(line_at, content, allowed) {
+                        if let Some(e) = crossed(line_at, content.len(), *digits, allowed) {
                             return Err(e);
                         }
                         return Ok(None);
                     };
                     let lf = *scanned + found;
+                    let digits = hex_run(buf, *digits, *scanned, lf);
                     // Limits first, the one crossed first: they are known before the LF.
                     let content = &buf[..lf];
                     let content = content.strip_suffix(b"\r").unwrap_or(content);
                     let line_at = (lf + 1 > max).then(|| max.max(1) - 1);
-                    if let Some(e) = crossed(line_at, content, allowed) {
+                    if let Some(e) = crossed(line_at, content.len(), digits, allowed) {
                         return Err(e);
                     }
                     let end = if lf > 0 && buf[lf - 1] == b'\r' {
@@ -123,7 +130,10 @@ impl ChunkedDecoder {
                 State::DataEnd { cr } => {
                     if !*cr && buf.starts_with(b"\r\n") {
                         buf.advance(2);
-                        self.state = State::SizeLine { scanned: 0 };
+                        self.state = State::SizeLine {
+                            scanned: 0,
+                            digits: 0,
+                        };
                         continue;
                     }
                     let Some(&b) = buf.first() else {
@@ -131,9 +141,17 @@ impl ChunkedDecoder {
                     };
                     match (*cr, b) {
                         (false, b'\r') => *cr = true,
-                        (true, b'\n') => self.state = State::SizeLine { scanned: 0 },
+                        (true, b'\n') => {
+                            self.state = State::SizeLine {
+                                scanned: 0,
+                                digits: 0,
+                            }
+                        }
                         (false, b'\n') if cfg.leniency.allow_bare_lf => {
-                            self.state = State::SizeLine { scanned: 0 };
+                            self.state = State::SizeLine {
+                                scanned: 0,
+                                digits: 0,
+                            };
                         }
                         (false, b'\n') => return Err(RemoteError::BareLf),
                         (true, _) => return Err(RemoteError::BareCr),
@@ -149,7 +167,10 @@ impl ChunkedDecoder {
                     if fields.iter().any(|(name, _)| is_forbidden_trailer(name)) {
                         return Err(RemoteError::ForbiddenTrailer);
                     }
-                    self.state = State::SizeLine { scanned: 0 };
+                    self.state = State::SizeLine {
+                        scanned: 0,
+                        digits: 0,
+                    };
                     return Ok(Some(Chunk::End(fields)));
                 }
             }
@@ -175,13 +196,31 @@ impl ChunkedDecoder {
     }
 }
 
+/// The number of hex digits `buf` begins with, up to `to`, from `digits`, the number it
+/// begins with up to `scanned`: only the bytes after `scanned` are looked at.
+fn hex_run(buf: &[u8], digits: usize, scanned: usize, to: usize) -> usize {
+    if digits < scanned {
+        // The run ended before `scanned`.
+        return digits;
+    }
+    digits
+        + buf[scanned..to]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count()
+}
+
 /// Of a size line's limits, the one crossed first, if any: the line's (known crossed at
-/// `line_at`), or the message's extension bytes, of which `content`, the line so far without
-/// its line ending, may hold `allowed` more after its size (known at the first byte past
-/// them; the line's on a tie).
-fn crossed(line_at: Option<usize>, content: &[u8], allowed: usize) -> Option<RemoteError> {
-    let digits = content.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-    let ext_at = (digits > 0 && content.len() - digits > allowed).then(|| digits + allowed);
+/// `line_at`), or the message's extension bytes, of which the line so far (`len` bytes
+/// without its line ending, the first `digits` of them its size) may hold `allowed` more
+/// after its size (known at the first byte past them; the line's on a tie).
+fn crossed(
+    line_at: Option<usize>,
+    len: usize,
+    digits: usize,
+    allowed: usize,
+) -> Option<RemoteError> {
+    let ext_at = (digits > 0 && len - digits > allowed).then(|| digits + allowed);
     match (line_at, ext_at) {
         (Some(l), Some(x)) if x < l => Some(RemoteError::ChunkExtensionsTooLarge),
         (Some(_), _) => Some(RemoteError::ChunkLineTooLong),
