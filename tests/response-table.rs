@@ -491,6 +491,15 @@ table! {
             d(b"hi"),
             end(&[]),
         ]);
+    field_space_before_colon_lenient_trims_only_sp_and_htab: get(), space_before_colon(),
+        b"HTTP/1.1 200 OK\r\nContent-Length\x0c : 5\r\n\r\nhello"
+        => fails(vec![], E::InvalidFieldName);
+    field_space_before_colon_lenient_keeps_a_form_feed_among_spaces: get(), space_before_colon(),
+        b"HTTP/1.1 200 OK\r\nContent-Length\x0c\t\x0c : 5\r\n\r\nhello"
+        => fails(vec![], E::InvalidFieldName);
+    field_space_before_colon_lenient_still_refuses_bare_cr: get(), space_before_colon(),
+        b"HTTP/1.1 200 OK\r\nContent-Length\r : 5\r\n\r\nhello"
+        => fails(vec![], E::BareCr);
     field_space_before_colon_lenient_chunked: get(), space_before_colon(),
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding : chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"
         => reused(vec![res(200, b"OK", &[("Transfer-Encoding", "chunked")]), d(b"hi"), end(&[])]);

@@ -447,7 +447,9 @@ impl HeadParser {
             if !(response && cfg.leniency.allow_space_before_colon_in_responses) {
                 return Err(RemoteError::SpaceBeforeColon);
             }
-            name = name.trim_ascii_end();
+            // Only SP and HTAB go: any other byte left (a form feed, a CR) is no tchar, and
+            // the line is rejected as without the leniency.
+            name = &name[..trimmed_end(name)];
         }
         if !is_token(name) {
             return Err(RemoteError::InvalidFieldName);
