@@ -394,9 +394,6 @@ pub(crate) fn response_framing(
             BodyWriter::None
         });
     }
-    if status == 304 {
-        return Ok(BodyWriter::Suppressed);
-    }
     if has_te && has_cl {
         return Err(LocalError::InvalidTransferEncoding);
     }
@@ -425,7 +422,14 @@ pub(crate) fn response_framing(
     } else {
         BodyWriter::UntilClose
     };
-    Ok(writer)
+    // RFC 9110 §15.4.5: a 304 has no content. Its framing fields, checked as any other
+    // response's above, describe the 200 it stands for (RFC 9112 §6.1, §6.2), as a response
+    // to HEAD's do; none is added to it.
+    Ok(if status == 304 {
+        BodyWriter::Suppressed
+    } else {
+        writer
+    })
 }
 
 /// How the body of a response framed by `framing` is written.

@@ -773,6 +773,75 @@ fn bodiless_statuses_drop_data_and_refuse_framing_fields() {
     assert_eq!(text(&wire(&mut c)), "HTTP/1.1 204 No Content\r\n\r\n");
 }
 
+/// A 304's framing fields describe the 200 it stands for (RFC 9110 §15.4.5): they may be
+/// there, but are checked as any response's (RFC 9112 §6.1, §6.2; RFC 9110 §8.6).
+#[test]
+fn a_304_has_no_content_and_only_valid_framing_fields() {
+    let answer = |req: &[u8], fields: &[(&str, &str)]| {
+        let mut c = server();
+        c.feed(at(0), req);
+        request(&mut c);
+        event(&mut c);
+        let mut res = ResponseHead::new(304);
+        for (name, value) in fields {
+            res.headers.append(*name, *value);
+        }
+        c.send_response(res).map(|()| {
+            c.send_data(Bytes::from_static(b"dropped")).unwrap();
+            c.send_end(Headers::new()).unwrap();
+            text(&wire(&mut c))
+        })
+    };
+    const GET10: &[u8] = b"GET / HTTP/1.0\r\n\r\n";
+    for (req, fields, want) in [
+        (
+            GET,
+            &[("Content-Length", "5")][..],
+            Ok("Content-Length: 5\r\n\r\n"),
+        ),
+        (
+            GET,
+            &[("Transfer-Encoding", "chunked")][..],
+            Ok("Transfer-Encoding: chunked\r\n\r\n"),
+        ),
+        (GET, &[][..], Ok("HTTP/1.1 304 Not Modified\r\n\r\n")),
+        (
+            GET,
+            &[("Transfer-Encoding", "chunked"), ("Content-Length", "5")][..],
+            Err(LocalError::InvalidTransferEncoding),
+        ),
+        (
+            GET10,
+            &[("Transfer-Encoding", "chunked")][..],
+            Err(LocalError::InvalidTransferEncoding),
+        ),
+        (
+            GET,
+            &[("Transfer-Encoding", "gzip")][..],
+            Err(LocalError::InvalidTransferEncoding),
+        ),
+        (
+            GET,
+            &[("Content-Length", "abc")][..],
+            Err(LocalError::InvalidContentLength),
+        ),
+        (
+            GET,
+            &[("Content-Length", "5"), ("Content-Length", "6")][..],
+            Err(LocalError::InvalidContentLength),
+        ),
+    ] {
+        let got = answer(req, fields);
+        match want {
+            Ok(end) => {
+                let out = got.unwrap_or_else(|e| panic!("{fields:?}: {e:?}"));
+                assert!(out.ends_with(end), "{fields:?}: {out}");
+            }
+            Err(e) => assert_eq!(got, Err(e), "{fields:?}"),
+        }
+    }
+}
+
 #[test]
 fn a_bad_response_is_refused_and_nothing_is_queued() {
     let mut c = server();
