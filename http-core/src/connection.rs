@@ -822,6 +822,13 @@ impl Connection {
             _ => {}
         }
         self.flush_pending_head(false)?;
+        // A body that turned out empty has nothing to wait for a 100 (Continue) for: it
+        // ends now (RFC 9110 §10.1.1 has a client expect one only for content).
+        if let Hold::Waiting { pieces, .. } = &self.hold
+            && pieces.is_empty()
+        {
+            self.hold = Hold::Off;
+        }
         if let BodyWriter::Chunked { .. } = self.writer {
             self.queue_body([serialize::last_chunk(&trailers)]);
         }

@@ -1494,6 +1494,36 @@ fn a_client_holds_its_body_for_100_continue() {
     assert!(c.should_close());
 }
 
+/// A request that expects a 100 (Continue) but whose body turns out empty (streamed, so
+/// framed as chunked before its end was known) ends at once: its end is not held for a 100
+/// the client has no content to wait for (RFC 9110 §10.1.1).
+#[test]
+fn an_empty_body_is_not_held_for_100_continue() {
+    let mut r = RequestHead::new("POST", "/f");
+    r.headers.append("Host", "h");
+    r.headers.append("Expect", "100-continue");
+    let mut c = client();
+    c.send_request(r).unwrap();
+    assert!(c.holds_body());
+    c.send_end(Headers::new()).unwrap();
+    assert!(!c.holds_body());
+    assert_eq!(
+        text(&wire(&mut c)),
+        "POST /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\
+         Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    );
+    assert_ne!(c.poll_timeout().map(|d| d.kind), Some(TimerKind::Continue));
+    // A 100 that comes anyway passes by; the response is read as usual.
+    c.feed(
+        at(0),
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert_eq!(response(&mut c).status, 100);
+    assert_eq!(response(&mut c).status, 200);
+    assert_eq!(event(&mut c), Event::End(Headers::new()));
+    assert!(!c.should_close());
+}
+
 /// RFC 9112 §9.5: a client whose body the server stopped reading (its write failed) still
 /// reads the response the server sent first; the wait for it is bounded from the failure.
 #[test]
