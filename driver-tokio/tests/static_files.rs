@@ -413,6 +413,13 @@ fn validators_and_conditional_requests() {
         status(&[("If-Unmodified-Since", &lm), ("If-None-Match", &tag)]),
         304
     );
+    // A date in more than one field line is a list, which no date is: ignored (§13.1.3,
+    // §13.1.4), whichever date comes first.
+    for (first, second) in [(&lm[..], earlier), (earlier, &lm[..])] {
+        let two = |name| [(name, first), (name, second)];
+        assert_eq!(status(&two("If-Modified-Since")), 200);
+        assert_eq!(status(&two("If-Unmodified-Since")), 200);
+    }
 }
 
 #[test]
@@ -471,6 +478,18 @@ fn byte_ranges() {
             &[("Range", "bytes=0-1"), ("If-Range", if_range)],
         );
         assert_eq!(r.status, status, "{if_range}");
+    }
+    // A Range, or an If-Range, in two field lines is no valid value: the whole file.
+    for fields in [
+        &[("Range", "bytes=0-0"), ("Range", "bytes=1-1")][..],
+        &[("Range", "bytes=0-1"), ("If-Range", tag), ("If-Range", tag)][..],
+    ] {
+        let r = request(addr, "GET", "/sub/digits.txt", fields);
+        assert_eq!(
+            (r.status, &r.body[..]),
+            (200, &b"0123456789"[..]),
+            "{fields:?}"
+        );
     }
     // Ranges asking for more than the file holds, overlapping: the file, once.
     let r = range("bytes=0-,0-");

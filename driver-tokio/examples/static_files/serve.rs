@@ -213,6 +213,17 @@ fn list(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
     Some(text.join(","))
 }
 
+/// The value of a field whose grammar allows one value, not a list (a date, a range, an
+/// If-Range), if it came in exactly one field line: several lines make a list (RFC 9110
+/// §5.3), which is no valid value of it. `None` too for a value that is not text.
+fn single(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    let mut lines = headers.get_all(name).iter();
+    match (lines.next(), lines.next()) {
+        (Some(one), None) => one.to_str().ok(),
+        _ => None,
+    }
+}
+
 /// What the preconditions of a GET or HEAD decide, in the order RFC 9110 §13.2.2 evaluates
 /// them: If-Match, else If-Unmodified-Since (a failure is 412); then If-None-Match, else
 /// If-Modified-Since (a match is 304).
@@ -229,12 +240,8 @@ fn precondition(
     tag: Option<&str>,
     modified: Option<HttpDate>,
 ) -> Precondition {
-    // A date that does not parse is ignored (§13.1.3, §13.1.4).
-    let date = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &header::HeaderValue| HttpDate::parse(v.as_bytes()))
-    };
+    // A date that does not parse, or more than one, is ignored (§13.1.3, §13.1.4).
+    let date = |name| single(headers, name).and_then(|v| HttpDate::parse(v.as_bytes()));
     if let Some(list) = list(headers, header::IF_MATCH) {
         if !any_match(&list, tag) {
             return Precondition::Failed;
@@ -399,21 +406,15 @@ fn file(
     }
 
     let ct = content_type(&path);
-    let field = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &header::HeaderValue| v.to_str().ok())
-    };
     // RFC 9110 §13.1.5: a Range whose If-Range does not match the current version (strong
     // comparison) is ignored. A date there is taken as never matching: a date is a strong
     // validator only if the file cannot have changed twice within its second (§8.8.2.2),
     // which nothing here can tell, and a range of another version would corrupt the
-    // client's copy; the whole file is always a correct answer.
-    let range_valid = match field(header::IF_RANGE) {
-        None => true,
-        Some(v) => v.trim() == tag,
-    };
-    let ranges = match field(header::RANGE) {
+    // client's copy; the whole file is always a correct answer. So is it for an If-Range
+    // that is not one value, and for a Range that is not (§14.2: an invalid one is ignored).
+    let range_valid = !headers.contains_key(header::IF_RANGE)
+        || single(headers, header::IF_RANGE).is_some_and(|v| v.trim() == tag);
+    let ranges = match single(headers, header::RANGE) {
         Some(r) if get && range_valid => ranges::parse(r, len),
         _ => Ranges::Whole,
     };
