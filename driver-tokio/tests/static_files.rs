@@ -187,6 +187,25 @@ fn listings_escape_names() {
     assert!(html.contains("href=\"a%20%3Cb%3E%26%22.txt\""), "{html}");
     assert!(html.contains("href=\"plain.txt\""), "{html}");
     assert!(!html.contains("<b>"), "{html}");
+    // The title names the folder as its names read, escaped for HTML.
+    std::fs::create_dir(d.root().join("caf\u{e9} <&>")).expect("mkdir");
+    let r = get(addr, "/caf%C3%A9%20%3C%26%3E/");
+    let html = String::from_utf8(r.body).expect("utf-8");
+    assert!(
+        html.contains("<title>Index of /caf\u{e9} &lt;&amp;&gt;/</title>"),
+        "{html}"
+    );
+}
+
+/// A file given as the folder to serve is refused at the start: it would be served as
+/// nothing at all, every path a 404.
+#[test]
+fn the_root_must_be_a_folder() {
+    let d = Dir::new("root-file");
+    let file = d.root().join("style.css");
+    let refused = site::Site::new(&file).expect_err("refused");
+    assert_eq!(refused.kind(), std::io::ErrorKind::NotADirectory);
+    assert!(site::Site::new(&d.root()).is_ok());
 }
 
 #[test]

@@ -331,8 +331,16 @@ pub(crate) struct Site {
 impl Site {
     /// Serves `root` (which must exist).
     pub(crate) fn new(root: &Path) -> std::io::Result<Self> {
+        let root = root.canonicalize()?;
+        // A file would be served as nothing at all: every path under it is a 404.
+        if !root.is_dir() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotADirectory,
+                "not a folder",
+            ));
+        }
         Ok(Self {
-            root: root.canonicalize()?,
+            root,
             cache: Mutex::new((HashMap::new(), 0)),
             resolved: Mutex::new(Resolutions::default()),
         })
@@ -566,7 +574,11 @@ impl Site {
             .filter_map(|(name, e)| Some((name, self.servable(&e)?)))
             .collect();
         names.sort();
-        let title = html_escape(path);
+        // The path as its names read, not as escaped for the request.
+        let title = percent_decode(path).map_or_else(
+            |_| html_escape(path),
+            |p| html_escape(&String::from_utf8_lossy(&p)),
+        );
         let mut out = format!(
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of {title}</title></head>\n<body><h1>Index of {title}</h1>\n<ul>\n"
         );
