@@ -537,7 +537,7 @@ impl Site {
     /// Whether a directory's entry is served, and as a folder: only what a request for it
     /// would get, so that a listing shows no name that then fails (a hidden one, a link
     /// leading out of the root or to a hidden name, a FIFO or socket, a name with a
-    /// backslash) nor reveals where a link leads.
+    /// backslash, what this process may not read) nor reveals where a link leads.
     fn servable(&self, entry: &std::fs::DirEntry) -> Option<bool> {
         let name = entry.file_name().into_string().ok()?;
         if hidden(&name) || name.contains('\\') {
@@ -557,7 +557,8 @@ impl Site {
         } else {
             kind
         };
-        (kind.is_dir() || kind.is_file()).then_some(kind.is_dir())
+        let is_dir = kind.is_dir();
+        ((is_dir || kind.is_file()) && readable(&entry.path(), is_dir)).then_some(is_dir)
     }
 
     /// An HTML listing of `dir`, whose request path is `path`: of its first [`MAX_LISTED`]
@@ -601,6 +602,27 @@ impl Site {
         }
         out.push_str("</body></html>\n");
         Ok(out)
+    }
+}
+
+/// Whether this process may read `path` (a folder: list it and open what it holds), by its
+/// effective user and groups (Linux; elsewhere taken as readable, and a name that then fails
+/// answers 403 or 404).
+fn readable(path: &Path, dir: bool) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{Access, AtFlags, CWD};
+        let how = if dir {
+            Access::READ_OK | Access::EXEC_OK
+        } else {
+            Access::READ_OK
+        };
+        rustix::fs::accessat(CWD, path, how, AtFlags::EACCESS).is_ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (path, dir);
+        true
     }
 }
 
