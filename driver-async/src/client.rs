@@ -9,8 +9,6 @@ use bytes::Bytes;
 use http_body::Body;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::future::pending;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::oneshot;
 
 /// The connection and its socket, between exchanges.
@@ -26,11 +24,10 @@ enum State<R: Runtime> {
     Ready(Box<Idle<R>>),
     /// A task streams the previous response's body and gives the connection back at its end
     /// (`back`), reusable or not (`None`); told on `take`, it drops the rest of the body
-    /// instead. `reusable` is set when it gave the connection back reusable.
+    /// instead.
     Busy {
         back: oneshot::Receiver<Option<Box<Idle<R>>>>,
         take: oneshot::Sender<()>,
-        reusable: Arc<AtomicBool>,
     },
     /// The last response switched protocols: the connection waits to be taken
     /// ([`Client::upgrade`]).
@@ -59,11 +56,19 @@ impl<R: Runtime> Client<R> {
     /// neither closed it nor sent anything since (as far as the runtime can look: see
     /// [`Runtime::peer_spoke`](crate::Runtime::peer_spoke); `send` looks again).
     #[must_use]
-    pub fn is_reusable(&self) -> bool {
+    pub fn is_reusable(&mut self) -> bool {
+        // A body read to its end gave the connection back: it is looked at as any idle one
+        // (the server may have closed it since).
+        if let State::Busy { back, .. } = &mut self.state {
+            self.state = match back.try_recv() {
+                Ok(Some(idle)) => State::Ready(idle),
+                Ok(None) | Err(oneshot::error::TryRecvError::Closed) => State::Gone,
+                Err(oneshot::error::TryRecvError::Empty) => return false,
+            };
+        }
         match &self.state {
             State::Ready(idle) => idle.conn.is_idle() && !idle.io.peer_spoke(),
-            State::Busy { reusable, .. } => reusable.load(Ordering::Acquire),
-            State::Switched(_) | State::Gone => false,
+            State::Busy { .. } | State::Switched(_) | State::Gone => false,
         }
     }
 
@@ -209,12 +214,7 @@ impl<R: Runtime> Client<R> {
         let response = head.into_http(body)?;
         let (back, rx) = oneshot::channel();
         let (take, taken) = oneshot::channel();
-        let reusable = Arc::new(AtomicBool::new(false));
-        self.state = State::Busy {
-            back: rx,
-            take,
-            reusable: reusable.clone(),
-        };
+        self.state = State::Busy { back: rx, take };
         R::spawn(async move {
             let Idle { io, conn } = &mut *idle;
             let mut back = Some(back);
@@ -232,7 +232,6 @@ impl<R: Runtime> Client<R> {
             let whole = whole && conn.is_idle();
             if whole {
                 io.park_buffer(conn);
-                reusable.store(true, Ordering::Release);
             }
             if let Some(back) = back {
                 let _ = back.send(whole.then_some(idle));

@@ -450,6 +450,9 @@ impl<R: Runtime> Io<R> {
     ) -> bool {
         // Whether the client may still take the connection.
         let mut client = true;
+        // A piece taken from the engine when the client took the connection, which is still
+        // the reader's if the rest is too.
+        let mut held = None;
         loop {
             let permit = tokio::select! {
                 biased;
@@ -458,6 +461,21 @@ impl<R: Runtime> Io<R> {
                     if taken.is_err() {
                         // The client is gone; the reader may still read on.
                         continue;
+                    }
+                    // A body whose end is here already (its reader had all of it) ends as
+                    // any other: nothing of it is dropped, and its reader sees its end.
+                    match conn.poll_event() {
+                        Ok(Polled::Event(Event::End(trailers))) => {
+                            if !trailers.is_empty() {
+                                // (The channel keeps a place free: see below.)
+                                let _ = tx.try_send(
+                                    trailers.to_http().map(Frame::trailers).map_err(Error::from),
+                                );
+                            }
+                            return true;
+                        }
+                        Ok(Polled::Event(Event::Data(d))) => held = Some(d),
+                        _ => {}
                     }
                     if !conn.discard_body() {
                         refuse();
@@ -477,6 +495,10 @@ impl<R: Runtime> Io<R> {
                     None => return false,
                 },
             };
+            if let Some(d) = held.take() {
+                permit.send(Ok(Frame::data(d)));
+                continue;
+            }
             match conn.poll_event() {
                 Ok(Polled::Event(Event::Data(d))) => permit.send(Ok(Frame::data(d))),
                 Ok(Polled::Event(Event::End(trailers))) => {

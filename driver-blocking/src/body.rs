@@ -1,7 +1,7 @@
 //! Bodies: a received one, read from the connection as its reader asks, and one to send.
 
 use crate::Error;
-use crate::conn::{BodyPart, Shared, lock};
+use crate::conn::{BodyPart, Handed, Shared, lock};
 use bytes::{Buf, Bytes, BytesMut};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -14,6 +14,8 @@ struct Origin {
     conn: Shared,
     /// The connection's record of which message's body is being received.
     reading: Arc<AtomicU64>,
+    /// The end of a body the connection took in its reader's place.
+    handed: Handed,
     /// This body's message.
     message: u64,
 }
@@ -46,14 +48,15 @@ impl Incoming {
 
     /// The body of the message whose head `conn` handed out last.
     pub(crate) fn new(conn: Shared) -> Self {
-        let (reading, message) = {
+        let (reading, handed, message) = {
             let c = lock(&conn);
-            (c.reading().clone(), c.message())
+            (c.reading().clone(), c.handed().clone(), c.message())
         };
         Self {
             conn: Some(Origin {
                 conn,
                 reading,
+                handed,
                 message,
             }),
             pending: Bytes::new(),
@@ -78,29 +81,46 @@ impl Incoming {
         let Some(from) = &self.conn else {
             return Ok(());
         };
-        let over = || {
-            io::Error::other("the exchange this body belongs to is over; its rest was discarded")
+        // The exchange is over: the body ended, if the connection took its end in this
+        // reader's place; else its rest was discarded.
+        let over = |from: &Origin| {
+            let handed = from.handed.lock().ok().and_then(|mut h| {
+                h.take_if(|(message, _)| *message == from.message)
+                    .map(|(_, trailers)| trailers)
+            });
+            match handed {
+                Some(trailers) => Ok(BodyPart::End(trailers)),
+                None => Err(io::Error::other(
+                    "the exchange this body belongs to is over; its rest was discarded",
+                )),
+            }
         };
         // Looked at before the lock, which the connection may hold while it waits for its
         // next request, and again under it, as the message may have ended in between.
         if from.reading.load(Ordering::SeqCst) != from.message {
-            self.conn = None;
-            return Err(over());
+            let part = over(from);
+            return self.take(part?);
         }
         let mut c = lock(&from.conn);
         if from.reading.load(Ordering::SeqCst) != from.message {
             drop(c);
-            self.conn = None;
-            return Err(over());
+            let part = over(from);
+            return self.take(part?);
         }
         if c.engine.expects_continue() {
             // RFC 9110 §10.1.1 is the engine's; the driver only says when the body is wanted.
             c.engine.send_continue().map_err(Error::from)?;
         }
-        match c.next_body()? {
+        let part = c.next_body()?;
+        drop(c);
+        self.take(part)
+    }
+
+    /// Takes a piece of the body, or its end.
+    fn take(&mut self, part: BodyPart) -> io::Result<()> {
+        match part {
             BodyPart::Data(d) => self.pending = d,
             BodyPart::End(t) => {
-                drop(c);
                 self.conn = None;
                 if !t.is_empty() {
                     self.trailers = Some(t.to_http().map_err(Error::from)?);

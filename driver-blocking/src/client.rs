@@ -41,7 +41,7 @@ impl Client {
     /// response was read to its end, both sides keep the connection, and the server has
     /// neither closed it nor sent anything since.
     #[must_use]
-    pub fn is_reusable(&self) -> bool {
+    pub fn is_reusable(&mut self) -> bool {
         let c = lock(&self.conn);
         !self.given_up && c.engine.is_idle() && !c.peer_spoke()
     }
@@ -83,6 +83,16 @@ impl Client {
             c.engine.set_now(now);
             // The rest of the previous response's body is the engine's to drop, within its
             // `max_discard`; one too long to drop stays its reader's.
+            // A body whose end is here already (its reader had all of it) ends as any
+            // other: its reader sees its end, nothing of it dropped. (A piece that comes
+            // instead stays its reader's, unless the rest is dropped below.)
+            if c.is_reading() && c.engine.their_state() == HalfState::SendBody {
+                match c.poll()? {
+                    Polled::Event(Event::End(trailers)) => c.hand_end(trailers),
+                    Polled::Event(Event::Data(piece)) => c.hold(piece),
+                    _ => {}
+                }
+            }
             if c.is_reading() && c.engine.their_state() == HalfState::SendBody {
                 if !c.engine.discard_body() {
                     self.given_up = true;

@@ -38,6 +38,13 @@ pub(crate) struct Conn {
     /// The number of the message whose body is being received, 0 for none. Outside the lock,
     /// so that a body kept past its exchange fails at once, never waiting for the lock.
     reading: Arc<AtomicU64>,
+    /// The end of a body that the connection took in its reader's place (a client's next
+    /// request came when that reader had had all of the body but its end), for the reader
+    /// to see: its message's number and its trailers. Outside the lock, as `reading`.
+    handed: Handed,
+    /// A piece of the body being received, taken from the engine in its reader's place (a
+    /// client's next request looked for the body's end), which the reader gets first.
+    held: Option<Bytes>,
     /// The read timeout the socket has now, to set it only when it changes.
     read_timeout: Option<Duration>,
     /// The write timeout each write has, but while a request body is written
@@ -54,6 +61,9 @@ pub(crate) struct Conn {
     /// write timeout again).
     broken: bool,
 }
+
+/// The end of a body taken in its reader's place (see `Conn::hand_end`).
+pub(crate) type Handed = Arc<Mutex<Option<(u64, Headers)>>>;
 
 /// A connection behind a lock, as the bodies it hands out share it.
 pub(crate) type Shared = Arc<Mutex<Conn>>;
@@ -93,6 +103,8 @@ impl Conn {
             idle,
             message: 0,
             reading: Arc::new(AtomicU64::new(0)),
+            handed: Handed::default(),
+            held: None,
             read_timeout: None,
             write_limit,
             write_timeout: write_limit,
@@ -119,6 +131,24 @@ impl Conn {
         self.message
     }
 
+    /// The end of a body taken in its reader's place, for the reader to see.
+    pub(crate) fn handed(&self) -> &Handed {
+        &self.handed
+    }
+
+    /// Keeps the end of the last message's body, taken by the connection, for its reader,
+    /// who had all the rest of it.
+    pub(crate) fn hand_end(&mut self, trailers: Headers) {
+        if let Ok(mut handed) = self.handed.lock() {
+            *handed = Some((self.message, trailers));
+        }
+    }
+
+    /// Keeps a piece of the body being received, taken from the engine, for its reader.
+    pub(crate) fn hold(&mut self, piece: Bytes) {
+        self.held = Some(piece);
+    }
+
     /// Which message's body is being received (0: none): a body reader takes events only
     /// while it is its own.
     pub(crate) fn reading(&self) -> &Arc<AtomicU64> {
@@ -130,6 +160,7 @@ impl Conn {
     /// the same lock, so that no reader can take an event past the request's end.
     pub(crate) fn end_exchange(&mut self) {
         self.reading.store(0, Ordering::SeqCst);
+        self.held = None;
     }
 
     /// Whether the body of the last message is still being received.
@@ -369,6 +400,9 @@ impl Conn {
     /// The next piece of the body being received, reading the socket as needed. Writes what
     /// is queued before each wait (a 100 (Continue), an earlier response).
     pub(crate) fn next_body(&mut self) -> Result<BodyPart, Error> {
+        if let Some(piece) = self.held.take() {
+            return Ok(BodyPart::Data(piece));
+        }
         loop {
             match self.poll()? {
                 Polled::Event(Event::Data(d)) => return Ok(BodyPart::Data(d)),

@@ -177,9 +177,10 @@ impl Client {
 
     /// Whether the next [`send`](Self::send) may go out on this connection: the previous
     /// response was read to its end, both sides keep the connection, and the server has
-    /// neither closed it nor sent anything since.
+    /// neither closed it nor sent anything since. (`&mut`: a connection given back by the
+    /// body that was read to its end is taken back here, to be looked at.)
     #[must_use]
-    pub fn is_reusable(&self) -> bool {
+    pub fn is_reusable(&mut self) -> bool {
         self.0.is_reusable()
     }
 
