@@ -33,6 +33,8 @@ fn main() -> Result<(), BoxError> {
         let server = Server::bind(("127.0.0.1", port), config).await?;
         println!("{}", listening_line(server.local_addr()?));
         std::io::stdout().flush()?;
+        let shutdown = server.shutdown_handle();
+        example_support::shutdown_on_ctrl_c(move || shutdown.shutdown());
         server.serve(echo).await?;
         Ok(())
     })

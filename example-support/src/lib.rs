@@ -192,6 +192,24 @@ pub fn echo_answer(raw: &http_core::RequestHead, body: Option<&[u8]>) -> http::R
     res
 }
 
+/// Calls `shutdown` (a server's graceful shutdown: no new connections, the requests under
+/// way answered) on the first Ctrl-C or termination signal, saying so on stderr; a second
+/// one ends the process at once.
+pub fn shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
+    let signals = std::sync::atomic::AtomicUsize::new(0);
+    let set = ctrlc::set_handler(move || {
+        if signals.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            eprintln!("shutting down (again to stop at once)");
+            shutdown();
+        } else {
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = set {
+        eprintln!("no graceful shutdown on Ctrl-C: {e}");
+    }
+}
+
 /// The line a server example prints once it listens, so that scripts can find the port.
 pub fn listening_line(addr: std::net::SocketAddr) -> String {
     let mut line = String::new();

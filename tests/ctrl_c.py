@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Ctrl-C on a server example is a graceful shutdown: a request under way is answered (with
+`Connection: close`), an idle connection is closed, and the program exits with success.
+
+Usage: python3 tests/ctrl_c.py PROGRAM...   (each a server example taking `--port 0`)
+"""
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+
+def check(program):
+    p = subprocess.Popen([program, "--port", "0"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r"http://[^:]+:(\d+)", p.stdout.readline()).group(1))
+        idle = socket.create_connection(("127.0.0.1", port), timeout=10)
+        busy = socket.create_connection(("127.0.0.1", port), timeout=10)
+        # Half a body: the request is under way when the signal comes.
+        busy.sendall(b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n12345")
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        busy.sendall(b"67890")
+        answer = b""
+        while chunk := busy.recv(65536):
+            answer += chunk
+        head = answer.split(b"\r\n\r\n")[0].lower()
+        problems = []
+        if not head.startswith(b"http/1.1 200"):
+            problems.append(f"the request under way got {answer[:40]!r}")
+        if b"connection: close" not in head:
+            problems.append("its answer did not say Connection: close")
+        if idle.recv(1) != b"":
+            problems.append("the idle connection was not closed")
+        code = p.wait(timeout=10)
+        if code != 0:
+            problems.append(f"exit status {code}")
+        return problems
+    except Exception as e:  # a timeout, a refused connection, no port printed
+        return [f"{type(e).__name__}: {e}"]
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+failed = False
+for program in sys.argv[1:]:
+    problems = check(program)
+    print(f"{program}: {'; '.join(problems) or 'ok'}")
+    failed |= bool(problems)
+sys.exit(1 if failed else 0)
