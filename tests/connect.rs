@@ -5,7 +5,7 @@
 mod scenario;
 
 use bytes::Bytes;
-use http_core::{Event, HalfState, Headers, LocalError, Polled, RemoteError, RequestHead};
+use http_core::{Event, HalfState, Headers, LocalError, Polled, RequestHead};
 use scenario::*;
 
 fn connect() -> RequestHead {
@@ -150,26 +150,29 @@ fn a_407_to_connect_is_a_normal_response_and_the_retry_tunnels() {
     });
 }
 
+/// RFC 9110 §9.3.6: a CONNECT request has no content. The client refuses to send one,
+/// with nothing queued, and the connection is as it was (a server's refusal of one it
+/// receives, `ConnectWithBody`, is in the request table).
 #[test]
 fn a_connect_with_content_is_refused() {
     each_split(|split| {
         let mut p = pair(split);
         let mut r = connect();
         r.headers.append("Content-Length", "4");
-        send_request(
-            &mut p.client.conn,
-            r,
-            &[Bytes::from_static(b"body")],
-            Headers::new(),
-        );
-        p.drive();
-        assert_eq!(p.server.error, Some(RemoteError::ConnectWithBody));
-        assert!(p.server.take().is_empty());
         assert_eq!(
-            took(&mut p.client),
-            error_answer(RemoteError::ConnectWithBody)
+            p.client.conn.send_request(r),
+            Err(LocalError::BodyNotAllowed)
         );
-        assert_eq!(p.client.conn.take_leftover(), None, "no tunnel");
-        assert!(p.client.conn.should_close() && p.server.conn.should_close());
+        assert_eq!(
+            p.client.conn.send_request_sized(connect(), 4),
+            Err(LocalError::BodyNotAllowed)
+        );
+        send_bodiless(&mut p.client.conn, connect());
+        p.drive();
+        assert_eq!(took(&mut p.server), [Event::Request(connect()), end()]);
+        p.server.conn.send_response(res(200, &[])).unwrap();
+        p.drive();
+        assert_eq!(took(&mut p.client), [Event::Response(res(200, &[]))]);
+        assert_eq!(p.client.conn.our_state(), HalfState::SwitchedProtocol);
     });
 }

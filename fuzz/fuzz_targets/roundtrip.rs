@@ -192,7 +192,8 @@ fuzz_target!(|input: Input| {
     let status = 200 + input.status % 400;
     let mut res = ResponseHead::new(status);
     res.headers = fields(&input.response.fields, false);
-    let bodiless = matches!(status, 204 | 304) || got.method == "HEAD";
+    // (A 205 has no content either, and says so: RFC 9110 §15.3.6.)
+    let bodiless = matches!(status, 204 | 205 | 304) || got.method == "HEAD";
     let res_body = if bodiless {
         Vec::new()
     } else {

@@ -732,8 +732,9 @@ impl Connection {
     ///
     /// Data for a response to HEAD is dropped (the head describes the body a GET would get),
     /// and so is data for a 204 or 304, which can have none (RFC 9110 §15.3.5, §15.4.5): the
-    /// head is right, and the connection carries on. Data where no body may follow at all
-    /// (a bodiless request, a 2xx to CONNECT) is an error.
+    /// head is right, and the connection carries on; so is data for a 205, which says it has
+    /// none (§15.3.6). Data where no body may follow at all (a bodiless request, a CONNECT,
+    /// a 2xx to CONNECT) is an error.
     pub fn send_data(&mut self, data: Bytes) -> Result<(), LocalError> {
         if self.our_state() != HalfState::SendBody {
             return Err(LocalError::WrongState);

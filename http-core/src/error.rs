@@ -233,7 +233,8 @@ pub enum LocalError {
     BodyTooLong,
     /// The message ended before its declared Content-Length was sent.
     BodyTooShort,
-    /// Body data for a message that cannot have a body (HEAD, 1xx, 204, 304).
+    /// Content, or framing fields, for a message that cannot have any: a CONNECT request
+    /// (RFC 9110 §9.3.6), or data where no body follows at all (a 2xx to CONNECT).
     BodyNotAllowed,
     /// `send_continue` without a pending `Expect: 100-continue`.
     NoContinueExpected,

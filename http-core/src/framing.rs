@@ -397,6 +397,18 @@ pub(crate) fn response_framing(
     if has_te && has_cl {
         return Err(LocalError::InvalidTransferEncoding);
     }
+    if status == 205 {
+        // RFC 9110 §15.3.6: a 205 has no content, and says so: a Content-Length of 0 (added
+        // where the fields have none), no Transfer-Encoding. What the application gives for
+        // one is dropped ([`response_writer`]).
+        if has_te {
+            return Err(LocalError::InvalidTransferEncoding);
+        }
+        if has_cl && content_length(h, &Leniency::default()) != Ok(0) {
+            return Err(LocalError::InvalidContentLength);
+        }
+        return Ok(BodyWriter::Length(0));
+    }
     let http11 = to.version == Some(Version::Http11);
     let writer = if has_te {
         // RFC 9112 §6.1: a server MUST NOT send Transfer-Encoding to a peer that has not shown
@@ -432,10 +444,11 @@ pub(crate) fn response_framing(
     })
 }
 
-/// How the body of a response framed by `framing` is written.
-pub(crate) fn response_writer(to: Answering, framing: BodyWriter) -> BodyWriter {
-    // RFC 9110 §9.3.2: a response to HEAD describes the GET response but carries no content.
-    if to.head {
+/// How the body of a response of `status` framed by `framing` is written.
+pub(crate) fn response_writer(to: Answering, status: u16, framing: BodyWriter) -> BodyWriter {
+    // RFC 9110 §9.3.2: a response to HEAD describes the GET response but carries no content;
+    // §15.3.6: nor does a 205, whose framing says so.
+    if to.head || status == 205 {
         BodyWriter::Suppressed
     } else {
         framing
@@ -770,7 +783,7 @@ mod tests {
         let h = |fields: &[(&str, &str)]| fields.iter().copied().collect::<Headers>();
         let response_writer = |to, status, h: &Headers| {
             response_framing(to, status, h, &Outgoing::of(h).expect("valid fields"), None)
-                .map(|framing| response_writer(to, framing))
+                .map(|framing| response_writer(to, status, framing))
         };
         let v11 = Answering {
             version: Some(Version::Http11),
@@ -807,6 +820,23 @@ mod tests {
         assert_eq!(
             response_writer(v11, 304, &h(&[("Content-Length", "9")])),
             Ok(BodyWriter::Suppressed)
+        );
+        // A 205 says it has no content, and has none.
+        assert_eq!(
+            response_writer(v11, 205, &h(&[])),
+            Ok(BodyWriter::Suppressed)
+        );
+        assert_eq!(
+            response_writer(v11, 205, &h(&[("Content-Length", "0")])),
+            Ok(BodyWriter::Suppressed)
+        );
+        assert_eq!(
+            response_writer(v11, 205, &h(&[("Content-Length", "5")])),
+            Err(LocalError::InvalidContentLength)
+        );
+        assert_eq!(
+            response_writer(v11, 205, &h(&[("Transfer-Encoding", "chunked")])),
+            Err(LocalError::InvalidTransferEncoding)
         );
         let head = Answering { head: true, ..v11 };
         assert_eq!(

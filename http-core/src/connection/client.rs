@@ -66,6 +66,18 @@ impl Connection {
             framing::direct_fits(declared, len)?;
         }
         let known = given.len();
+        // A body of known length that the head's own Content-Length contradicts would be cut
+        // short, or run over, once the head went: refused before (RFC 9112 §6.3, §8).
+        if let (Some(len), Some(BodyWriter::Length(n))) = (known, declared)
+            && n != len
+        {
+            return Err(LocalError::InvalidContentLength);
+        }
+        // RFC 9110 §9.3.6: a CONNECT request has no content (a server takes what follows its
+        // head for the tunnel's).
+        if head.is_connect() && (declared.is_some() || known.is_some_and(|n| n > 0)) {
+            return Err(LocalError::BodyNotAllowed);
+        }
         let http11 = head.version == Version::Http11;
         let expect = http11
             && head
@@ -131,6 +143,10 @@ impl Connection {
             return Ok(());
         };
         let (writer, added) = if body_follows {
+            // RFC 9110 §9.3.6: no content in a CONNECT request.
+            if head.is_connect() {
+                return Err(LocalError::BodyNotAllowed);
+            }
             // A body of unknown length can only be chunked, which needs HTTP/1.1.
             if head.version != Version::Http11 {
                 return Err(LocalError::InvalidContentLength);

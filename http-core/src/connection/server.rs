@@ -192,7 +192,14 @@ impl Connection {
             framing::direct_fits(Some(framing), len)?;
         }
         let length = framing::response_length_field(self.answering, framing, &seen);
-        let writer = framing::response_writer(self.answering, framing);
+        let writer = framing::response_writer(self.answering, status, framing);
+        // A body of known length that the fields' own Content-Length contradicts would be cut
+        // short, or run over, once the head went: refused before (RFC 9112 §6.3, §8).
+        if let (Some(len), BodyWriter::Length(n)) = (given.len(), writer)
+            && n != len
+        {
+            return Err(LocalError::InvalidContentLength);
+        }
 
         let mut added = Added {
             chunked: writer == BodyWriter::Chunked { add_header: true },

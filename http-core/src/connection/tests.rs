@@ -1321,10 +1321,17 @@ fn a_client_frames_a_known_length_with_content_length() {
     response(&mut c);
     event(&mut c);
 
-    // The head's own framing wins, and the length is held to it.
+    // The head's own Content-Length must be the body's: one that contradicts it is refused
+    // before anything goes (the request would be cut short, or run over).
     let mut own = post.clone();
     own.headers.append("Content-Length", "2");
-    c.send_request_sized(own, 5).unwrap();
+    assert_eq!(
+        c.send_request_sized(own.clone(), 5),
+        Err(LocalError::InvalidContentLength)
+    );
+    assert!(!c.has_transmit() && c.is_idle());
+    // The same length: the head's framing stands, and the length is held to it.
+    c.send_request_sized(own, 2).unwrap();
     assert_eq!(
         c.send_data(Bytes::from_static(b"abc")),
         Err(LocalError::BodyTooLong)
@@ -1348,6 +1355,34 @@ fn a_client_frames_a_known_length_with_content_length() {
     assert_eq!(
         text(&wire(&mut c)),
         "POST /p HTTP/1.0\r\nHost: h\r\nContent-Length: 2\r\n\r\nok"
+    );
+}
+
+/// RFC 9110 §9.3.6: a CONNECT request has no content; what follows its head is the
+/// tunnel's. A client is refused content for one, with nothing queued.
+#[test]
+fn a_connect_request_has_no_content() {
+    let mut connect = RequestHead::new("CONNECT", "a:443");
+    connect.headers.append("Host", "a:443");
+    let mut c = client();
+    assert_eq!(
+        c.send_request_sized(connect.clone(), 3),
+        Err(LocalError::BodyNotAllowed)
+    );
+    let mut framed = connect.clone();
+    framed.headers.append("Content-Length", "3");
+    assert_eq!(c.send_request(framed), Err(LocalError::BodyNotAllowed));
+    assert!(!c.has_transmit() && c.is_idle());
+    // A body of unknown length: refused at its first piece, the head then sent bare.
+    c.send_request(connect).unwrap();
+    assert_eq!(
+        c.send_data(Bytes::from_static(b"abc")),
+        Err(LocalError::BodyNotAllowed)
+    );
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n"
     );
 }
 
@@ -1954,12 +1989,37 @@ fn a_sized_response_gets_a_content_length_where_the_head_left_framing_open() {
     own.headers.append("Transfer-Encoding", "chunked");
     let mut c = sized(GET, own, 3).unwrap();
     assert!(text(&wire(&mut c)).contains("Transfer-Encoding: chunked\r\n\r\n"));
+    // A Content-Length that contradicts the body's length is refused before anything goes
+    // (the response would be cut short, or run over); the same length stands.
     let mut own = ResponseHead::new(200);
     own.headers.append("Content-Length", "5");
-    let mut c = sized(GET, own, 3).unwrap();
+    assert_eq!(
+        sized(GET, own.clone(), 3).err(),
+        Some(LocalError::InvalidContentLength)
+    );
+    let mut c = sized(GET, own, 5).unwrap();
     assert_eq!(
         text(&wire(&mut c)),
         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    );
+    // To HEAD, or in a 304, the Content-Length describes the body a GET would get, which is
+    // not sent: any length given for the (empty) body is no contradiction.
+    let mut own = ResponseHead::new(200);
+    own.headers.append("Content-Length", "5");
+    let mut c = sized(b"HEAD / HTTP/1.1\r\nHost: a\r\n\r\n", own.clone(), 0).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    );
+    own.status = 304;
+    assert!(sized(GET, own, 0).is_ok());
+    // A 205 says it has no content, and sends none of what it is given (RFC 9110 §15.3.6).
+    let mut c = sized(GET, ResponseHead::new(205), 5).unwrap();
+    c.send_data(Bytes::from_static(b"hello")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "HTTP/1.1 205 Reset Content\r\nContent-Length: 0\r\n\r\n"
     );
 
     // No body allowed: nothing added.
