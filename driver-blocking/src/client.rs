@@ -147,7 +147,13 @@ impl Client {
                     None => response_head(&mut c).map_err(|_| e)?,
                 }
             }
-            (Err(e), _) => return Err(e),
+            // The request cannot be finished (its body failed, or broke its own framing): the
+            // connection closes at once, rather than leave the server waiting for the rest.
+            (Err(e), _) => {
+                self.given_up = true;
+                c.abort();
+                return Err(e);
+            }
         };
         drop(c);
         Ok(head.into_http(Incoming::new(self.conn.clone()))?)

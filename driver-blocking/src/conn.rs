@@ -448,6 +448,13 @@ impl Conn {
         self.stream.set_nonblocking(false).is_err() || spoke
     }
 
+    /// Closes at once, both ways, with nothing more written: a message that cannot be
+    /// finished.
+    pub(crate) fn abort(&mut self) {
+        self.broken = true;
+        let _ = self.stream.shutdown(Shutdown::Both);
+    }
+
     /// Closes after writing everything: the write side first, then reading and discarding
     /// what the peer still sends, for [`LINGER`] at most.
     pub(crate) fn close(&mut self) {

@@ -212,3 +212,39 @@ fn requests_carry_host_and_an_origin_form_target() {
         "{head:?}"
     );
 }
+
+/// A request that cannot be finished (its body ends short of its own Content-Length) fails,
+/// and its connection closes at once: the server is not left waiting for the rest while the
+/// client lives on.
+#[test]
+fn a_request_that_cannot_be_finished_closes_its_connection() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut got = Vec::new();
+        // Everything the client sends, up to its close (or the timeout's error).
+        let _ = s.read_to_end(&mut got);
+        got
+    });
+    let mut client = Client::connect(addr, config()).unwrap();
+    let req = http::Request::post(format!("http://{addr}/x"))
+        .header("content-length", "10")
+        .body(Body::from_reader(&b"hello"[..]))
+        .unwrap();
+    let started = Instant::now();
+    let sent = client.send(req);
+    assert!(
+        matches!(sent, Err(Error::Local(http_core::LocalError::BodyTooShort))),
+        "{sent:?}"
+    );
+    assert!(!client.is_reusable());
+    let got = server.join().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the connection stayed open while the client lived"
+    );
+    assert!(String::from_utf8_lossy(&got).ends_with("\r\n\r\nhello"));
+    drop(client);
+}
