@@ -49,8 +49,8 @@ impl Incoming {
     /// The body of the message whose head `conn` handed out last.
     pub(crate) fn new(conn: Shared) -> Self {
         let (reading, handed, message) = {
-            let c = lock(&conn);
-            (c.reading().clone(), c.handed().clone(), c.message())
+            let mut c = lock(&conn);
+            (c.reading().clone(), c.handed(), c.message())
         };
         Self {
             conn: Some(Origin {
@@ -84,10 +84,7 @@ impl Incoming {
         // The exchange is over: the body ended, if the connection took its end in this
         // reader's place; else its rest was discarded.
         let over = |from: &Origin| {
-            let handed = from.handed.lock().ok().and_then(|mut h| {
-                h.take_if(|(message, _)| *message == from.message)
-                    .map(|(_, trailers)| trailers)
-            });
+            let handed = from.handed.lock().ok().and_then(|mut h| h.take());
             match handed {
                 Some(trailers) => Ok(BodyPart::End(trailers)),
                 None => Err(io::Error::other(

@@ -8,7 +8,7 @@ use std::fs::File;
 use std::io::{ErrorKind, IoSlice, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 /// Bytes read from the socket at a time.
@@ -38,10 +38,11 @@ pub(crate) struct Conn {
     /// The number of the message whose body is being received, 0 for none. Outside the lock,
     /// so that a body kept past its exchange fails at once, never waiting for the lock.
     reading: Arc<AtomicU64>,
-    /// The end of a body that the connection took in its reader's place (a client's next
-    /// request came when that reader had had all of the body but its end), for the reader
-    /// to see: its message's number and its trailers. Outside the lock, as `reading`.
-    handed: Handed,
+    /// Where the reader of the body handed out last takes its end from, if the connection
+    /// took it in the reader's place (a client's next request came when that reader had had
+    /// all of the body but its end): its trailers. The reader holds it (outside the lock, as
+    /// `reading`); the connection only while the reader lives.
+    handed: Weak<Mutex<Option<Headers>>>,
     /// A piece of the body being received, taken from the engine in its reader's place (a
     /// client's next request looked for the body's end), which the reader gets first.
     held: Option<Bytes>,
@@ -62,8 +63,8 @@ pub(crate) struct Conn {
     broken: bool,
 }
 
-/// The end of a body taken in its reader's place (see `Conn::hand_end`).
-pub(crate) type Handed = Arc<Mutex<Option<(u64, Headers)>>>;
+/// The end of a body taken in its reader's place: its trailers (see `Conn::hand_end`).
+pub(crate) type Handed = Arc<Mutex<Option<Headers>>>;
 
 /// A connection behind a lock, as the bodies it hands out share it.
 pub(crate) type Shared = Arc<Mutex<Conn>>;
@@ -103,7 +104,7 @@ impl Conn {
             idle,
             message: 0,
             reading: Arc::new(AtomicU64::new(0)),
-            handed: Handed::default(),
+            handed: Weak::new(),
             held: None,
             read_timeout: None,
             write_limit,
@@ -131,16 +132,21 @@ impl Conn {
         self.message
     }
 
-    /// The end of a body taken in its reader's place, for the reader to see.
-    pub(crate) fn handed(&self) -> &Handed {
-        &self.handed
+    /// Where the reader of the body of the message whose head came last takes its end
+    /// from, if the connection takes it in the reader's place.
+    pub(crate) fn handed(&mut self) -> Handed {
+        let handed = Handed::default();
+        self.handed = Arc::downgrade(&handed);
+        handed
     }
 
-    /// Keeps the end of the last message's body, taken by the connection, for its reader,
-    /// who had all the rest of it.
+    /// Gives the end of the last message's body, taken by the connection, to its reader,
+    /// who had all the rest of it (if the reader is still there).
     pub(crate) fn hand_end(&mut self, trailers: Headers) {
-        if let Ok(mut handed) = self.handed.lock() {
-            *handed = Some((self.message, trailers));
+        if let Some(handed) = self.handed.upgrade()
+            && let Ok(mut handed) = handed.lock()
+        {
+            *handed = Some(trailers);
         }
     }
 
