@@ -605,19 +605,35 @@ impl Site {
     }
 }
 
-/// Whether this process may read `path` (a folder: list it and open what it holds), by its
-/// effective user and groups (Linux; elsewhere taken as readable, and a name that then fails
-/// answers 403 or 404).
+/// Whether this process may read `path` (a folder: open what it holds, and list it or
+/// serve its `index.html`), by its effective user and groups: only a refusal (`EACCES`)
+/// says no, so that a system that will not answer (a sandbox refusing the call) hides
+/// nothing. Linux; elsewhere taken as readable, and a name that then fails answers 403 or
+/// 404.
 fn readable(path: &Path, dir: bool) -> bool {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{Access, AtFlags, CWD};
-        let how = if dir {
-            Access::READ_OK | Access::EXEC_OK
-        } else {
-            Access::READ_OK
+        let may = |path: &Path, how| {
+            !matches!(
+                rustix::fs::accessat(CWD, path, how, AtFlags::EACCESS),
+                Err(rustix::io::Errno::ACCESS)
+            )
         };
-        rustix::fs::accessat(CWD, path, how, AtFlags::EACCESS).is_ok()
+        if !dir {
+            return may(path, Access::READ_OK);
+        }
+        // (An index that is not there is no index.)
+        let index = || {
+            rustix::fs::accessat(
+                CWD,
+                path.join("index.html"),
+                Access::READ_OK,
+                AtFlags::EACCESS,
+            )
+            .is_ok()
+        };
+        may(path, Access::EXEC_OK) && (may(path, Access::READ_OK) || index())
     }
     #[cfg(not(target_os = "linux"))]
     {
