@@ -22,7 +22,7 @@ fn main() -> Result<(), BoxError> {
         println!("{}", listening_line(server.local_addr()?));
         std::io::stdout().flush()?;
         let shutdown = server.shutdown_handle();
-        example_support::shutdown_on_ctrl_c(move || shutdown.shutdown());
+        example_support::smol_shutdown_on_ctrl_c(move || shutdown.shutdown());
         server
             .serve(|_req: http::Request<Incoming>| async {
                 // No Content-Length: the body knows its length, and the driver frames it by

@@ -192,14 +192,18 @@ pub fn echo_answer(raw: &http_core::RequestHead, body: Option<&[u8]>) -> http::R
     res
 }
 
+/// What a server example says when a signal starts its graceful shutdown.
+const SHUTTING_DOWN: &str = "shutting down (again to stop at once)";
+
 /// Calls `shutdown` (a server's graceful shutdown: no new connections, the requests under
 /// way answered) on the first Ctrl-C or termination signal, saying so on stderr; a second
-/// one ends the process at once.
+/// one ends the process at once. On a thread of its own: for the blocking driver's servers,
+/// which have threads anyway.
 pub fn shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
     let signals = std::sync::atomic::AtomicUsize::new(0);
     let set = ctrlc::set_handler(move || {
         if signals.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
-            eprintln!("shutting down (again to stop at once)");
+            eprintln!("{SHUTTING_DOWN}");
             shutdown();
         } else {
             std::process::exit(130);
@@ -208,6 +212,57 @@ pub fn shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
     if let Err(e) = set {
         eprintln!("no graceful shutdown on Ctrl-C: {e}");
     }
+}
+
+/// [`shutdown_on_ctrl_c`] as a task of the tokio runtime it is called in.
+#[cfg(feature = "tokio")]
+pub fn tokio_shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
+    /// The next Ctrl-C or termination signal.
+    async fn signalled() {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let Ok(mut term) = signal(SignalKind::terminate()) else {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    tokio::spawn(async move {
+        signalled().await;
+        eprintln!("{SHUTTING_DOWN}");
+        shutdown();
+        signalled().await;
+        std::process::exit(130);
+    });
+}
+
+/// [`shutdown_on_ctrl_c`] as a task of smol's global executor.
+#[cfg(feature = "smol")]
+pub fn smol_shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
+    use async_signal::{Signal, Signals};
+    use smol::stream::StreamExt;
+    let mut signals = match Signals::new([Signal::Int, Signal::Term]) {
+        Ok(signals) => signals,
+        Err(e) => {
+            eprintln!("no graceful shutdown on Ctrl-C: {e}");
+            return;
+        }
+    };
+    smol::spawn(async move {
+        signals.next().await;
+        eprintln!("{SHUTTING_DOWN}");
+        shutdown();
+        signals.next().await;
+        std::process::exit(130);
+    })
+    .detach();
 }
 
 /// The line a server example prints once it listens, so that scripts can find the port.

@@ -114,12 +114,7 @@ fn main() -> Result<(), BoxError> {
             );
             std::io::stdout().flush()?;
             let shutdown = server.shutdown_handle();
-            tokio::spawn(async move {
-                if tokio::signal::ctrl_c().await.is_ok() {
-                    eprintln!("shutting down");
-                    shutdown.shutdown();
-                }
-            });
+            example_support::tokio_shutdown_on_ctrl_c(move || shutdown.shutdown());
             server
                 .serve(move |req: http::Request<Incoming>| {
                     let site = site.clone();
