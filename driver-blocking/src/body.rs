@@ -14,8 +14,9 @@ struct Origin {
     conn: Shared,
     /// The connection's record of which message's body is being received.
     reading: Arc<AtomicU64>,
-    /// The end of a body the connection took in its reader's place.
-    handed: Handed,
+    /// The end of a body the connection took in its reader's place (a response's: see
+    /// [`Incoming::response`]).
+    handed: Option<Handed>,
     /// This body's message.
     message: u64,
 }
@@ -46,11 +47,25 @@ impl Incoming {
         }
     }
 
-    /// The body of the message whose head `conn` handed out last.
-    pub(crate) fn new(conn: Shared) -> Self {
+    /// The body of the request whose head `conn` handed out last.
+    pub(crate) fn request(conn: Shared) -> Self {
+        Self::new(conn, false)
+    }
+
+    /// The body of the response whose head `conn` handed out last: the connection may take
+    /// its end in its reader's place (when the next request goes out).
+    pub(crate) fn response(conn: Shared) -> Self {
+        Self::new(conn, true)
+    }
+
+    fn new(conn: Shared, response: bool) -> Self {
         let (reading, handed, message) = {
             let mut c = lock(&conn);
-            (c.reading().clone(), c.handed(), c.message())
+            (
+                c.reading().clone(),
+                response.then(|| c.handed()),
+                c.message(),
+            )
         };
         Self {
             conn: Some(Origin {
@@ -84,7 +99,10 @@ impl Incoming {
         // The exchange is over: the body ended, if the connection took its end in this
         // reader's place; else its rest was discarded.
         let over = |from: &Origin| {
-            let handed = from.handed.lock().ok().and_then(|mut h| h.take());
+            let handed = from
+                .handed
+                .as_ref()
+                .and_then(|h| h.lock().ok().and_then(|mut h| h.take()));
             match handed {
                 Some(trailers) => Ok(BodyPart::End(trailers)),
                 None => Err(io::Error::other(

@@ -156,7 +156,7 @@ impl Client {
             }
         };
         drop(c);
-        Ok(head.into_http(Incoming::new(self.conn.clone()))?)
+        Ok(head.into_http(Incoming::response(self.conn.clone()))?)
     }
 
     /// The connection, for the new protocol, after a response that switched to it (a 101 to

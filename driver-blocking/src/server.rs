@@ -383,7 +383,7 @@ where
     } else {
         (None, None)
     };
-    let req = match head.to_http_in(Incoming::new(shared.clone()), FIELDS.take()) {
+    let req = match head.to_http_in(Incoming::request(shared.clone()), FIELDS.take()) {
         Ok(mut req) => {
             // The head as received stays with the request (names' case, order, raw target),
             // if asked.

@@ -742,7 +742,10 @@ impl Connection {
         if data.is_empty() {
             return Ok(());
         }
-        self.flush_pending_head(true)?;
+        // (Only a client's head may wait: the look keeps the call off a server's path.)
+        if self.pending_head.is_some() {
+            self.flush_pending_head(true)?;
+        }
         match &mut self.writer {
             BodyWriter::None => return Err(LocalError::BodyNotAllowed),
             BodyWriter::Suppressed => return Ok(()),
@@ -822,7 +825,9 @@ impl Connection {
             BodyWriter::Chunked { .. } => serialize::check_trailers(&trailers)?,
             _ => {}
         }
-        self.flush_pending_head(false)?;
+        if self.pending_head.is_some() {
+            self.flush_pending_head(false)?;
+        }
         // A body that turned out empty has nothing to wait for a 100 (Continue) for: it
         // ends now (RFC 9110 §10.1.1 has a client expect one only for content).
         if let Hold::Waiting { pieces, .. } = &self.hold
