@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Ctrl-C on a server example is a graceful shutdown: a request under way is answered (with
-`Connection: close`), an idle connection is closed, and the program exits with success.
+`Connection: close`), an idle connection is closed, and the program exits with success. A
+second Ctrl-C, as soon as the first was taken, ends it at once (status 130).
 
 Usage: python3 tests/ctrl_c.py PROGRAM...   (each a server example taking `--port 0`)
 """
@@ -48,9 +49,33 @@ def check(program):
             p.wait()
 
 
+def twice(program):
+    p = subprocess.Popen([program, "--port", "0"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        port = int(re.search(r"http://[^:]+:(\d+)", p.stdout.readline()).group(1))
+        # A request under way keeps the graceful shutdown from ending by itself.
+        busy = socket.create_connection(("127.0.0.1", port), timeout=10)
+        busy.sendall(b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n12345")
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        # (Two signals sent at once may arrive as one: the second goes once the first was
+        # taken, as soon as the program says so.)
+        p.stderr.readline()
+        p.send_signal(signal.SIGINT)
+        code = p.wait(timeout=5)
+        return [] if code == 130 else [f"two Ctrl-C: exit status {code}"]
+    except Exception as e:
+        return [f"two Ctrl-C: {type(e).__name__}: {e}"]
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
 failed = False
 for program in sys.argv[1:]:
-    problems = check(program)
+    problems = check(program) + twice(program)
     print(f"{program}: {'; '.join(problems) or 'ok'}")
     failed |= bool(problems)
 sys.exit(1 if failed else 0)

@@ -15,10 +15,11 @@ fn main() -> Result<(), BoxError> {
         config.max_connections = max;
     }
     let server = Server::bind(("127.0.0.1", port), config)?;
-    println!("{}", listening_line(server.local_addr()?));
-    std::io::stdout().flush()?;
+    // Before the line that says it listens: a signal from then on is a graceful shutdown.
     let shutdown = server.shutdown_handle();
     example_support::shutdown_on_ctrl_c(move || shutdown.shutdown());
+    println!("{}", listening_line(server.local_addr()?));
+    std::io::stdout().flush()?;
     server.serve(|_req: http::Request<Incoming>| {
         // No Content-Length: a body in memory is framed by its length.
         let mut res = http::Response::new(Body::from(HELLO));

@@ -31,10 +31,11 @@ fn main() -> Result<(), BoxError> {
         let mut config = Config::default();
         config.raw_head = true;
         let server = Server::bind(("127.0.0.1", port), config).await?;
-        println!("{}", listening_line(server.local_addr()?));
-        std::io::stdout().flush()?;
+        // Before the line that says it listens: a signal from then on is a graceful shutdown.
         let shutdown = server.shutdown_handle();
         example_support::smol_shutdown_on_ctrl_c(move || shutdown.shutdown());
+        println!("{}", listening_line(server.local_addr()?));
+        std::io::stdout().flush()?;
         server.serve(echo).await?;
         Ok(())
     })

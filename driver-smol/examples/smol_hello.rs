@@ -19,10 +19,11 @@ fn main() -> Result<(), BoxError> {
     }
     smol::block_on(async {
         let server = Server::bind(("127.0.0.1", port), config).await?;
-        println!("{}", listening_line(server.local_addr()?));
-        std::io::stdout().flush()?;
+        // Before the line that says it listens: a signal from then on is a graceful shutdown.
         let shutdown = server.shutdown_handle();
         example_support::smol_shutdown_on_ctrl_c(move || shutdown.shutdown());
+        println!("{}", listening_line(server.local_addr()?));
+        std::io::stdout().flush()?;
         server
             .serve(|_req: http::Request<Incoming>| async {
                 // No Content-Length: the body knows its length, and the driver frames it by

@@ -214,31 +214,43 @@ pub fn shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
     }
 }
 
-/// [`shutdown_on_ctrl_c`] as a task of the tokio runtime it is called in.
+/// [`shutdown_on_ctrl_c`] as a task of the tokio runtime it is called in. The signals are
+/// listened for from the call on (none is lost between the first and the second).
 #[cfg(feature = "tokio")]
 pub fn tokio_shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
-    /// The next Ctrl-C or termination signal.
-    async fn signalled() {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let Ok(mut term) = signal(SignalKind::terminate()) else {
-                let _ = tokio::signal::ctrl_c().await;
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (mut int, mut term) = match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(int), Ok(term)) => (int, term),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("no graceful shutdown on Ctrl-C: {e}");
                 return;
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
             }
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
+        };
+        tokio::spawn(async move {
+            for first in [true, false] {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+                if !first {
+                    std::process::exit(130);
+                }
+                eprintln!("{SHUTTING_DOWN}");
+                shutdown();
+            }
+        });
     }
+    #[cfg(not(unix))]
     tokio::spawn(async move {
-        signalled().await;
+        let _ = tokio::signal::ctrl_c().await;
         eprintln!("{SHUTTING_DOWN}");
         shutdown();
-        signalled().await;
+        let _ = tokio::signal::ctrl_c().await;
         std::process::exit(130);
     });
 }

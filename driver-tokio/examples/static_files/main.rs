@@ -107,14 +107,15 @@ fn main() -> Result<(), BoxError> {
         .build()?
         .block_on(async move {
             let server = Server::bind((a.bind, a.port), Config::default()).await?;
+            // Before the line that says it serves: a signal from then on is a graceful shutdown.
+            let shutdown = server.shutdown_handle();
+            example_support::tokio_shutdown_on_ctrl_c(move || shutdown.shutdown());
             println!(
                 "serving {} on http://{}/",
                 site.root().display(),
                 server.local_addr()?
             );
             std::io::stdout().flush()?;
-            let shutdown = server.shutdown_handle();
-            example_support::tokio_shutdown_on_ctrl_c(move || shutdown.shutdown());
             server
                 .serve(move |req: http::Request<Incoming>| {
                     let site = site.clone();

@@ -74,8 +74,12 @@ impl Connection {
             return Err(LocalError::InvalidContentLength);
         }
         // RFC 9110 §9.3.6: a CONNECT request has no content (a server takes what follows its
-        // head for the tunnel's).
-        if head.is_connect() && (declared.is_some() || known.is_some_and(|n| n > 0)) {
+        // head for the tunnel's); a Content-Length of 0 says as much (§8.6 has a client
+        // not send it, but it frames nothing).
+        if head.is_connect()
+            && (matches!(declared, Some(w) if w != BodyWriter::Length(0))
+                || known.is_some_and(|n| n > 0))
+        {
             return Err(LocalError::BodyNotAllowed);
         }
         let http11 = head.version == Version::Http11;
@@ -113,7 +117,9 @@ impl Connection {
                 Some(BodyWriter::Length(n)),
                 framing::request_length_field(&head.method, n),
             ),
-            (None, None) if expect => (Some(BodyWriter::Chunked { add_header: true }), None),
+            (None, None) if expect && !head.is_connect() => {
+                (Some(BodyWriter::Chunked { add_header: true }), None)
+            }
             (None, None) => (None, None),
         };
         match writer {

@@ -1372,7 +1372,31 @@ fn a_connect_request_has_no_content() {
     let mut framed = connect.clone();
     framed.headers.append("Content-Length", "3");
     assert_eq!(c.send_request(framed), Err(LocalError::BodyNotAllowed));
+    let mut chunked = connect.clone();
+    chunked.headers.append("Transfer-Encoding", "chunked");
+    assert_eq!(c.send_request(chunked), Err(LocalError::BodyNotAllowed));
     assert!(!c.has_transmit() && c.is_idle());
+    // A Content-Length of 0 frames nothing: sent as it is.
+    let mut zero = connect.clone();
+    zero.headers.append("Content-Length", "0");
+    c.send_request(zero).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert_eq!(
+        text(&wire(&mut c)),
+        "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\nContent-Length: 0\r\n\r\n"
+    );
+    let mut c = client();
+    // One that expects a 100 (Continue) waits for none: it has no content to send.
+    let mut expecting = connect.clone();
+    expecting.headers.append("Expect", "100-continue");
+    c.send_request(expecting).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    assert!(!c.holds_body());
+    assert_eq!(
+        text(&wire(&mut c)),
+        "CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\nExpect: 100-continue\r\n\r\n"
+    );
+    let mut c = client();
     // A body of unknown length: refused at its first piece, the head then sent bare.
     c.send_request(connect).unwrap();
     assert_eq!(
