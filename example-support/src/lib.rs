@@ -192,25 +192,34 @@ pub fn echo_answer(raw: &http_core::RequestHead, body: Option<&[u8]>) -> http::R
     res
 }
 
-/// What a server example says when a signal starts its graceful shutdown.
-const SHUTTING_DOWN: &str = "shutting down (again to stop at once)";
+/// What the `n`th Ctrl-C or termination signal (from 0) does: the first starts `shutdown`
+/// (a server's graceful shutdown: no new connections, the requests under way answered),
+/// saying so on stderr; a second ends the process at once.
+fn signalled(n: usize, shutdown: &impl Fn()) {
+    if n > 0 {
+        std::process::exit(130);
+    }
+    eprintln!("shutting down (again to stop at once)");
+    shutdown();
+}
 
-/// Calls `shutdown` (a server's graceful shutdown: no new connections, the requests under
-/// way answered) on the first Ctrl-C or termination signal, saying so on stderr; a second
-/// one ends the process at once. On a thread of its own: for the blocking driver's servers,
-/// which have threads anyway.
+/// Says a signal will not shut the server down gracefully.
+fn unsignalled(e: impl std::fmt::Display) {
+    eprintln!("no graceful shutdown on Ctrl-C: {e}");
+}
+
+/// Calls `shutdown` on Ctrl-C or a termination signal (see [`signalled`]). On a thread of
+/// its own: for the blocking driver's servers, which have threads anyway.
 pub fn shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
     let signals = std::sync::atomic::AtomicUsize::new(0);
     let set = ctrlc::set_handler(move || {
-        if signals.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
-            eprintln!("{SHUTTING_DOWN}");
-            shutdown();
-        } else {
-            std::process::exit(130);
-        }
+        signalled(
+            signals.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+            &shutdown,
+        );
     });
     if let Err(e) = set {
-        eprintln!("no graceful shutdown on Ctrl-C: {e}");
+        unsignalled(e);
     }
 }
 
@@ -226,32 +235,24 @@ pub fn tokio_shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
             signal(SignalKind::terminate()),
         ) {
             (Ok(int), Ok(term)) => (int, term),
-            (Err(e), _) | (_, Err(e)) => {
-                eprintln!("no graceful shutdown on Ctrl-C: {e}");
-                return;
-            }
+            (Err(e), _) | (_, Err(e)) => return unsignalled(e),
         };
         tokio::spawn(async move {
-            for first in [true, false] {
+            for n in 0.. {
                 tokio::select! {
                     _ = int.recv() => {}
                     _ = term.recv() => {}
                 }
-                if !first {
-                    std::process::exit(130);
-                }
-                eprintln!("{SHUTTING_DOWN}");
-                shutdown();
+                signalled(n, &shutdown);
             }
         });
     }
     #[cfg(not(unix))]
     tokio::spawn(async move {
-        let _ = tokio::signal::ctrl_c().await;
-        eprintln!("{SHUTTING_DOWN}");
-        shutdown();
-        let _ = tokio::signal::ctrl_c().await;
-        std::process::exit(130);
+        for n in 0.. {
+            let _ = tokio::signal::ctrl_c().await;
+            signalled(n, &shutdown);
+        }
     });
 }
 
@@ -262,17 +263,13 @@ pub fn smol_shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
     use smol::stream::StreamExt;
     let mut signals = match Signals::new([Signal::Int, Signal::Term]) {
         Ok(signals) => signals,
-        Err(e) => {
-            eprintln!("no graceful shutdown on Ctrl-C: {e}");
-            return;
-        }
+        Err(e) => return unsignalled(e),
     };
     smol::spawn(async move {
-        signals.next().await;
-        eprintln!("{SHUTTING_DOWN}");
-        shutdown();
-        signals.next().await;
-        std::process::exit(130);
+        for n in 0.. {
+            signals.next().await;
+            signalled(n, &shutdown);
+        }
     })
     .detach();
 }

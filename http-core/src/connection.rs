@@ -97,6 +97,11 @@ pub(crate) enum Given {
 }
 
 impl Given {
+    /// Whether the driver writes the body itself (`send_data_direct`).
+    pub(crate) fn is_direct(self) -> bool {
+        matches!(self, Self::Direct(_))
+    }
+
     /// The body's length, if the application gave it.
     pub(crate) fn len(self) -> Option<u64> {
         match self {

@@ -591,12 +591,18 @@ pub(crate) fn response_length_field(
     }
 }
 
-/// Whether a body of exactly `len` bytes that the driver writes itself can follow a head
-/// framed by `writer` (`None`: a client head that waits to learn the framing, which would be
-/// chunked): only a length frames such bytes, and it must be theirs.
-pub(crate) fn direct_fits(writer: Option<BodyWriter>, len: u64) -> Result<(), LocalError> {
+/// Whether a body the application gave the length of, `len`, fits the framing its head has
+/// (`writer`; `None`: a client head that waits to learn it, which would be chunked): a
+/// Content-Length must be that length, or the message would be cut short or run over once
+/// the head went (RFC 9112 §6.3, §8); bytes the driver writes itself (`direct`) can only be
+/// framed by their length.
+pub(crate) fn given_fits(
+    writer: Option<BodyWriter>,
+    len: u64,
+    direct: bool,
+) -> Result<(), LocalError> {
     match writer {
-        Some(BodyWriter::Chunked { .. }) => Err(LocalError::DirectChunked),
+        Some(BodyWriter::Chunked { .. }) if direct => Err(LocalError::DirectChunked),
         Some(BodyWriter::Length(n)) if n != len => Err(LocalError::InvalidContentLength),
         _ => Ok(()),
     }

@@ -62,16 +62,9 @@ impl Connection {
         }
         serialize::check_request(&head)?;
         let declared = framing::request_writer(&head)?;
-        if let Given::Direct(len) = given {
-            framing::direct_fits(declared, len)?;
-        }
         let known = given.len();
-        // A body of known length that the head's own Content-Length contradicts would be cut
-        // short, or run over, once the head went: refused before (RFC 9112 §6.3, §8).
-        if let (Some(len), Some(BodyWriter::Length(n))) = (known, declared)
-            && n != len
-        {
-            return Err(LocalError::InvalidContentLength);
+        if let Some(len) = known {
+            framing::given_fits(declared, len, given.is_direct())?;
         }
         // RFC 9110 §9.3.6: a CONNECT request has no content (a server takes what follows its
         // head for the tunnel's); a Content-Length of 0 says as much (§8.6 has a client

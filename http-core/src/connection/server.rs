@@ -188,17 +188,15 @@ impl Connection {
         // written of the body follows from it.
         let framing =
             framing::response_framing(self.answering, status, fields, &seen, given.len())?;
-        if let Given::Direct(len) = given {
-            framing::direct_fits(Some(framing), len)?;
-        }
         let length = framing::response_length_field(self.answering, framing, &seen);
         let writer = framing::response_writer(self.answering, status, framing);
-        // A body of known length that the fields' own Content-Length contradicts would be cut
-        // short, or run over, once the head went: refused before (RFC 9112 §6.3, §8).
-        if let (Some(len), BodyWriter::Length(n)) = (given.len(), writer)
-            && n != len
-        {
-            return Err(LocalError::InvalidContentLength);
+        // A body the driver writes itself is measured against the framing the head
+        // describes (to HEAD, the GET answer's: the driver gives the length it would send);
+        // one the application sends, against what is written of it (to HEAD, or in a 204,
+        // 304 or 205, nothing: no length it gives contradicts the head).
+        if let Some(len) = given.len() {
+            let against = if given.is_direct() { framing } else { writer };
+            framing::given_fits(Some(against), len, given.is_direct())?;
         }
 
         let mut added = Added {
