@@ -208,8 +208,10 @@ fn unsignalled(e: impl std::fmt::Display) {
     eprintln!("no graceful shutdown on Ctrl-C: {e}");
 }
 
-/// Calls `shutdown` on Ctrl-C or a termination signal (see [`signalled`]). On a thread of
-/// its own: for the blocking driver's servers, which have threads anyway.
+/// Calls `shutdown` (a server's graceful shutdown: no new connections, the requests under
+/// way answered) on the first Ctrl-C or termination signal, saying so on stderr; a second
+/// one ends the process at once. On a thread of its own: for the blocking driver's servers,
+/// which have threads anyway.
 pub fn shutdown_on_ctrl_c(shutdown: impl Fn() + Send + 'static) {
     let signals = std::sync::atomic::AtomicUsize::new(0);
     let set = ctrlc::set_handler(move || {
