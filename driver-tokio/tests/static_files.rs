@@ -197,6 +197,49 @@ fn listings_escape_names() {
     );
 }
 
+/// A name is bytes on Unix: one that is not UTF-8 is listed (its link carries its bytes,
+/// its text reads them as UTF-8 would), served, and redirected to as a folder.
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_listed_and_served() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let d = Dir::new("bytes");
+    let list = d.root().join("list");
+    // "café.txt" in Latin-1, and a folder named with a byte no UTF-8 text holds.
+    std::fs::write(list.join(OsStr::from_bytes(b"caf\xe9.txt")), "latin").expect("write");
+    std::fs::create_dir(list.join(OsStr::from_bytes(b"d\xff"))).expect("mkdir");
+    std::fs::write(list.join(OsStr::from_bytes(b"d\xff/in.txt")), "inner").expect("write");
+    // A hidden name stays hidden whatever bytes follow its dot.
+    std::fs::write(list.join(OsStr::from_bytes(b".\xfe")), "hidden").expect("write");
+    let addr = serve(&d.root());
+    let r = get(addr, "/list/");
+    assert_eq!(r.status, 200);
+    let html = String::from_utf8(r.body).expect("utf-8");
+    assert!(
+        html.contains("<a href=\"caf%E9.txt\">caf\u{fffd}.txt</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"d%FF/\">d\u{fffd}/</a>"), "{html}");
+    assert!(!html.contains("%FE"), "{html}");
+    let r = get(addr, "/list/caf%E9.txt");
+    assert_eq!((r.status, &r.body[..]), (200, &b"latin"[..]));
+    // The same name in UTF-8 is another name.
+    assert_eq!(get(addr, "/list/caf%C3%A9.txt").status, 404);
+    let r = get(addr, "/list/d%ff");
+    assert_eq!((r.status, r.header("location")), (301, Some("/list/d%FF/")));
+    assert_eq!(get(addr, "/list/d%FF/in.txt").body, b"inner");
+    assert_eq!(get(addr, "/list/.%FE").status, 404);
+    // The listing of the folder: its title read as UTF-8 would.
+    let r = get(addr, "/list/d%FF/");
+    let html = String::from_utf8(r.body).expect("utf-8");
+    assert!(
+        html.contains("<title>Index of /list/d\u{fffd}/</title>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"in.txt\""), "{html}");
+}
+
 /// A file given as the folder to serve is refused at the start: it would be served as
 /// nothing at all, every path a 404.
 #[test]

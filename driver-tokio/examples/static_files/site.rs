@@ -3,6 +3,7 @@
 
 use bytes::Bytes;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -92,9 +93,9 @@ pub(crate) fn percent_decode(s: &str) -> Result<Vec<u8>, Refusal> {
 }
 
 /// Percent-encoding of a name for an `href`: everything but unreserved characters.
-pub(crate) fn percent_encode(name: &str) -> String {
+pub(crate) fn percent_encode(name: &[u8]) -> String {
     let mut out = String::new();
-    for b in name.bytes() {
+    for &b in name {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
             out.push(b as char);
         } else {
@@ -364,19 +365,19 @@ impl Site {
             if seg.iter().any(|&b| b == b'/' || b == b'\\' || b == 0) {
                 return Err(Refusal::NotFound);
             }
-            let seg = String::from_utf8(seg).map_err(|_| Refusal::NotFound)?;
-            match seg.as_str() {
-                "" | "." => {}
-                ".." => return Err(Refusal::NotFound),
+            let seg = file_name(seg)?;
+            match seg.as_encoded_bytes() {
+                b"" | b"." => {}
+                b".." => return Err(Refusal::NotFound),
                 // Hidden names (`.git`, `.env`) are not served: see [`hidden`].
                 s if hidden(s) => return Err(Refusal::NotFound),
-                s => {
+                _ => {
                     // Only plain names: no drive prefixes or roots smuggled in a segment.
-                    let mut c = Path::new(s).components();
+                    let mut c = Path::new(&seg).components();
                     if !matches!((c.next(), c.next()), (Some(Component::Normal(_)), None)) {
                         return Err(Refusal::NotFound);
                     }
-                    rel.push(s);
+                    rel.push(seg);
                 }
             }
         }
@@ -392,7 +393,7 @@ impl Site {
         Ok(target)
     }
 
-    /// What `rel` (the request path `path` made relative, of plain UTF-8 segments) names,
+    /// What `rel` (the request path `path` made relative, of plain names) names,
     /// looked at now.
     fn find(&self, path: &str, rel: PathBuf) -> Result<Target, Refusal> {
         let found = Found::of(&self.root.join(&rel)).ok_or(Refusal::NotFound)?;
@@ -402,7 +403,7 @@ impl Site {
         };
         if inside
             .components()
-            .any(|c| c.as_os_str().to_str().is_none_or(hidden))
+            .any(|c| hidden(c.as_os_str().as_encoded_bytes()))
         {
             // A symbolic link leading to a hidden name.
             return Err(Refusal::NotFound);
@@ -414,9 +415,9 @@ impl Site {
             } else {
                 // The directory's own path, normalised: its segments, each percent-encoded.
                 let mut to = String::new();
-                for segment in rel.iter().filter_map(|s| s.to_str()) {
+                for segment in &rel {
                     to.push('/');
-                    to.push_str(&percent_encode(segment));
+                    to.push_str(&percent_encode(segment.as_encoded_bytes()));
                 }
                 Ok(Target::AddSlash(to + "/"))
             }
@@ -539,8 +540,10 @@ impl Site {
     /// leading out of the root or to a hidden name, a FIFO or socket, a name with a
     /// backslash, what this process may not read) nor reveals where a link leads.
     fn servable(&self, entry: &std::fs::DirEntry) -> Option<bool> {
-        let name = entry.file_name().into_string().ok()?;
-        if hidden(&name) || name.contains('\\') {
+        let name = entry.file_name();
+        let bytes = name.as_encoded_bytes();
+        // (Where names must be UTF-8 to be asked for, one that is not is never served.)
+        if hidden(bytes) || bytes.contains(&b'\\') || (cfg!(not(unix)) && name.to_str().is_none()) {
             return None;
         }
         let kind = entry.file_type().ok()?;
@@ -549,7 +552,7 @@ impl Site {
             let inside = real.strip_prefix(&self.root).ok()?;
             if inside
                 .components()
-                .any(|c| c.as_os_str().to_str().is_none_or(hidden))
+                .any(|c| hidden(c.as_os_str().as_encoded_bytes()))
             {
                 return None;
             }
@@ -568,11 +571,10 @@ impl Site {
         let mut entries = std::fs::read_dir(dir)?;
         let read: Vec<_> = entries.by_ref().take(MAX_LISTED).collect();
         let cut = entries.next().is_some();
-        let mut names: Vec<(String, bool)> = read
+        let mut names: Vec<(OsString, bool)> = read
             .into_iter()
             .filter_map(Result::ok)
-            .filter_map(|e| Some((e.file_name().into_string().ok()?, e)))
-            .filter_map(|(name, e)| Some((name, self.servable(&e)?)))
+            .filter_map(|e| Some((e.file_name(), self.servable(&e)?)))
             .collect();
         names.sort();
         // The path as its names read, not as escaped for the request.
@@ -588,10 +590,11 @@ impl Site {
         }
         for (name, is_dir) in names {
             let slash = if is_dir { "/" } else { "" };
+            // The link has the name's bytes; its text, what they read as UTF-8.
             out.push_str(&format!(
                 "<li><a href=\"{}{slash}\">{}{slash}</a></li>\n",
-                percent_encode(&name),
-                html_escape(&name)
+                percent_encode(name.as_encoded_bytes()),
+                html_escape(&name.to_string_lossy())
             ));
         }
         out.push_str("</ul>\n");
@@ -648,6 +651,22 @@ pub(crate) const MAX_LISTED: usize = 10_000;
 /// Whether a name is hidden (starts with a dot, as `.git`, `.env` or `.ssh` do): such files
 /// and folders are neither listed nor served, wherever they are under the root, so that
 /// serving a project's folder does not publish its repository or its secrets.
-fn hidden(name: &str) -> bool {
-    name.starts_with('.')
+fn hidden(name: &[u8]) -> bool {
+    name.first() == Some(&b'.')
+}
+
+/// A file name from a request path's decoded segment: any bytes on Unix, where a name is
+/// bytes (one not in UTF-8 is served and listed too); elsewhere only UTF-8.
+fn file_name(bytes: Vec<u8>) -> Result<OsString, Refusal> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        Ok(OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        String::from_utf8(bytes)
+            .map(OsString::from)
+            .map_err(|_| Refusal::NotFound)
+    }
 }
