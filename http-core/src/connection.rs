@@ -592,11 +592,9 @@ impl Connection {
                         let discarded = self.discard.take().is_some();
                         self.next_cycle();
                         if discarded {
-                            // A client's next exchange starts with its request: bytes already
-                            // here wait for it, as after an `End` it was given.
-                            if self.role == Role::Client {
-                                return Ok(Polled::Paused);
-                            }
+                            // What follows is read as after an `End` given: a server's next
+                            // request, or, for a client, bytes that answer no request sent
+                            // (RFC 9112 §9.3: they must not become the next one's response).
                             continue;
                         }
                         return Ok(Polled::Event(Event::End(trailers)));

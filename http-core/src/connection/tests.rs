@@ -1199,7 +1199,7 @@ fn a_client_discards_what_is_left_of_a_body_within_max_discard() {
     assert!(c.is_discarding());
     c.feed(at(0), b"ef");
     // No Data, no End: the response is over, and the next exchange waits for its request.
-    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
     assert!(c.is_idle());
     assert!(!c.is_discarding(), "over");
     send_get(&mut c, "/next");
@@ -1208,8 +1208,29 @@ fn a_client_discards_what_is_left_of_a_body_within_max_discard() {
     let mut c = reading_a_body("Transfer-Encoding: chunked");
     assert!(c.discard_body());
     c.feed(at(0), b"4\r\nabcd\r\n0\r\n\r\n");
-    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.poll_event(), Ok(Polled::NeedData));
     assert!(c.is_idle());
+}
+
+/// Bytes after a response whose body was dropped answer no request (RFC 9112 §9.3): they
+/// fail the connection, as after a body read to its end, and never become the next
+/// request's response.
+#[test]
+fn bytes_after_a_discarded_body_answer_no_request() {
+    let forged = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged";
+    for polled_between in [false, true] {
+        let mut c = reading_a_body("Content-Length: 3");
+        assert!(c.discard_body());
+        c.feed(at(0), b"abc");
+        if polled_between {
+            assert_eq!(c.poll_event(), Ok(Polled::NeedData));
+            assert!(c.is_idle());
+        }
+        c.feed(at(0), forged);
+        assert_eq!(c.poll_event(), Err(RemoteError::UnexpectedData));
+        assert!(!c.is_reusable());
+        assert!(c.send_request(get("/next")).is_err());
+    }
 }
 
 #[test]
