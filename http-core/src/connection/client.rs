@@ -189,6 +189,14 @@ impl Connection {
     }
 
     pub(super) fn read_response_head(&mut self) -> Result<Polled, RemoteError> {
+        // Nothing of the request is queued yet (its head waits to learn the body's framing):
+        // bytes now answer no request sent (RFC 9112 §9.3), be they a stale 408 or a refusal
+        // of a body the request has not begun to send. The request is not sent either: the
+        // connection is done.
+        if self.pending_head.is_some() && !self.recv.is_empty() {
+            self.send_failed();
+            return Err(RemoteError::UnexpectedData);
+        }
         let Some(parsed) = self.recv.read_head(&self.cfg)? else {
             if self.recv.eof() {
                 // The server closed without (finishing) its response.

@@ -1130,6 +1130,36 @@ fn answered_while_sending(framing: Option<&str>, response: &str) -> Connection {
     c
 }
 
+/// A request whose head waits to learn its body's framing has sent nothing: a response then
+/// answers no request (RFC 9112 §9.3), and nothing of the request goes after it.
+#[test]
+fn a_response_before_anything_of_the_request_was_queued_answers_nothing() {
+    for answer in [
+        "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+        "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n",
+        "H",
+    ] {
+        let mut c = client();
+        c.send_request(upload("POST", &[])).unwrap();
+        assert!(!c.has_transmit(), "the head waits");
+        c.feed(at(0), answer.as_bytes());
+        assert_eq!(c.poll_event(), Err(RemoteError::UnexpectedData), "{answer}");
+        assert!(c.send_data(Bytes::from_static(b"data")).is_err());
+        assert!(c.send_end(Headers::new()).is_err());
+        assert!(wire(&mut c).is_empty(), "{answer}");
+        assert!(!c.is_reusable());
+    }
+    // Once the head is queued, a response answers it.
+    let mut c = client();
+    c.send_request(upload("POST", &[])).unwrap();
+    c.send_data(Bytes::from_static(b"data")).unwrap();
+    c.feed(
+        at(0),
+        b"HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+    );
+    assert_eq!(response(&mut c).status, 413);
+}
+
 #[test]
 fn an_error_from_a_server_that_closes_stops_the_body_being_sent() {
     for framing in [Some("100"), None] {
