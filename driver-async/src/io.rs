@@ -454,6 +454,9 @@ impl<R: Runtime> Io<R> {
         // the reader's if the rest is too.
         let mut held = None;
         loop {
+            // A reader that let its queue fill: the wait for more of the body counts from
+            // when it takes a piece again, not from the engine's last news of the time.
+            let stalled = tx.capacity() < 2;
             let permit = tokio::select! {
                 biased;
                 taken = &mut take, if client => {
@@ -498,6 +501,9 @@ impl<R: Runtime> Io<R> {
             if let Some(d) = held.take() {
                 permit.send(Ok(Frame::data(d)));
                 continue;
+            }
+            if stalled {
+                conn.set_now(self.now());
             }
             match conn.poll_event() {
                 Ok(Polled::Event(Event::Data(d))) => permit.send(Ok(Frame::data(d))),

@@ -449,10 +449,14 @@ where
     }
     let mut need_bytes = false;
     let mut body_over = false;
+    // Whether the body's reader has let its queue fill: the wait for more of the body
+    // counts from when it takes a piece again, not from the engine's last news of the time.
+    let mut stalled = false;
     while task.is_some() || response.is_some() {
         if body_over && let Some(mut ended) = tx.take() {
             ended.ended = true;
         }
+        stalled |= tx.as_ref().is_some_and(|t| t.tx.capacity() == 0);
         let wake = conn.poll_timeout().map(|d| io.instant(d.at));
         tokio::select! {
             joined = async { task.as_mut().as_pin_mut().expect("guarded").await }, if task.is_some() => {
@@ -496,6 +500,9 @@ where
                     body_over = true;
                     continue;
                 };
+                if std::mem::take(&mut stalled) {
+                    conn.set_now(io.now());
+                }
                 match conn.poll_event() {
                     Ok(Polled::Event(Event::Data(d))) => permit.send(Ok(http_body::Frame::data(d))),
                     Ok(Polled::Event(Event::End(t))) => {

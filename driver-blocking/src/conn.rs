@@ -409,6 +409,9 @@ impl Conn {
         if let Some(piece) = self.held.take() {
             return Ok(BodyPart::Data(piece));
         }
+        // The reader may have paused since its last piece: a wait for more of the body
+        // counts from now, not from the engine's last news of the time.
+        self.engine.set_now(self.now());
         loop {
             match self.poll()? {
                 Polled::Event(Event::Data(d)) => return Ok(BodyPart::Data(d)),

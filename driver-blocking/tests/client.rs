@@ -248,3 +248,39 @@ fn a_request_that_cannot_be_finished_closes_its_connection() {
     assert!(String::from_utf8_lossy(&got).ends_with("\r\n\r\nhello"));
     drop(client);
 }
+
+/// A reader that pauses longer than `body_read` between two pieces, while the rest of the
+/// body waits in the socket: the wait for more counts from when it asks again, so the
+/// server, which was never slow, is not taken for a stalled one.
+#[test]
+fn a_reader_that_pauses_is_not_taken_for_a_stalled_server() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(SAFETY)).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\naaa")
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        s.write_all(b"bbb").unwrap();
+        let _ = s.read(&mut byte);
+    });
+    let mut cfg = config();
+    cfg.engine.timeouts.body_read = Some(Duration::from_millis(400));
+    let mut client = Client::connect(addr, cfg).unwrap();
+    let req = http::Request::get(format!("http://{addr}/"))
+        .body(Body::empty())
+        .unwrap();
+    let mut res = client.send(req).unwrap();
+    let mut first = [0u8; 3];
+    res.body_mut().read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"aaa");
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(read_all(&mut res), b"bbb");
+}

@@ -372,3 +372,32 @@ fn a_streamed_response_with_a_length_is_not_chunked() {
     drop(w);
     server.stop();
 }
+
+/// A handler that pauses longer than `body_read` between two reads of the request body,
+/// whose rest came long before: the wait for more counts from when it asks again, so the
+/// client, which was never slow, gets its answer rather than a 408.
+#[test]
+fn a_handler_that_pauses_while_reading_is_not_taken_for_a_stalled_client() {
+    let mut cfg = config();
+    cfg.engine.timeouts.body_read = Some(Duration::from_millis(400));
+    let server = start(cfg, |mut req: http::Request<Incoming>| {
+        let mut first = [0u8; 3];
+        req.body_mut().read_exact(&mut first)?;
+        std::thread::sleep(Duration::from_millis(1000));
+        let mut rest = Vec::new();
+        req.body_mut().read_to_end(&mut rest)?;
+        Ok(full(200, [&first[..], &rest].concat()))
+    });
+    let mut w = Wire::connect(server.addr);
+    w.send("POST /p HTTP/1.1\r\nHost: test\r\nContent-Length: 6\r\n\r\naaa");
+    std::thread::sleep(Duration::from_millis(100));
+    w.send("bbb");
+    let res = w.read();
+    assert_eq!(
+        (res.status, res.text()),
+        (200, "aaabbb".to_owned()),
+        "{res:?}"
+    );
+    drop(w);
+    server.stop();
+}

@@ -7,6 +7,7 @@ use http_body::Frame;
 use http_body_util::{BodyExt, Full};
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// A server answering each request with its method, path and body, and a trailer counting
 /// the body's bytes.
@@ -279,4 +280,89 @@ async fn a_body_of_known_length_is_sent_with_its_length() {
         .expect("response");
     let text = res.into_body().collect().await.expect("body").to_bytes();
     assert_eq!(text, "- chunked some");
+}
+
+/// A body's reader that pauses longer than `body_read` after its queue filled (the
+/// connection stops reading then), and reads on: the wait for more counts from when it
+/// asks again, so the server, which was never slow, is not taken for a stalled one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_pauses_is_not_taken_for_a_stalled_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.expect("accept");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if s.read(&mut byte).await.expect("read") == 0 {
+                return;
+            }
+            head.push(byte[0]);
+        }
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n")
+            .await
+            .expect("write");
+        // Just enough pieces to fill the reader's queue: the socket is empty when it asks
+        // again.
+        for _ in 0..4 {
+            s.write_all(&[b'a'; 10]).await.expect("write");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // The last piece, 0.6 s after the reader asks again (it pauses 2.5 s).
+        tokio::time::sleep(Duration::from_millis(2900)).await;
+        s.write_all(&[b'b'; 20]).await.expect("write");
+        let _ = s.read(&mut byte).await;
+    });
+    let mut config = Config::default();
+    config.engine.timeouts.body_read = Some(Duration::from_secs(1));
+    let mut client = Client::connect(addr, config).await.expect("connect");
+    let res = get(&mut client, addr, "/", &[]).await.expect("response");
+    let mut body = res.into_body();
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let mut got = Vec::new();
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(f) => got.extend_from_slice(&f.into_data().unwrap_or_default()),
+            Err(e) => panic!("after {} bytes: {e:?}", got.len()),
+        }
+    }
+    assert_eq!(got.len(), 60);
+}
+
+/// The same for a handler reading a request body: it pauses longer than `body_read` once
+/// its queue filled, and the client, never slow, gets its answer rather than a 408.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_that_pauses_while_reading_is_not_taken_for_a_stalled_client() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut config = Config::default();
+    config.engine.timeouts.body_read = Some(Duration::from_secs(1));
+    let addr = serve_bytes(config, |req| async move {
+        let mut body = req.into_body();
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        let mut got = 0;
+        while let Some(frame) = body.frame().await {
+            got += frame?.into_data().map_or(0, |d| d.len());
+        }
+        Ok(http::Response::new(Full::new(Bytes::from(got.to_string()))))
+    })
+    .await;
+    let mut s = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    s.write_all(b"POST / HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 60\r\n\r\n")
+        .await
+        .expect("write");
+    // Just enough pieces to fill the handler's queue, the last 0.6 s after it asks again.
+    for _ in 0..4 {
+        s.write_all(&[b'a'; 10]).await.expect("write");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2900)).await;
+    s.write_all(&[b'b'; 20]).await.expect("write");
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer).await.expect("read");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(answer.ends_with("\r\n\r\n60"), "{answer}");
 }
