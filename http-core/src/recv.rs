@@ -15,7 +15,7 @@ use bytes::{Bytes, BytesMut};
 /// What the first read of a message is lent, and the least any read is: most request heads
 /// fit (nginx's `client_header_buffer_size` is 1k by default too), and an allocation this
 /// small is one the allocator serves from its per-thread cache.
-const MIN_WINDOW: usize = 1024;
+pub(crate) const MIN_WINDOW: usize = 1024;
 
 /// The most a read is lent: the window doubles up to this while reads fill it.
 const MAX_WINDOW: usize = 64 * 1024;
@@ -24,6 +24,10 @@ const MAX_WINDOW: usize = 64 * 1024;
 /// head, a body streaming in) is freed instead, so that a driver keeping spare buffers for
 /// other connections keeps only small ones.
 const SPARE_MAX: usize = 4 * MIN_WINDOW;
+
+/// The least room left in the buffer's memory that a read goes into rather than taking new
+/// memory (see `Receiver::receive`).
+const MIN_ROOM: usize = MIN_WINDOW / 4;
 
 /// What a body reader produced.
 #[derive(Debug)]
@@ -99,10 +103,18 @@ impl Receiver {
         read: impl FnOnce(&mut [u8]) -> Result<usize, E>,
     ) -> Result<usize, E> {
         let len = self.buf.len();
-        let lent = max.min(self.window);
+        let wanted = max.min(self.window);
+        let mut lent = wanted;
         if self.buf.capacity() == 0 {
             // As in `feed`: an allocation made new is cheaper than one reserved.
             self.buf = BytesMut::with_capacity(lent);
+        } else if self.buf.capacity() - len >= MIN_ROOM {
+            // What was handed out (body data, a head's fields) shares this memory: a read
+            // that asked for more than is left would take new memory, and a small piece
+            // would keep a whole allocation alive by itself (a body trickled a byte a read
+            // would hold a window for each byte). A read goes into the room left, while there
+            // is a fair amount of it, so that pieces share their memory.
+            lent = lent.min(self.buf.capacity() - len);
         }
         self.buf.resize(len + lent, 0);
         self.note_growth();
@@ -112,7 +124,7 @@ impl Receiver {
             _ => 0,
         };
         if let Ok(n) = result {
-            if n >= lent {
+            if n >= wanted {
                 self.window = (self.window * 2).min(MAX_WINDOW);
             } else if n < self.window / 2 {
                 self.window = (self.window / 2).max(MIN_WINDOW);

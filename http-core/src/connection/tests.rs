@@ -1927,6 +1927,42 @@ fn a_spare_buffer_moves_between_connections_without_touching_what_was_read_into_
     assert_eq!(request(&mut d).target, "/");
 }
 
+/// A body trickled a byte a read, each piece kept by the application: the pieces share
+/// their memory, rather than each keeping an allocation of its own alive (a thousand times
+/// the body in memory).
+#[test]
+fn a_body_trickled_a_byte_a_read_does_not_hold_an_allocation_a_byte() {
+    let mut conn = server();
+    receive_all(
+        &mut conn,
+        b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4000\r\n\r\n",
+    );
+    request(&mut conn);
+    let mut pieces = alloc::vec::Vec::new();
+    for _ in 0..4000 {
+        conn.receive(at(0), 16 * 1024, |buf| {
+            buf[0] = b'x';
+            Ok::<_, ()>(1)
+        })
+        .unwrap();
+        match conn.poll_event() {
+            Ok(Polled::Event(Event::Data(d))) => pieces.push(d),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(event(&mut conn), Event::End(Headers::new()));
+    // Each piece right after the one before, in the same memory, but where a new allocation
+    // began: at least 3/4 of a window's bytes to each.
+    let allocations = 1 + pieces
+        .windows(2)
+        .filter(|w| w[1].as_ptr() != w[0].as_ptr().wrapping_add(1))
+        .count();
+    assert!(
+        allocations <= 4000 / (crate::recv::MIN_WINDOW * 3 / 4) + 1,
+        "{allocations}"
+    );
+}
+
 #[test]
 fn a_buffer_grown_for_a_body_is_not_handed_out_as_a_spare() {
     let mut conn = server();
