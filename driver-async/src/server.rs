@@ -497,6 +497,9 @@ where
             permit = async { tx.as_ref().expect("guarded").tx.reserve().await },
                 if tx.is_some() && !need_bytes && want.is_none() => {
                 let Ok(permit) = permit else {
+                    // The handler dropped the body unread, and may take long to answer: the
+                    // engine drops the rest, or has the answer say close (as `note_dropped`).
+                    conn.body_dropped();
                     body_over = true;
                     continue;
                 };
@@ -608,6 +611,12 @@ where
         Ok(Started::Ended)
     };
     let Some(res) = res else {
+        // A handler that failed when the client is at fault (its body went past `max_body`,
+        // or stopped coming, and the handler failed reading it): the status the engine
+        // suggests (413, 408, 400) and a close, not a 500.
+        if conn.send_error_response()? {
+            return Ok(Started::Ended);
+        }
         return refused(conn);
     };
     let (mut parts, body) = res.into_parts();

@@ -168,7 +168,9 @@ impl Server {
     /// the connections to finish (at most [`Config::shutdown_timeout`]) and returns.
     ///
     /// The handler runs on the connection's thread. An `Err` or a panic gives the client a
-    /// 500 (`Content-Length: 0`) if the response head was not sent yet; a response body whose
+    /// 500 (`Content-Length: 0`) if the response head was not sent yet (or, when it failed on
+    /// the request body's error, the client's fault, the status the engine suggests for it:
+    /// 413, 408, 400, and a close); a response body whose
     /// reader fails (or panics) cuts the connection, so the client sees an incomplete message.
     /// Either way the server goes on. An upgraded connection (see [`crate::upgrade`]) no
     /// longer counts against the limit.
@@ -417,7 +419,10 @@ where
     if Arc::strong_count(c.reading()) == 1 {
         c.engine.body_dropped();
     }
-    let Some(mut body) = answer.and_then(|res| start_response(&mut c, res)) else {
+    let Some(res) = answer else {
+        return end_failed(&mut c).map(|()| None);
+    };
+    let Some(mut body) = start_response(&mut c, res) else {
         return end_empty(&mut c, 500).map(|()| None);
     };
     if c.engine.our_state() == HalfState::SwitchedProtocol {
@@ -449,6 +454,19 @@ where
 fn end_empty(c: &mut Conn, status: u16) -> Result<(), Error> {
     c.engine.set_date(unix_secs());
     finish(c, |engine| engine.send_empty_response(status))
+}
+
+/// Answers a handler that failed: when the client is at fault (its body went past
+/// `max_body`, or stopped coming, and the handler failed reading it), with the status the
+/// engine suggests (413, 408, 400) and a close; else with 500.
+fn end_failed(c: &mut Conn) -> Result<(), Error> {
+    c.engine.set_date(unix_secs());
+    finish(c, |engine| {
+        if engine.send_error_response()? {
+            return Ok(());
+        }
+        engine.send_empty_response(500)
+    })
 }
 
 /// Ends the response, and with it the exchange: the request body, if unread, is the

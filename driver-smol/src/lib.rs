@@ -144,7 +144,9 @@ impl Server {
     }
 
     /// Serves `handler` until shut down, then waits for the connections to finish (at most
-    /// `Config::shutdown_timeout`). A handler that fails or panics gives its client a 500.
+    /// `Config::shutdown_timeout`). A handler that fails or panics gives its client a 500
+    /// (or, when it failed on the request body's error, the client's fault, the status the
+    /// engine suggests for it: 413, 408, 400).
     pub async fn serve<H, F, B, E>(self, handler: H) -> io::Result<()>
     where
         H: Fn(http::Request<Incoming>) -> F + Send + Sync + 'static,

@@ -105,6 +105,16 @@ where
         App::Faulty => match req.uri().path() {
             "/panic" => panic!("the test application panics (on purpose)"),
             "/error" => Err("the test application fails (on purpose)".into()),
+            "/collect" => {
+                // An application that passes the body's error on, as `?` does.
+                let body = req.into_body().collect().await.map_err(|e| e.to_string())?;
+                Ok(full(200, None, body.to_bytes().len().to_string()))
+            }
+            "/drop-then-wait" => {
+                drop(req);
+                R::sleep(Duration::from_millis(50)).await;
+                Ok(full(200, None, "ok"))
+            }
             "/error-mid" => Ok(streamed(Frames::new([
                 Ok(Frame::data(Bytes::from_static(b"partial"))),
                 Err("the test body fails (on purpose)".into()),

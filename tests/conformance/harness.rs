@@ -34,7 +34,9 @@ pub(crate) enum App {
     /// By path: `/panic` panics before answering; `/error` returns `Err`; `/interim`
     /// answers with an interim status (103), which is no answer; `/error-mid`
     /// answers 200 with a streamed body (no Content-Length) that yields `partial` and then an
-    /// error; anything else answers 200 `ok` (Content-Length 2).
+    /// error; `/collect` reads the whole body, passing its error on (as `?` does), and
+    /// answers 200 with its length; `/drop-then-wait` drops the request unread, sleeps 50 ms
+    /// and answers 200 `ok`; anything else answers 200 `ok` (Content-Length 2).
     Faulty,
     /// Reads the whole request body and its trailers, then answers 200 with the same bytes as
     /// a streamed body (no Content-Length, so chunked) followed by trailers: the request's
@@ -102,6 +104,8 @@ pub(crate) struct TestConfig {
     pub(crate) write_timeout: Duration,
     /// `peer_addr`: each request carries the peer's address.
     pub(crate) peer_addr: bool,
+    /// `engine.limits.max_body`.
+    pub(crate) max_body: u64,
 }
 
 impl Default for TestConfig {
@@ -114,6 +118,7 @@ impl Default for TestConfig {
             shutdown_timeout: Duration::from_secs(5),
             write_timeout: Duration::from_secs(5),
             peer_addr: true,
+            max_body: http_core::Config::default().limits.max_body,
         }
     }
 }
@@ -125,6 +130,7 @@ impl TestConfig {
         c.timeouts.header_read = Some(self.header_read);
         c.timeouts.idle = Some(self.idle);
         c.timeouts.body_read = Some(self.body_read);
+        c.limits.max_body = self.max_body;
         c
     }
 }

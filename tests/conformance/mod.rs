@@ -364,6 +364,57 @@ pub(crate) fn a_dropped_body_too_long_to_discard_has_its_answer_say_close<M: Mou
     server.stop();
 }
 
+/// The same for a handler that drops the body and then takes a moment before it answers:
+/// the engine learns of the drop when it happens, not only when the answer comes.
+pub(crate) fn a_body_dropped_before_a_wait_has_its_answer_say_close<M: Mount>() {
+    let server = start::<M>(App::Faulty);
+    for _ in 0..3 {
+        let mut w = Wire::connect(server.addr);
+        // Body bytes with the head: the driver has a piece to hand over when the body is
+        // dropped.
+        w.send(format!(
+            "POST /drop-then-wait HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n\r\n{}",
+            1_000_000,
+            "x".repeat(100)
+        ));
+        let res = w.read("POST");
+        assert_eq!((res.status, res.says_close()), (200, true), "{res:?}");
+        w.expect_closed();
+    }
+    server.stop();
+}
+
+/// A handler that fails on the request body's error, passing it on: the client's fault is
+/// answered as the engine says (413 for a chunked body past `max_body`, 408 for a body that
+/// stopped coming), with a close, not as a server error (500).
+pub(crate) fn a_handler_failing_on_the_client_s_body_error_answers_its_status<M: Mount>() {
+    let cfg = TestConfig {
+        body_read: SHORT,
+        max_body: 1000,
+        ..TestConfig::default()
+    };
+    let server = M::start(App::Faulty, cfg);
+    let mut w = Wire::connect(server.addr);
+    let piece = format!("200\r\n{}\r\n", "x".repeat(512));
+    w.send(format!(
+        "POST /collect HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n{piece}{piece}{piece}0\r\n\r\n"
+    ));
+    let res = w.read("POST");
+    assert_eq!((res.status, res.says_close()), (413, true), "{res:?}");
+    w.expect_closed();
+    let mut w = Wire::connect(server.addr);
+    w.send("POST /collect HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc");
+    let res = w.read("POST");
+    assert_eq!((res.status, res.says_close()), (408, true), "{res:?}");
+    w.expect_closed();
+    // A body that comes whole is read and counted.
+    let mut w = Wire::connect(server.addr);
+    w.send("POST /collect HTTP/1.1\r\nHost: test\r\nContent-Length: 3\r\n\r\nabc");
+    assert_eq!(w.read("POST").text(), "3");
+    drop(w);
+    server.stop();
+}
+
 /// An upgrade: 101, then raw bytes both ways, the bytes sent right after the head included.
 pub(crate) fn upgrade<M: Mount>() {
     let server = start::<M>(App::Upgrade);
@@ -1219,6 +1270,8 @@ macro_rules! suite {
             continue_when_the_body_is_read,
             no_continue_without_reading,
             a_dropped_body_too_long_to_discard_has_its_answer_say_close,
+            a_body_dropped_before_a_wait_has_its_answer_say_close,
+            a_handler_failing_on_the_client_s_body_error_answers_its_status,
             upgrade,
             header_timeout_408,
             body_timeout,

@@ -125,6 +125,17 @@ fn handle(app: &App, mut req: Request<Incoming>) -> Result<Response<Body>, BoxEr
         App::Faulty => match req.uri().path() {
             "/panic" => panic!("the test application panics (on purpose)"),
             "/error" => return Err("the test application fails (on purpose)".into()),
+            "/collect" => {
+                // An application that passes the body's error on, as `?` does.
+                let mut body = Vec::new();
+                req.body_mut().read_to_end(&mut body)?;
+                full(200, None, body.len().to_string())
+            }
+            "/drop-then-wait" => {
+                drop(req);
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                full(200, None, "ok")
+            }
             "/error-mid" => streamed(Body::from_reader(FailsMidway(false))),
             "/interim" => {
                 let mut res = full(103, None, "");
