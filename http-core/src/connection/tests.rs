@@ -1938,7 +1938,7 @@ fn a_body_trickled_a_byte_a_read_does_not_hold_an_allocation_a_byte() {
         b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4000\r\n\r\n",
     );
     request(&mut conn);
-    let mut pieces = alloc::vec::Vec::new();
+    let mut pieces = Vec::new();
     for _ in 0..4000 {
         conn.receive(at(0), 16 * 1024, |buf| {
             buf[0] = b'x';
