@@ -1458,13 +1458,16 @@ fn the_server_closing_before_any_request_is_a_clean_close() {
 /// it within `max_discard`, whole or one byte at a time, no `Data` or `End` event comes of
 /// it, and the next request goes out once it is over and its response is read; a body
 /// declared longer is not taken on (and is read as usual), and one that turns out longer
-/// ends the connection's use.
+/// ends the connection's use. Bytes right after the dropped body, before the next request
+/// went, answer no request: they fail the connection (RFC 9112 §9.3).
 #[test]
 fn a_body_given_up_is_dropped_within_max_discard_however_it_arrives() {
     let cfg = limits(|l| l.max_discard = 8);
-    let all_ways = |input: &[u8]| {
-        let whole = fetch_discarding(&get(), &[input], cfg);
-        let bytes: Vec<&[u8]> = input.chunks(1).collect();
+    // `input`, then (in a piece of its own, after the client could send its next request)
+    // `then`.
+    let all_ways = |input: &[u8], then: &[u8]| {
+        let whole = fetch_discarding(&get(), &[input, then], cfg);
+        let bytes: Vec<&[u8]> = input.chunks(1).chain(then.chunks(1)).collect();
         assert_eq!(
             whole,
             fetch_discarding(&get(), &bytes, cfg),
@@ -1477,8 +1480,12 @@ fn a_body_given_up_is_dropped_within_max_discard_however_it_arrives() {
         &b"Content-Length: 8\r\n\r\n01234567"[..],
         b"Transfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n0\r\n\r\n",
     ] {
-        let input = [b"HTTP/1.1 200 OK\r\n", body, NEXT_RESPONSE].concat();
-        let (fetched, taken) = all_ways(&input);
+        let input = [b"HTTP/1.1 200 OK\r\n", body].concat();
+        // The next response in the same piece as the dropped body: before any request.
+        let early = fetch_discarding(&get(), &[&[&input[..], NEXT_RESPONSE].concat()], cfg).0;
+        assert_eq!(early.transcript.error, Some(RemoteError::UnexpectedData));
+        assert!(!next(&early.transcript.wire), "{early:?}");
+        let (fetched, taken) = all_ways(&input, NEXT_RESPONSE);
         assert_eq!(taken, Some(true));
         let t = &fetched.transcript;
         assert!(next(&t.wire), "{t:?}");
@@ -1491,7 +1498,7 @@ fn a_body_given_up_is_dropped_within_max_discard_however_it_arrives() {
     }
     // Declared one byte longer than the budget: not taken on, read as usual.
     let input = b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n012345678";
-    let (fetched, taken) = all_ways(input);
+    let (fetched, taken) = all_ways(input, b"");
     assert_eq!(taken, Some(false));
     assert_eq!(
         fetched.transcript.events[1],
@@ -1499,7 +1506,7 @@ fn a_body_given_up_is_dropped_within_max_discard_however_it_arrives() {
     );
     // Chunked, one byte past the budget: the connection is not kept, nothing more is sent.
     let input = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n9\r\n012345678\r\n0\r\n\r\n";
-    let (fetched, taken) = all_ways(input);
+    let (fetched, taken) = all_ways(input, b"");
     assert_eq!(taken, Some(true));
     assert!(!next(&fetched.transcript.wire), "{:?}", fetched.transcript);
 }
