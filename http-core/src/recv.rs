@@ -25,10 +25,6 @@ const MAX_WINDOW: usize = 64 * 1024;
 /// other connections keeps only small ones.
 const SPARE_MAX: usize = 4 * MIN_WINDOW;
 
-/// The least room left in the buffer's memory that a read goes into rather than taking new
-/// memory (see `Receiver::receive`).
-const MIN_ROOM: usize = MIN_WINDOW / 4;
-
 /// What a body reader produced.
 #[derive(Debug)]
 pub(crate) enum BodyEvent {
@@ -108,12 +104,14 @@ impl Receiver {
         if self.buf.capacity() == 0 {
             // As in `feed`: an allocation made new is cheaper than one reserved.
             self.buf = BytesMut::with_capacity(lent);
-        } else if self.buf.capacity() - len >= MIN_ROOM {
-            // What was handed out (body data, a head's fields) shares this memory: a read
-            // that asked for more than is left would take new memory, and a small piece
-            // would keep a whole allocation alive by itself (a body trickled a byte a read
-            // would hold a window for each byte). A read goes into the room left, while there
-            // is a fair amount of it, so that pieces share their memory.
+        } else if !matches!(self.reader, Reader::Head(_)) && self.buf.capacity() - len >= wanted / 2
+        {
+            // Body data handed out shares this memory: a read that asked for more than is
+            // left would take new memory, and a small piece would keep a whole allocation
+            // alive by itself (a body trickled a byte a read would hold a window for each
+            // byte). A body's read goes into the room left while it is at least half a
+            // window, so that pieces share their memory: they keep at most twice their size.
+            // (A head is not handed out before it is whole: its reads just add to it.)
             lent = lent.min(self.buf.capacity() - len);
         }
         self.buf.resize(len + lent, 0);
@@ -124,9 +122,10 @@ impl Receiver {
             _ => 0,
         };
         if let Ok(n) = result {
+            // (A read that filled the room it was lent, less than the window, says neither.)
             if n >= wanted {
                 self.window = (self.window * 2).min(MAX_WINDOW);
-            } else if n < self.window / 2 {
+            } else if n < lent && n < self.window / 2 {
                 self.window = (self.window / 2).max(MIN_WINDOW);
             }
         }
