@@ -101,9 +101,18 @@ impl Client {
                 // Its reader fails from now on, rather than read on with a piece missing.
                 c.end_exchange();
                 while c.engine.is_discarding() {
-                    if c.poll()? == Polled::NeedData && c.engine.is_discarding() {
-                        c.flush()?;
-                        c.wait()?;
+                    match c.poll() {
+                        Ok(Polled::NeedData) if c.engine.is_discarding() => {
+                            c.flush()?;
+                            c.wait()?;
+                        }
+                        Ok(_) => {}
+                        // Bytes after the body answer no request (or the body was faulty):
+                        // the connection carries no other; this request never went.
+                        Err(_) => {
+                            self.given_up = true;
+                            return Err(Error::Closed);
+                        }
                     }
                 }
                 // Longer than it was allowed: the connection is not kept.

@@ -284,3 +284,43 @@ fn a_reader_that_pauses_is_not_taken_for_a_stalled_server() {
     std::thread::sleep(Duration::from_millis(1000));
     assert_eq!(read_all(&mut res), b"bbb");
 }
+
+/// Bytes after a response whose body was left unread answer no request: the next send finds
+/// the connection unfit for another request (`Error::Closed`), and nothing of it goes.
+#[test]
+fn bytes_after_a_dropped_body_fail_the_next_send_with_closed() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let peer = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        s.set_read_timeout(Some(SAFETY)).unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte).unwrap();
+            head.push(byte[0]);
+        }
+        s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdefHTTP/1.1 200 OK\r\n")
+            .unwrap();
+        // What comes next, until the client closes: nothing.
+        let mut rest = Vec::new();
+        let _ = s.read_to_end(&mut rest);
+        rest
+    });
+    let mut client = Client::connect(addr, config()).unwrap();
+    let get = || {
+        http::Request::get(format!("http://{addr}/"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let res = client.send(get()).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    drop(res);
+    match client.send(get()) {
+        Err(Error::Closed) => {}
+        other => panic!("{:?}", other.map(|r| r.status())),
+    }
+    assert!(!client.is_reusable());
+    drop(client);
+    assert_eq!(peer.join().unwrap(), b"");
+}
