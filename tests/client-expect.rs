@@ -1,7 +1,9 @@
 //! driver-tokio's client with `Expect: 100-continue` and a streamed or file body, against a
 //! raw server: nothing of the body is taken from the application while the 100 is awaited
 //! (the body is not queued in memory meanwhile), all of it goes after the 100, and none of
-//! it after a final response that came first, which also leaves the connection unused.
+//! it after a final response that came first, which also leaves the connection unused. And
+//! both clients, async and blocking, against a server that switches protocols without the
+//! 100 it owes.
 
 use bytes::Bytes;
 use http::Request;
@@ -186,5 +188,78 @@ fn a_file_body_goes_after_the_100_and_never_after_a_refusal() {
     assert!(
         closed,
         "a connection with a request left half-sent was reused"
+    );
+}
+
+/// A raw server that reads one head and answers `answer` at once.
+fn answers_at_once(answer: &'static [u8]) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().expect("accept");
+        let (mut head, mut b) = (Vec::new(), [0; 1]);
+        while !head.ends_with(b"\r\n\r\n") && s.read(&mut b).is_ok_and(|n| n == 1) {
+            head.push(b[0]);
+        }
+        s.write_all(answer).expect("write");
+        s.set_read_timeout(Some(Duration::from_millis(1500)))
+            .expect("timeout");
+        let _ = drain(&mut s, Duration::from_millis(1500));
+    });
+    addr
+}
+
+/// RFC 9110 §7.8: a server that switches protocols for a request expecting 100 (Continue)
+/// sends the 100 first. A 101 without it is the server's error, and both clients say so
+/// (the async one blamed the application's body; the blocking one returned the 101, after
+/// which nothing could be done with the connection).
+#[test]
+fn a_101_without_the_100_it_owes_is_the_server_s_error() {
+    const SWITCHED: &[u8] =
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\nPROTO";
+    let addr = answers_at_once(SWITCHED);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sent = rt.block_on(async move {
+        let mut client = driver_tokio::Client::connect(addr, driver_tokio::Config::default())
+            .await
+            .expect("connect");
+        let req = Request::post(format!("http://{addr}/"))
+            .header("upgrade", "x")
+            .header("connection", "upgrade")
+            .header("expect", "100-continue")
+            .body(http_body_util::Full::new(Bytes::from_static(b"hello")))
+            .expect("request");
+        client.send(req).await.map(|r| r.status())
+    });
+    assert!(
+        matches!(
+            sent,
+            Err(driver_tokio::Error::Remote(
+                http_core::RemoteError::UnexpectedResponse
+            ))
+        ),
+        "{sent:?}"
+    );
+    let addr = answers_at_once(SWITCHED);
+    let mut client = driver_blocking::Client::connect(addr, driver_blocking::Config::default())
+        .expect("connect");
+    let req = Request::post(format!("http://{addr}/"))
+        .header("upgrade", "x")
+        .header("connection", "upgrade")
+        .header("expect", "100-continue")
+        .body(driver_blocking::Body::from(Bytes::from_static(b"hello")))
+        .expect("request");
+    let sent = client.send(req).map(|r| r.status());
+    assert!(
+        matches!(
+            sent,
+            Err(driver_blocking::Error::Remote(
+                http_core::RemoteError::UnexpectedResponse
+            ))
+        ),
+        "{sent:?}"
     );
 }

@@ -211,6 +211,12 @@ impl Connection {
             if self.requested.http10 {
                 return Err(RemoteError::UnexpectedResponse);
             }
+            // RFC 9110 §7.8: a server switching for a request that expects 100 (Continue)
+            // MUST send the 100 first; a 101 while the body still waits for it would leave
+            // the request unfinished under the new protocol.
+            if head.status == 101 && self.holds_body() {
+                return Err(RemoteError::UnexpectedResponse);
+            }
             // RFC 9110 §15.2: 1xx responses are interim; 101 only answers an Upgrade.
             let switch = (head.status == 101).then_some(Switch::Upgrade);
             self.states

@@ -634,6 +634,40 @@ fn a_101_to_a_request_expecting_100_discards_the_body_that_follows_the_100() {
     assert_eq!(c.take_leftover().as_deref(), Some(&b"after"[..]));
 }
 
+/// RFC 9110 §7.8: a server switching protocols for a request that expects 100 (Continue)
+/// sends the 100 first. A 101 while the body still waits for it is the server's error: the
+/// request would stay unfinished under the new protocol. After the 100, the switch is
+/// taken.
+#[test]
+fn a_client_refuses_a_101_that_came_before_the_100_its_body_waits_for() {
+    let fields = [
+        ("Upgrade", "x"),
+        ("Connection", "upgrade"),
+        ("Expect", "100-continue"),
+    ];
+    let switched =
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\nPROTO";
+    let mut c = client();
+    c.send_request_sized(upload("POST", &fields), 5).unwrap();
+    c.send_data(Bytes::from_static(b"hello")).unwrap();
+    assert!(c.holds_body());
+    c.feed(at(0), switched);
+    assert_eq!(c.poll_event(), Err(RemoteError::UnexpectedResponse));
+
+    let mut c = client();
+    c.send_request_sized(upload("POST", &fields), 5).unwrap();
+    c.send_data(Bytes::from_static(b"hello")).unwrap();
+    c.send_end(Headers::new()).unwrap();
+    c.feed(at(0), b"HTTP/1.1 100 Continue\r\n\r\n");
+    assert_eq!(response(&mut c).status, 100);
+    assert!(!c.holds_body());
+    assert!(text(&wire(&mut c)).ends_with("\r\n\r\nhello"));
+    c.feed(at(0), switched);
+    assert_eq!(response(&mut c).status, 101);
+    assert_eq!(c.poll_event(), Ok(Polled::Paused));
+    assert_eq!(c.take_leftover().as_deref(), Some(&b"PROTO"[..]));
+}
+
 // ----- response framing -----
 
 /// A server connection that read `input`, a bodiless request, to its end: its response is
