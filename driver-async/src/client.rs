@@ -9,6 +9,8 @@ use bytes::Bytes;
 use http_body::Body;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::future::pending;
+use std::pin::{Pin, pin};
+use std::task::{Context, Poll, Waker};
 use tokio::sync::oneshot;
 
 /// The connection and its socket, between exchanges.
@@ -85,6 +87,12 @@ impl<R: Runtime> Client<R> {
     /// stopped reading, or closed), a response the server sent before is still read and
     /// returned, the connection then closing after it; the write's error is returned only
     /// when none comes within the engine's [`response_wait`](http_core::Timeouts).
+    ///
+    /// A body that knows its exact length (`size_hint`) goes with `Content-Length`, unless
+    /// it ends with trailers it has ready at once (and the request does not wait for a 100
+    /// (Continue)): then chunked, the one framing that carries them. Trailers such a body
+    /// yields later are dropped: a body whose trailers come as it goes reports no exact
+    /// length.
     pub async fn send<B>(
         &mut self,
         req: http::Request<B>,
@@ -119,12 +127,22 @@ impl<R: Runtime> Client<R> {
         // The connection may have waited long since the engine last heard the time: the
         // waits this request starts (for a 100, for the response) count from now.
         conn.set_now(io.now());
+        let mut body = pin!(body);
+        let exact = body.size_hint().exact();
+        // What a body of known length has ready before its head goes, unless the request
+        // waits for a 100 (Continue) (nothing of the body is taken from the application
+        // before it): one that ends with trailers is chunked, the one framing that carries
+        // them (RFC 9112 §7.1.2), whatever length it knows.
+        let ahead = match (&file, exact) {
+            (None, Some(_)) if !expects_continue(&parts.headers) => Ahead::of(body.as_mut()),
+            _ => Ahead::default(),
+        };
         // A body that knows its length is framed by it (Content-Length, the head sent at
         // once); any other goes chunked; a file by its range's alone.
-        let started = match (&file, body.size_hint().exact()) {
+        let started = match (&file, exact) {
             (Some(f), _) => conn.send_request_direct(head, f.len()),
-            (None, Some(len)) => conn.send_request_sized(head, len),
-            (None, None) => conn.send_request(head),
+            (None, Some(len)) if !ahead.trailers() => conn.send_request_sized(head, len),
+            (None, _) => conn.send_request(head),
         };
         if let Err(e) = started {
             // Refused before anything was queued: the connection stays as it was.
@@ -133,10 +151,13 @@ impl<R: Runtime> Client<R> {
         }
         // The body goes when the engine lets it go: at once, or, when the request expects a
         // 100 (Continue), once it came or the wait for it is over; nothing of it is taken
-        // from the application meanwhile.
+        // from the application meanwhile. What was taken ahead goes first.
         let mut waiting = Some(match file {
             Some(f) => Outgoing::File(f),
-            None => Outgoing::Body(body),
+            None => match ahead.send(conn)? {
+                Some(trailers) => Outgoing::Ended(trailers),
+                None => Outgoing::Body(body),
+            },
         });
 
         // A write of the request that failed: the server stopped reading, maybe after it
@@ -153,6 +174,7 @@ impl<R: Runtime> Client<R> {
                 let mut early = None;
                 let sent = match out {
                     Outgoing::Body(b) => io.send_body(conn, b, &mut early).await,
+                    Outgoing::Ended(trailers) => conn.send_end(trailers).map_err(Error::from),
                     Outgoing::File(f) => io.send_file(conn, &f, Some(&mut early)).await,
                 };
                 match sent {
@@ -268,5 +290,76 @@ impl<R: Runtime> Client<R> {
 /// A request body waiting to go.
 enum Outgoing<B> {
     Body(B),
+    /// All of it was taken ahead (and queued): its end, with these trailers.
+    Ended(Headers),
     File(SendFile),
+}
+
+/// Whether the fields ask for a 100 (Continue) (RFC 9110 §10.1.1).
+fn expects_continue(fields: &http::HeaderMap) -> bool {
+    fields
+        .get_all(http::header::EXPECT)
+        .iter()
+        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+}
+
+/// The frames a body had ready before its head went (at most two: data, then trailers or
+/// its end).
+#[derive(Default)]
+struct Ahead {
+    frames: [Option<Result<http_body::Frame<Bytes>, BoxError>>; 2],
+    /// The body ended (it said so, or failed): it is not polled again.
+    ended: bool,
+}
+
+impl Ahead {
+    /// Takes what `body` has ready, without waiting.
+    fn of<B>(mut body: Pin<&mut B>) -> Self
+    where
+        B: Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
+        let mut ahead = Self::default();
+        let mut cx = Context::from_waker(Waker::noop());
+        for slot in &mut ahead.frames {
+            let Poll::Ready(frame) = body.as_mut().poll_frame(&mut cx) else {
+                break;
+            };
+            let Some(frame) = frame else {
+                ahead.ended = true;
+                break;
+            };
+            let more = matches!(&frame, Ok(f) if f.is_data());
+            ahead.ended = !more;
+            *slot = Some(frame.map_err(Into::into));
+            if !more {
+                break;
+            }
+        }
+        ahead
+    }
+
+    /// Whether the body ended with trailers.
+    fn trailers(&self) -> bool {
+        self.frames
+            .iter()
+            .any(|f| matches!(f, Some(Ok(f)) if f.is_trailers()))
+    }
+
+    /// Queues what was taken: returns the trailers to end the request with once the body
+    /// ended here, `None` while the rest is to come.
+    fn send(self, conn: &mut Connection) -> Result<Option<Headers>, Error> {
+        let mut trailers = Headers::new();
+        for frame in self.frames.into_iter().flatten() {
+            match frame.map_err(Error::Body)?.into_data() {
+                Ok(data) => conn.send_data(data)?,
+                Err(frame) => {
+                    if let Ok(t) = frame.into_trailers() {
+                        trailers = Headers::from_http(&t);
+                    }
+                }
+            }
+        }
+        Ok(self.ended.then_some(trailers))
+    }
 }

@@ -147,6 +147,12 @@ impl Server {
     /// `Config::shutdown_timeout`). A handler that fails or panics gives its client a 500
     /// (or, when it failed on the request body's error, the client's fault, the status the
     /// engine suggests for it: 413, 408, 400).
+    ///
+    /// A response body that knows its exact length (`size_hint`) goes with `Content-Length`,
+    /// unless it ends with trailers it has ready at once: then chunked, the one framing that
+    /// carries them. Trailers such a body yields later are dropped (RFC 9110 §6.5.1 lets a
+    /// recipient drop them too): a body whose trailers come as it goes (a checksum) reports
+    /// no exact length.
     pub async fn serve<H, F, B, E>(self, handler: H) -> io::Result<()>
     where
         H: Fn(http::Request<Incoming>) -> F + Send + Sync + 'static,
@@ -187,6 +193,8 @@ impl Client {
     }
 
     /// Sends `req` and reads the response's head; its body streams as the caller reads it.
+    /// A body that knows its exact length goes with `Content-Length`, unless it ends with
+    /// trailers it has ready at once (chunked then, the framing that carries them).
     pub async fn send<B>(
         &mut self,
         req: http::Request<B>,

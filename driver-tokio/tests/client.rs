@@ -366,3 +366,63 @@ async fn a_handler_that_pauses_while_reading_is_not_taken_for_a_stalled_client()
     assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
     assert!(answer.ends_with("\r\n\r\n60"), "{answer}");
 }
+
+/// A body that knows its length and ends with trailers it has ready goes chunked, the one
+/// framing that carries them (RFC 9112 §7.1.2), as the server sends such a response; one
+/// without trailers keeps its Content-Length.
+#[tokio::test]
+async fn a_body_of_known_length_with_trailers_goes_chunked() {
+    let addr = serve_bytes(Config::default(), |req| async move {
+        let framing = format!(
+            "cl={:?} te={:?}",
+            req.headers().get("content-length"),
+            req.headers().get("transfer-encoding")
+        );
+        let collected = req.into_body().collect().await?;
+        let trailers = collected.trailers().cloned();
+        let body = collected.to_bytes();
+        Ok(http::Response::new(Full::new(Bytes::from(format!(
+            "{framing} body={body:?} trailers={trailers:?}"
+        )))))
+    })
+    .await;
+    let mut client = Client::connect(addr, Config::default())
+        .await
+        .expect("connect");
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("x-checksum", http::HeaderValue::from_static("abc123"));
+    let answer = |res: http::Response<Incoming>| async move {
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let body = Full::new(Bytes::from_static(b"abc")).with_trailers(std::future::ready(Some(Ok::<
+        _,
+        Infallible,
+    >(
+        trailers,
+    ))));
+    let req = http::Request::post(format!("http://{addr}/t"))
+        .body(body)
+        .expect("request");
+    let got = answer(client.send(req).await.expect("response")).await;
+    assert_eq!(
+        got,
+        "cl=None te=Some(\"chunked\") body=b\"abc\" trailers=Some({\"x-checksum\": \"abc123\"})"
+    );
+    // The same body without trailers, and an empty one, on the same connection.
+    for (body, want) in [
+        (
+            &b"abc"[..],
+            "cl=Some(\"3\") te=None body=b\"abc\" trailers=None",
+        ),
+        (b"", "cl=Some(\"0\") te=None body=b\"\" trailers=None"),
+    ] {
+        let req = http::Request::post(format!("http://{addr}/t"))
+            .body(Full::new(Bytes::from_static(body)))
+            .expect("request");
+        assert_eq!(
+            answer(client.send(req).await.expect("response")).await,
+            want
+        );
+    }
+}
