@@ -2,15 +2,14 @@
 //! allows it.
 
 use crate::body::Incoming;
-use crate::io::Io;
+use crate::io::{Ahead, Io};
 use crate::upgrade::Upgraded;
 use crate::{BoxError, Config, Error, Runtime, SendFile};
 use bytes::Bytes;
 use http_body::Body;
 use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::future::pending;
-use std::pin::{Pin, pin};
-use std::task::{Context, Poll, Waker};
+use std::pin::pin;
 use tokio::sync::oneshot;
 
 /// The connection and its socket, between exchanges.
@@ -154,10 +153,7 @@ impl<R: Runtime> Client<R> {
         // from the application meanwhile. What was taken ahead goes first.
         let mut waiting = Some(match file {
             Some(f) => Outgoing::File(f),
-            None => match ahead.send(conn)? {
-                Some(trailers) => Outgoing::Ended(trailers),
-                None => Outgoing::Body(body),
-            },
+            None => Outgoing::Body(body, ahead),
         });
 
         // A write of the request that failed: the server stopped reading, maybe after it
@@ -173,8 +169,7 @@ impl<R: Runtime> Client<R> {
                 // becomes of the rest of the body.
                 let mut early = None;
                 let sent = match out {
-                    Outgoing::Body(b) => io.send_body(conn, b, &mut early).await,
-                    Outgoing::Ended(trailers) => conn.send_end(trailers).map_err(Error::from),
+                    Outgoing::Body(b, ahead) => io.send_body(conn, b, ahead, &mut early).await,
                     Outgoing::File(f) => io.send_file(conn, &f, Some(&mut early)).await,
                 };
                 match sent {
@@ -289,9 +284,8 @@ impl<R: Runtime> Client<R> {
 
 /// A request body waiting to go.
 enum Outgoing<B> {
-    Body(B),
-    /// All of it was taken ahead (and queued): its end, with these trailers.
-    Ended(Headers),
+    /// The body, and what it had ready before its head went.
+    Body(B, Ahead),
     File(SendFile),
 }
 
@@ -301,65 +295,4 @@ fn expects_continue(fields: &http::HeaderMap) -> bool {
         .get_all(http::header::EXPECT)
         .iter()
         .any(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
-}
-
-/// The frames a body had ready before its head went (at most two: data, then trailers or
-/// its end).
-#[derive(Default)]
-struct Ahead {
-    frames: [Option<Result<http_body::Frame<Bytes>, BoxError>>; 2],
-    /// The body ended (it said so, or failed): it is not polled again.
-    ended: bool,
-}
-
-impl Ahead {
-    /// Takes what `body` has ready, without waiting.
-    fn of<B>(mut body: Pin<&mut B>) -> Self
-    where
-        B: Body<Data = Bytes>,
-        B::Error: Into<BoxError>,
-    {
-        let mut ahead = Self::default();
-        let mut cx = Context::from_waker(Waker::noop());
-        for slot in &mut ahead.frames {
-            let Poll::Ready(frame) = body.as_mut().poll_frame(&mut cx) else {
-                break;
-            };
-            let Some(frame) = frame else {
-                ahead.ended = true;
-                break;
-            };
-            let more = matches!(&frame, Ok(f) if f.is_data());
-            ahead.ended = !more;
-            *slot = Some(frame.map_err(Into::into));
-            if !more {
-                break;
-            }
-        }
-        ahead
-    }
-
-    /// Whether the body ended with trailers.
-    fn trailers(&self) -> bool {
-        self.frames
-            .iter()
-            .any(|f| matches!(f, Some(Ok(f)) if f.is_trailers()))
-    }
-
-    /// Queues what was taken: returns the trailers to end the request with once the body
-    /// ended here, `None` while the rest is to come.
-    fn send(self, conn: &mut Connection) -> Result<Option<Headers>, Error> {
-        let mut trailers = Headers::new();
-        for frame in self.frames.into_iter().flatten() {
-            match frame.map_err(Error::Body)?.into_data() {
-                Ok(data) => conn.send_data(data)?,
-                Err(frame) => {
-                    if let Ok(t) = frame.into_trailers() {
-                        trailers = Headers::from_http(&t);
-                    }
-                }
-            }
-        }
-        Ok(self.ended.then_some(trailers))
-    }
 }

@@ -12,7 +12,7 @@ use http_core::{Connection, Event, HalfState, Headers, Polled, ResponseHead};
 use std::future::{Future, poll_fn};
 use std::io::IoSlice;
 use std::pin::{Pin, pin};
-use std::task::Poll;
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
@@ -562,6 +562,7 @@ impl<R: Runtime> Io<R> {
         &mut self,
         conn: &mut Connection,
         body: B,
+        ahead: Ahead,
         early: &mut Option<ResponseHead>,
     ) -> Result<(), Error>
     where
@@ -571,27 +572,37 @@ impl<R: Runtime> Io<R> {
         let mut body = pin!(body);
         let mut queued = 0;
         let mut trailers = Headers::new();
+        // What was taken ahead goes first; a body that ended there is not polled again.
+        let over = ahead.ended;
+        let mut taken = ahead.frames.into_iter().flatten();
         // Once the server says it does not want the rest, no more is taken from the body.
         while !conn.body_refused() {
             // What the body has ready is taken at once; while it has nothing ready, what is
             // queued goes out, so that the peer has it while the body is slow to come.
-            let frame = match poll_fn(|cx| Poll::Ready(body.as_mut().poll_frame(cx))).await {
-                Poll::Ready(frame) => frame,
-                Poll::Pending => {
-                    if conn.has_transmit() {
-                        self.write_body(conn, early).await?;
-                        queued = 0;
-                        if conn.body_refused() {
-                            break;
+            let frame = if let Some(frame) = taken.next() {
+                Some(frame)
+            } else if over {
+                None
+            } else {
+                let frame = match poll_fn(|cx| Poll::Ready(body.as_mut().poll_frame(cx))).await {
+                    Poll::Ready(frame) => frame,
+                    Poll::Pending => {
+                        if conn.has_transmit() {
+                            self.write_body(conn, early).await?;
+                            queued = 0;
+                            if conn.body_refused() {
+                                break;
+                            }
                         }
+                        poll_fn(|cx| body.as_mut().poll_frame(cx)).await
                     }
-                    poll_fn(|cx| body.as_mut().poll_frame(cx)).await
-                }
+                };
+                frame.map(|f| f.map_err(Into::into))
             };
             let Some(frame) = frame else {
                 break;
             };
-            let frame = frame.map_err(|e| Error::Body(e.into()))?;
+            let frame = frame.map_err(Error::Body)?;
             match frame.into_data() {
                 Ok(data) => {
                     queued += data.len();
@@ -771,5 +782,49 @@ impl<R: Runtime> Io<R> {
             () = drain => {}
             () = R::sleep_until(Instant::now() + LINGER) => {}
         }
+    }
+}
+
+/// The frames a body had ready before its head went (at most two: data, then trailers or
+/// its end).
+#[derive(Default)]
+pub(crate) struct Ahead {
+    frames: [Option<Result<Frame<Bytes>, BoxError>>; 2],
+    /// The body ended (it said so, or failed): it is not polled again.
+    ended: bool,
+}
+
+impl Ahead {
+    /// Takes what `body` has ready, without waiting.
+    pub(crate) fn of<B>(mut body: Pin<&mut B>) -> Self
+    where
+        B: Body<Data = Bytes>,
+        B::Error: Into<BoxError>,
+    {
+        let mut ahead = Self::default();
+        let mut cx = Context::from_waker(Waker::noop());
+        for slot in &mut ahead.frames {
+            let Poll::Ready(frame) = body.as_mut().poll_frame(&mut cx) else {
+                break;
+            };
+            let Some(frame) = frame else {
+                ahead.ended = true;
+                break;
+            };
+            let more = matches!(&frame, Ok(f) if f.is_data());
+            ahead.ended = !more;
+            *slot = Some(frame.map_err(Into::into));
+            if !more {
+                break;
+            }
+        }
+        ahead
+    }
+
+    /// Whether the body ended with trailers.
+    pub(crate) fn trailers(&self) -> bool {
+        self.frames
+            .iter()
+            .any(|f| matches!(f, Some(Ok(f)) if f.is_trailers()))
     }
 }
