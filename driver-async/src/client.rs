@@ -7,7 +7,7 @@ use crate::upgrade::Upgraded;
 use crate::{BoxError, Config, Error, Runtime, SendFile};
 use bytes::Bytes;
 use http_body::Body;
-use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
+use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, Version};
 use std::future::pending;
 use std::pin::pin;
 use tokio::sync::oneshot;
@@ -132,8 +132,12 @@ impl<R: Runtime> Client<R> {
         // waits for a 100 (Continue) (nothing of the body is taken from the application
         // before it): one that ends with trailers is chunked, the one framing that carries
         // them (RFC 9112 §7.1.2), whatever length it knows.
+        // (Chunked needs HTTP/1.1: an HTTP/1.0 request keeps its length, and its trailers are
+        // dropped.)
         let ahead = match (&file, exact) {
-            (None, Some(_)) if !expects_continue(&parts.headers) => Ahead::of(body.as_mut()),
+            (None, Some(_)) if head.version == Version::Http11 && !head.expects_continue() => {
+                Ahead::of(body.as_mut())
+            }
             _ => Ahead::default(),
         };
         // A body that knows its length is framed by it (Content-Length, the head sent at
@@ -287,12 +291,4 @@ enum Outgoing<B> {
     /// The body, and what it had ready before its head went.
     Body(B, Ahead),
     File(SendFile),
-}
-
-/// Whether the fields ask for a 100 (Continue) (RFC 9110 §10.1.1).
-fn expects_continue(fields: &http::HeaderMap) -> bool {
-    fields
-        .get_all(http::header::EXPECT)
-        .iter()
-        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
 }

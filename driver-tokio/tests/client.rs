@@ -426,3 +426,126 @@ async fn a_body_of_known_length_with_trailers_goes_chunked() {
         );
     }
 }
+
+/// The same framing rule, where it cannot chunk or must not look: an HTTP/1.0 request keeps
+/// its length (its trailers dropped: chunked needs HTTP/1.1), and an empty body with
+/// trailers goes chunked with them.
+#[tokio::test]
+async fn trailers_go_where_the_framing_can_carry_them() {
+    let addr = serve_bytes(Config::default(), |req| async move {
+        let framing = format!(
+            "cl={:?} te={:?}",
+            req.headers().get("content-length"),
+            req.headers().get("transfer-encoding")
+        );
+        let collected = req.into_body().collect().await?;
+        let trailers = collected.trailers().cloned();
+        let body = collected.to_bytes();
+        Ok(http::Response::new(Full::new(Bytes::from(format!(
+            "{framing} body={body:?} trailers={trailers:?}"
+        )))))
+    })
+    .await;
+    let with_trailers = |body: &'static [u8]| {
+        let mut trailers = http::HeaderMap::new();
+        trailers.insert("x-checksum", http::HeaderValue::from_static("abc123"));
+        Full::new(Bytes::from_static(body)).with_trailers(std::future::ready(Some(Ok::<
+            _,
+            Infallible,
+        >(
+            trailers
+        ))))
+    };
+    for (version, body, want) in [
+        (
+            http::Version::HTTP_10,
+            &b"abc"[..],
+            "cl=Some(\"3\") te=None body=b\"abc\" trailers=None",
+        ),
+        (
+            http::Version::HTTP_11,
+            b"",
+            "cl=None te=Some(\"chunked\") body=b\"\" trailers=Some({\"x-checksum\": \"abc123\"})",
+        ),
+    ] {
+        let mut client = Client::connect(addr, Config::default())
+            .await
+            .expect("connect");
+        let req = http::Request::post(format!("http://{addr}/t"))
+            .version(version)
+            .body(with_trailers(body))
+            .expect("request");
+        let res = client.send(req).await.expect("response");
+        let got = res.into_body().collect().await.expect("body").to_bytes();
+        assert_eq!(String::from_utf8_lossy(&got), want, "{version:?}");
+    }
+}
+
+/// A body of known length, counting how often it was polled.
+struct Polled(
+    Option<Bytes>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+);
+
+impl http_body::Body for Polled {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        std::task::Poll::Ready(self.0.take().map(|b| Ok(Frame::data(b))))
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.0.as_ref().map_or(0, |b| b.len() as u64))
+    }
+}
+
+/// A request that expects a 100 (Continue), however its Expect field lists it, has nothing
+/// of its body taken before the 100: not even a look at what it has ready.
+#[tokio::test]
+async fn a_body_waiting_for_a_100_is_not_looked_at_before_it() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for expect in [
+        "100-continue",
+        "100-continue, 100-continue",
+        "100-Continue ",
+    ] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let polls = Arc::new(AtomicUsize::new(0));
+        let seen = polls.clone();
+        let server = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.expect("accept");
+            let mut head = Vec::new();
+            let mut b = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                s.read_exact(&mut b).await.expect("read");
+                head.push(b[0]);
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let before = seen.load(Ordering::SeqCst);
+            s.write_all(b"HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\n\r\n")
+                .await
+                .expect("write");
+            before
+        });
+        let mut client = Client::connect(addr, Config::default())
+            .await
+            .expect("connect");
+        let req = http::Request::post(format!("http://{addr}/"))
+            .header("expect", expect)
+            .body(Polled(Some(Bytes::from_static(b"hello")), polls.clone()))
+            .expect("request");
+        let res = client.send(req).await.expect("response");
+        assert_eq!(res.status(), 417);
+        assert_eq!(server.await.expect("server"), 0, "{expect:?}");
+    }
+}

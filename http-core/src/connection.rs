@@ -6,7 +6,7 @@
 
 use crate::date::HttpDate;
 use crate::error::{LocalError, RemoteError};
-use crate::event::{Event, Polled};
+use crate::event::{Event, Polled, Version};
 use crate::framing::{Answering, BodyWriter, Requested};
 use crate::headers::Headers;
 use crate::limits::Config;
@@ -828,8 +828,16 @@ impl Connection {
             BodyWriter::Chunked { .. } => serialize::check_trailers(&trailers)?,
             _ => {}
         }
-        if self.pending_head.is_some() {
-            self.flush_pending_head(false)?;
+        if let Some(head) = &self.pending_head {
+            // An empty body that ends with trailers goes chunked, the one framing that
+            // carries them (RFC 9112 §7.1.2), where the request may be chunked; else with its
+            // length, 0, and its trailers dropped.
+            let chunked =
+                !trailers.is_empty() && head.version == Version::Http11 && !head.is_connect();
+            if chunked {
+                serialize::check_trailers(&trailers)?;
+            }
+            self.flush_pending_head(chunked)?;
         }
         // A body that turned out empty has nothing to wait for a 100 (Continue) for: it
         // ends now (RFC 9110 §10.1.1 has a client expect one only for content).

@@ -91,6 +91,18 @@ impl RequestHead {
     pub fn is_connect(&self) -> bool {
         self.method == "CONNECT"
     }
+
+    /// Whether the request expects a 100 (Continue) before its content (RFC 9110 §10.1.1):
+    /// HTTP/1.1, with `100-continue` among its `Expect` values (a client's connection then
+    /// holds the body back for it; an HTTP/1.0 request's expectation is ignored).
+    #[must_use]
+    pub fn expects_continue(&self) -> bool {
+        self.version == Version::Http11
+            && self
+                .headers
+                .list("expect")
+                .any(|e| e.eq_ignore_ascii_case(b"100-continue"))
+    }
 }
 
 impl fmt::Debug for RequestHead {

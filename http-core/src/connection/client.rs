@@ -76,11 +76,7 @@ impl Connection {
             return Err(LocalError::BodyNotAllowed);
         }
         let http11 = head.version == Version::Http11;
-        let expect = http11
-            && head
-                .headers
-                .list("expect")
-                .any(|e| e.eq_ignore_ascii_case(b"100-continue"));
+        let expect = head.expects_continue();
         let mut next = self.states;
         next.process(Role::Client, Step::Request, None)
             .map_err(|_| LocalError::WrongState)?;

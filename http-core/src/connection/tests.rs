@@ -634,6 +634,39 @@ fn a_101_to_a_request_expecting_100_discards_the_body_that_follows_the_100() {
     assert_eq!(c.take_leftover().as_deref(), Some(&b"after"[..]));
 }
 
+/// A request whose body, of unknown length, turns out empty but ends with trailers goes
+/// chunked, the one framing that carries them (RFC 9112 §7.1.2); an HTTP/1.0 one cannot, and
+/// goes with a length of 0, its trailers dropped.
+#[test]
+fn an_empty_body_with_trailers_goes_chunked_where_it_may() {
+    let mut trailers = Headers::new();
+    trailers.append("X-Checksum", "abc");
+    let mut c = client();
+    c.send_request(upload("POST", &[])).unwrap();
+    c.send_end(trailers.clone()).unwrap();
+    let sent = text(&wire(&mut c));
+    assert!(
+        sent.ends_with("Transfer-Encoding: chunked\r\n\r\n0\r\nX-Checksum: abc\r\n\r\n"),
+        "{sent}"
+    );
+    let mut old = upload("POST", &[]);
+    old.version = Version::Http10;
+    let mut c = client();
+    c.send_request(old).unwrap();
+    c.send_end(trailers).unwrap();
+    let sent = text(&wire(&mut c));
+    assert!(sent.ends_with("Content-Length: 0\r\n\r\n"), "{sent}");
+    // Trailers the chunked framing refuses are refused before anything is queued.
+    let mut bad = Headers::new();
+    bad.append("Content-Length", "5");
+    let mut c = client();
+    c.send_request(upload("POST", &[])).unwrap();
+    assert!(c.send_end(bad).is_err());
+    assert!(wire(&mut c).is_empty());
+    c.send_end(Headers::new()).unwrap();
+    assert!(text(&wire(&mut c)).ends_with("Content-Length: 0\r\n\r\n"));
+}
+
 /// RFC 9110 §7.8: a server switching protocols for a request that expects 100 (Continue)
 /// sends the 100 first. A 101 while the body still waits for it is the server's error: the
 /// request would stay unfinished under the new protocol. After the 100, the switch is
