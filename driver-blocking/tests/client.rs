@@ -179,19 +179,26 @@ fn expect_continue_with_an_early_answer_never_sends_the_body() {
     server.stop();
 }
 
+/// A raw server's first connection, and the request head read from it (a byte at a time, so
+/// that nothing after it is taken).
+fn accept_head(listener: &TcpListener) -> (std::net::TcpStream, Vec<u8>) {
+    let (mut s, _) = listener.accept().unwrap();
+    s.set_read_timeout(Some(SAFETY)).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    (s, head)
+}
+
 #[test]
 fn requests_carry_host_and_an_origin_form_target() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let peer = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        s.set_read_timeout(Some(SAFETY)).unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut byte).unwrap();
-            head.push(byte[0]);
-        }
+        let (mut s, head) = accept_head(&listener);
         s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
             .unwrap();
         String::from_utf8(head).unwrap()
@@ -257,19 +264,12 @@ fn a_reader_that_pauses_is_not_taken_for_a_stalled_server() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        s.set_read_timeout(Some(SAFETY)).unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut byte).unwrap();
-            head.push(byte[0]);
-        }
+        let (mut s, _) = accept_head(&listener);
         s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\naaa")
             .unwrap();
         std::thread::sleep(Duration::from_millis(100));
         s.write_all(b"bbb").unwrap();
-        let _ = s.read(&mut byte);
+        let _ = s.read(&mut [0]);
     });
     let mut cfg = config();
     cfg.engine.timeouts.body_read = Some(Duration::from_millis(400));
@@ -292,14 +292,7 @@ fn bytes_after_a_dropped_body_fail_the_next_send_with_closed() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let peer = std::thread::spawn(move || {
-        let (mut s, _) = listener.accept().unwrap();
-        s.set_read_timeout(Some(SAFETY)).unwrap();
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            s.read_exact(&mut byte).unwrap();
-            head.push(byte[0]);
-        }
+        let (mut s, _) = accept_head(&listener);
         s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdefHTTP/1.1 200 OK\r\n")
             .unwrap();
         // What comes next, until the client closes: nothing.

@@ -367,12 +367,9 @@ async fn a_handler_that_pauses_while_reading_is_not_taken_for_a_stalled_client()
     assert!(answer.ends_with("\r\n\r\n60"), "{answer}");
 }
 
-/// A body that knows its length and ends with trailers it has ready goes chunked, the one
-/// framing that carries them (RFC 9112 §7.1.2), as the server sends such a response; one
-/// without trailers keeps its Content-Length.
-#[tokio::test]
-async fn a_body_of_known_length_with_trailers_goes_chunked() {
-    let addr = serve_bytes(Config::default(), |req| async move {
+/// A server answering each request with how its body was framed, the body and its trailers.
+async fn framing_server() -> SocketAddr {
+    serve_bytes(Config::default(), |req| async move {
         let framing = format!(
             "cl={:?} te={:?}",
             req.headers().get("content-length"),
@@ -385,7 +382,15 @@ async fn a_body_of_known_length_with_trailers_goes_chunked() {
             "{framing} body={body:?} trailers={trailers:?}"
         )))))
     })
-    .await;
+    .await
+}
+
+/// A body that knows its length and ends with trailers it has ready goes chunked, the one
+/// framing that carries them (RFC 9112 §7.1.2), as the server sends such a response; one
+/// without trailers keeps its Content-Length.
+#[tokio::test]
+async fn a_body_of_known_length_with_trailers_goes_chunked() {
+    let addr = framing_server().await;
     let mut client = Client::connect(addr, Config::default())
         .await
         .expect("connect");
@@ -432,20 +437,7 @@ async fn a_body_of_known_length_with_trailers_goes_chunked() {
 /// trailers goes chunked with them.
 #[tokio::test]
 async fn trailers_go_where_the_framing_can_carry_them() {
-    let addr = serve_bytes(Config::default(), |req| async move {
-        let framing = format!(
-            "cl={:?} te={:?}",
-            req.headers().get("content-length"),
-            req.headers().get("transfer-encoding")
-        );
-        let collected = req.into_body().collect().await?;
-        let trailers = collected.trailers().cloned();
-        let body = collected.to_bytes();
-        Ok(http::Response::new(Full::new(Bytes::from(format!(
-            "{framing} body={body:?} trailers={trailers:?}"
-        )))))
-    })
-    .await;
+    let addr = framing_server().await;
     let with_trailers = |body: &'static [u8]| {
         let mut trailers = http::HeaderMap::new();
         trailers.insert("x-checksum", http::HeaderValue::from_static("abc123"));
