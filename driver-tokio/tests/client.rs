@@ -282,6 +282,19 @@ async fn a_body_of_known_length_is_sent_with_its_length() {
     assert_eq!(text, "- chunked some");
 }
 
+/// Sends 60 bytes of body: four pieces of 10, just enough to fill a reader's queue (the
+/// socket is empty when it asks again), then the last 20 bytes 2.9 s later: 0.6 s after a
+/// reader that paused 2.5 s asks again.
+async fn send_paced_body(s: &mut tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    for _ in 0..4 {
+        s.write_all(&[b'a'; 10]).await.expect("write");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2900)).await;
+    s.write_all(&[b'b'; 20]).await.expect("write");
+}
+
 /// A body's reader that pauses longer than `body_read` after its queue filled (the
 /// connection stops reading then), and reads on: the wait for more counts from when it
 /// asks again, so the server, which was never slow, is not taken for a stalled one.
@@ -305,15 +318,7 @@ async fn a_reader_that_pauses_is_not_taken_for_a_stalled_server() {
         s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n")
             .await
             .expect("write");
-        // Just enough pieces to fill the reader's queue: the socket is empty when it asks
-        // again.
-        for _ in 0..4 {
-            s.write_all(&[b'a'; 10]).await.expect("write");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        // The last piece, 0.6 s after the reader asks again (it pauses 2.5 s).
-        tokio::time::sleep(Duration::from_millis(2900)).await;
-        s.write_all(&[b'b'; 20]).await.expect("write");
+        send_paced_body(&mut s).await;
         let _ = s.read(&mut byte).await;
     });
     let mut config = Config::default();
@@ -353,13 +358,7 @@ async fn a_handler_that_pauses_while_reading_is_not_taken_for_a_stalled_client()
     s.write_all(b"POST / HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Length: 60\r\n\r\n")
         .await
         .expect("write");
-    // Just enough pieces to fill the handler's queue, the last 0.6 s after it asks again.
-    for _ in 0..4 {
-        s.write_all(&[b'a'; 10]).await.expect("write");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(2900)).await;
-    s.write_all(&[b'b'; 20]).await.expect("write");
+    send_paced_body(&mut s).await;
     let mut answer = Vec::new();
     s.read_to_end(&mut answer).await.expect("read");
     let answer = String::from_utf8_lossy(&answer);
