@@ -7,7 +7,7 @@ use crate::upgrade::Upgraded;
 use crate::{BoxError, Config, Error, Runtime, SendFile};
 use bytes::Bytes;
 use http_body::Body;
-use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead, Version};
+use http_core::{Connection, Event, HalfState, Headers, Polled, RequestHead};
 use std::future::pending;
 use std::pin::pin;
 use tokio::sync::oneshot;
@@ -128,20 +128,20 @@ impl<R: Runtime> Client<R> {
         conn.set_now(io.now());
         let mut body = pin!(body);
         let exact = body.size_hint().exact();
-        // What a body of known length has ready before its head goes, unless the request
-        // waits for a 100 (Continue) (nothing of the body is taken from the application
-        // before it): one that ends with trailers is chunked, the one framing that carries
-        // them (RFC 9112 §7.1.2), whatever length it knows.
-        // (Chunked needs HTTP/1.1: an HTTP/1.0 request keeps its length, and its trailers are
-        // dropped.)
+        // What a body of known length has ready before its head goes, where the request
+        // could carry trailers and does not wait for a 100 (Continue) (nothing of the body is
+        // taken from the application before it): one that ends with trailers is chunked, the
+        // one framing that carries them (RFC 9112 §7.1.2), whatever length it knows. (A
+        // request that cannot chunk keeps the length, and its trailers are dropped.)
         let ahead = match (&file, exact) {
-            (None, Some(_)) if head.version == Version::Http11 && !head.expects_continue() => {
+            (None, Some(_)) if head.can_carry_trailers() && !head.expects_continue() => {
                 Ahead::of(body.as_mut())
             }
             _ => Ahead::default(),
         };
         // A body that knows its length is framed by it (Content-Length, the head sent at
-        // once); any other goes chunked; a file by its range's alone.
+        // once, everything checked before anything is queued); any other goes chunked; a file
+        // by its range's alone.
         let started = match (&file, exact) {
             (Some(f), _) => conn.send_request_direct(head, f.len()),
             (None, Some(len)) if !ahead.trailers() => conn.send_request_sized(head, len),

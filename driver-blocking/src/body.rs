@@ -249,8 +249,15 @@ impl Body {
     /// The length of a body in memory without trailers (one that can be framed by its
     /// length); `None` for a reader's.
     pub(crate) fn known_len(&self) -> Option<u64> {
+        self.framing_len(true)
+    }
+
+    /// The length to frame the body by: a file's; a body in memory's, unless it ends with
+    /// trailers and `carried` says its message can carry them (chunked then, RFC 9112
+    /// §7.1.2); `None` for a reader's.
+    pub(crate) fn framing_len(&self, carried: bool) -> Option<u64> {
         match &self.source {
-            Source::Bytes(b) if self.trailers.is_empty() => Some(b.len() as u64),
+            Source::Bytes(b) if self.trailers.is_empty() || !carried => Some(b.len() as u64),
             Source::File { len, .. } => Some(*len),
             Source::Bytes(_) | Source::Reader { .. } => None,
         }

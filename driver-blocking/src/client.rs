@@ -127,8 +127,9 @@ impl Client {
                 return Err(Error::Closed);
             }
             // A body that knows its length is framed by it (Content-Length, the head sent at
-            // once); a streamed one goes chunked.
-            match body.known_len() {
+            // once, everything checked before anything is queued), unless it ends with
+            // trailers the request can carry; a streamed one goes chunked.
+            match body.framing_len(head.can_carry_trailers()) {
                 Some(len) => c.engine.send_request_sized(head, len)?,
                 None => c.engine.send_request(head)?,
             }

@@ -317,3 +317,60 @@ fn bytes_after_a_dropped_body_fail_the_next_send_with_closed() {
     drop(client);
     assert_eq!(peer.join().unwrap(), b"");
 }
+
+/// A request refused before anything is queued leaves the connection as it was, trailers or
+/// none: a head whose own Content-Length contradicts its body's length, or a CONNECT with
+/// content. And a request that cannot chunk (HTTP/1.0) sends a body with trailers by its
+/// length, the trailers dropped.
+#[test]
+fn a_body_with_trailers_is_framed_as_its_request_allows() {
+    let server = start(config(), echo);
+    for (name, connect) in [
+        ("a Content-Length of 5 for 3 bytes", false),
+        ("a CONNECT with content", true),
+    ] {
+        for with_trailers in [false, true] {
+            let mut client = Client::connect(server.addr, config()).unwrap();
+            let mut trailers = http::HeaderMap::new();
+            if with_trailers {
+                trailers.insert("x-checksum", http::HeaderValue::from_static("abc"));
+            }
+            let body = Body::from("abc").with_trailers(trailers);
+            let req = if connect {
+                http::Request::connect(server.addr.to_string()).body(body)
+            } else {
+                http::Request::post(format!("http://{}/t", server.addr))
+                    .header("content-length", "5")
+                    .body(body)
+            }
+            .unwrap();
+            let refused = client.send(req);
+            assert!(
+                matches!(refused, Err(Error::Local(_))),
+                "{name}, trailers {with_trailers}: {:?}",
+                refused.map(|r| r.status())
+            );
+            let uri = format!("http://{}/after", server.addr);
+            let after = client.send(http::Request::get(uri).body(Body::empty()).unwrap());
+            assert_eq!(
+                after.map(|r| r.status()).ok(),
+                Some(http::StatusCode::OK),
+                "{name}, trailers {with_trailers}"
+            );
+        }
+    }
+    let mut client = Client::connect(server.addr, config()).unwrap();
+    let mut trailers = http::HeaderMap::new();
+    trailers.insert("x-checksum", http::HeaderValue::from_static("abc"));
+    let req = http::Request::post(format!("http://{}/t", server.addr))
+        .version(http::Version::HTTP_10)
+        .body(Body::from("posted").with_trailers(trailers))
+        .unwrap();
+    let mut res = client.send(req).expect("sent with its length");
+    assert_eq!(
+        String::from_utf8(read_all(&mut res)).unwrap(),
+        "POST /t\nHost,Content-Length\nposted"
+    );
+    drop(client);
+    server.stop();
+}

@@ -540,3 +540,54 @@ async fn a_body_waiting_for_a_100_is_not_looked_at_before_it() {
         assert_eq!(server.await.expect("server"), 0, "{expect:?}");
     }
 }
+
+/// A request refused before anything is queued leaves the connection as it was, trailers or
+/// none: a head whose own Content-Length contradicts its body's length, or a CONNECT with
+/// content (a head that frames the body itself keeps that framing, its trailers dropped).
+#[tokio::test]
+async fn a_refused_request_with_trailers_keeps_the_connection() {
+    type Made = http::Request<http_body_util::combinators::UnsyncBoxBody<Bytes, Infallible>>;
+    fn body(trailers: bool) -> http_body_util::combinators::UnsyncBoxBody<Bytes, Infallible> {
+        let full = Full::new(Bytes::from_static(b"abc"));
+        if !trailers {
+            return full.boxed_unsync();
+        }
+        let mut t = http::HeaderMap::new();
+        t.insert("x-checksum", http::HeaderValue::from_static("abc123"));
+        full.with_trailers(std::future::ready(Some(Ok::<_, Infallible>(t))))
+            .boxed_unsync()
+    }
+    let addr = server().await;
+    let cases: [(&str, fn(SocketAddr, bool) -> Made); 2] = [
+        ("a Content-Length of 5 for 3 bytes", |addr, t| {
+            http::Request::post(format!("http://{addr}/x"))
+                .header("content-length", "5")
+                .body(body(t))
+                .expect("request")
+        }),
+        ("a CONNECT with content", |addr, t| {
+            http::Request::connect(addr.to_string())
+                .body(body(t))
+                .expect("request")
+        }),
+    ];
+    for (name, make) in cases {
+        for trailers in [false, true] {
+            let mut client = Client::connect(addr, Config::default())
+                .await
+                .expect("connect");
+            let refused = client.send(make(addr, trailers)).await;
+            assert!(
+                matches!(refused, Err(Error::Local(_))),
+                "{name}, trailers {trailers}: {:?}",
+                refused.map(|r| r.status())
+            );
+            let after = get(&mut client, addr, "/after", &[]).await;
+            assert_eq!(
+                after.map(|r| r.status()).ok(),
+                Some(http::StatusCode::OK),
+                "{name}, trailers {trailers}"
+            );
+        }
+    }
+}

@@ -92,6 +92,18 @@ impl RequestHead {
         self.method == "CONNECT"
     }
 
+    /// Whether a body of this request may go chunked, the one framing that carries trailers
+    /// (RFC 9112 §7.1.2), by the engine's choice: HTTP/1.1, not CONNECT (which has no
+    /// content, RFC 9110 §9.3.6), and no Content-Length of its own (which frames the body by
+    /// that length: its trailers are then dropped). A client driver asks it to frame a body
+    /// of known length that ends with trailers.
+    #[must_use]
+    pub fn can_carry_trailers(&self) -> bool {
+        self.version == Version::Http11
+            && !self.is_connect()
+            && !self.headers.contains("content-length")
+    }
+
     /// Whether the request expects a 100 (Continue) before its content (RFC 9110 §10.1.1):
     /// HTTP/1.1, with `100-continue` among its `Expect` values (a client's connection then
     /// holds the body back for it; an HTTP/1.0 request's expectation is ignored).
