@@ -546,8 +546,9 @@ async fn a_body_waiting_for_a_100_is_not_looked_at_before_it() {
 /// content (a head that frames the body itself keeps that framing, its trailers dropped).
 #[tokio::test]
 async fn a_refused_request_with_trailers_keeps_the_connection() {
-    type Made = http::Request<http_body_util::combinators::UnsyncBoxBody<Bytes, Infallible>>;
-    fn body(trailers: bool) -> http_body_util::combinators::UnsyncBoxBody<Bytes, Infallible> {
+    type Boxed = http_body_util::combinators::UnsyncBoxBody<Bytes, Infallible>;
+    type Make = fn(SocketAddr, bool) -> http::Request<Boxed>;
+    fn body(trailers: bool) -> Boxed {
         let full = Full::new(Bytes::from_static(b"abc"));
         if !trailers {
             return full.boxed_unsync();
@@ -558,7 +559,7 @@ async fn a_refused_request_with_trailers_keeps_the_connection() {
             .boxed_unsync()
     }
     let addr = server().await;
-    let cases: [(&str, fn(SocketAddr, bool) -> Made); 2] = [
+    let cases: [(&str, Make); 2] = [
         ("a Content-Length of 5 for 3 bytes", |addr, t| {
             http::Request::post(format!("http://{addr}/x"))
                 .header("content-length", "5")
