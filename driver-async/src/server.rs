@@ -613,7 +613,7 @@ where
     let Some(res) = res else {
         // A handler that failed when the client is at fault (its body went past `max_body`,
         // or stopped coming, and the handler failed reading it): the status the engine
-        // suggests (413, 408, 400) and a close, not a 500.
+        // suggests (413, 408, 431, 400) and a close, not a 500.
         if conn.send_error_response()? {
             return Ok(Started::Ended);
         }

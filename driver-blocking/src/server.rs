@@ -170,7 +170,7 @@ impl Server {
     /// The handler runs on the connection's thread. An `Err` or a panic gives the client a
     /// 500 (`Content-Length: 0`) if the response head was not sent yet (or, when it failed on
     /// the request body's error, the client's fault, the status the engine suggests for it:
-    /// 413, 408, 400, and a close); a response body whose
+    /// 413, 408, 431, 400, and a close); a response body whose
     /// reader fails (or panics) cuts the connection, so the client sees an incomplete message.
     /// Either way the server goes on. An upgraded connection (see [`crate::upgrade`]) no
     /// longer counts against the limit.
@@ -458,7 +458,7 @@ fn end_empty(c: &mut Conn, status: u16) -> Result<(), Error> {
 
 /// Answers a handler that failed: when the client is at fault (its body went past
 /// `max_body`, or stopped coming, and the handler failed reading it), with the status the
-/// engine suggests (413, 408, 400) and a close; else with 500.
+/// engine suggests (413, 408, 431, 400) and a close; else with 500.
 fn end_failed(c: &mut Conn) -> Result<(), Error> {
     c.engine.set_date(unix_secs());
     finish(c, |engine| {

@@ -191,7 +191,7 @@ impl Server {
     /// Serves `handler` until shut down, then waits for the connections to finish (at most
     /// `Config::shutdown_timeout`). A handler that fails or panics gives its client a 500
     /// (or, when it failed on the request body's error, the client's fault, the status the
-    /// engine suggests for it: 413, 408, 400).
+    /// engine suggests for it: 413, 408, 431, 400).
     ///
     /// A response body that knows its exact length (`size_hint`) goes with `Content-Length`,
     /// unless it ends with trailers it has ready at once: then chunked, the one framing that

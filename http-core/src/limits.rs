@@ -116,7 +116,8 @@ pub struct Leniency {
 #[non_exhaustive]
 pub struct Timeouts {
     /// From the first byte of a head (or from the connection's start, for its first request)
-    /// to the head's end: a slow head is answered 408 and closed (slowloris).
+    /// to the head's end: a slow head is answered 408 and closed (slowloris). A connection
+    /// that has sent nothing at all by then is closed quietly: there is no request to answer.
     ///
     /// Default 30 s: hyper's `header_read_timeout`; nginx's `client_header_timeout` is 60 s.
     pub header_read: Option<Duration>,
