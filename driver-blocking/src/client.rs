@@ -87,10 +87,15 @@ impl Client {
             // other: its reader sees its end, nothing of it dropped. (A piece that comes
             // instead stays its reader's, unless the rest is dropped below.)
             if c.is_reading() && c.engine.their_state() == HalfState::SendBody {
-                match c.poll()? {
-                    Polled::Event(Event::End(trailers)) => c.hand_end(trailers),
-                    Polled::Event(Event::Data(piece)) => c.hold(piece),
-                    _ => {}
+                match c.poll() {
+                    Ok(Polled::Event(Event::End(trailers))) => c.hand_end(trailers),
+                    Ok(Polled::Event(Event::Data(piece))) => c.hold(piece),
+                    Ok(_) => {}
+                    // A faulty rest: the connection carries no other request (as below).
+                    Err(_) => {
+                        self.given_up = true;
+                        return Err(Error::Closed);
+                    }
                 }
             }
             if c.is_reading() && c.engine.their_state() == HalfState::SendBody {

@@ -388,9 +388,14 @@ impl Conn {
             // Refused (and freed) if the engine has memory of its own by now.
             let _ = self.engine.give_buffer(buf);
         }
-        let now = self.now();
-        let stream = &mut self.stream;
-        match self.engine.receive(now, READ_SIZE, |buf| stream.read(buf)) {
+        // The time is read once the read returns: the bytes came then, however long it
+        // waited for them.
+        let (stream, origin) = (&mut self.stream, self.origin);
+        let read = |buf: &mut [u8]| {
+            let n = stream.read(buf)?;
+            Ok::<_, std::io::Error>((n, http_core::Instant::from_duration(origin.elapsed())))
+        };
+        match self.engine.receive_timed(READ_SIZE, read) {
             Ok(0) => self.engine.feed_eof(),
             Ok(_) => {}
             Err(e)

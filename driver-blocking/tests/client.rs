@@ -374,3 +374,34 @@ fn a_body_with_trailers_is_framed_as_its_request_allows() {
     drop(client);
     server.stop();
 }
+
+/// The rest of a body left unread is faulty and already received: the next send fails with
+/// `Error::Closed`, as when the faulty bytes come while the rest is dropped.
+#[test]
+fn a_faulty_rest_already_received_fails_the_next_send_with_closed() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (mut s, _) = accept_head(&listener);
+        s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n")
+            .unwrap();
+        let _ = s.read(&mut [0]);
+    });
+    let mut client = Client::connect(addr, config()).unwrap();
+    let get = || {
+        http::Request::get(format!("http://{addr}/"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut res = client.send(get()).unwrap();
+    let mut one = [0u8; 1];
+    res.body_mut().read_exact(&mut one).unwrap();
+    // The faulty rest arrives before the next send looks at it.
+    std::thread::sleep(Duration::from_millis(200));
+    drop(res);
+    match client.send(get()) {
+        Err(Error::Closed) => {}
+        other => panic!("{:?}", other.map(|r| r.status())),
+    }
+    assert!(!client.is_reusable());
+}

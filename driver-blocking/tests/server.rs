@@ -401,3 +401,27 @@ fn a_handler_that_pauses_while_reading_is_not_taken_for_a_stalled_client() {
     drop(w);
     server.stop();
 }
+
+/// A kept connection quiet for longer than `header_read` (within `idle`), then a whole
+/// request in one write: answered, not taken for a slow head (its time is the read's end,
+/// not the start of the wait).
+#[test]
+fn a_request_after_a_pause_longer_than_header_read_is_answered() {
+    let mut cfg = config();
+    cfg.engine.timeouts.header_read = Some(Duration::from_millis(300));
+    cfg.engine.timeouts.idle = Some(Duration::from_secs(5));
+    let server = start(cfg, echo);
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/one"));
+    assert_eq!(w.read().status, 200);
+    std::thread::sleep(Duration::from_millis(1000));
+    w.send(get("/two"));
+    let res = w.read();
+    assert_eq!(
+        (res.status, res.text()),
+        (200, "GET /two\nHost\n".to_owned()),
+        "{res:?}"
+    );
+    drop(w);
+    server.stop();
+}

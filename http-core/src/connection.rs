@@ -368,6 +368,32 @@ impl Connection {
         result
     }
 
+    /// [`receive`](Self::receive) for a driver whose read waits for the bytes (a blocking
+    /// socket): `read` returns, with the count, the time it returned, and the bytes count as
+    /// received then. (Given before a read that waited, the time would date a head that
+    /// began after a long quiet spell from the start of that spell, and time it out.)
+    pub fn receive_timed<E>(
+        &mut self,
+        max: usize,
+        read: impl FnOnce(&mut [u8]) -> Result<(usize, Instant), E>,
+    ) -> Result<usize, E> {
+        let was_empty = self.recv.is_empty();
+        let mut at = None;
+        let result = self.recv.receive(max, |buf| {
+            read(buf).map(|(n, now)| {
+                at = Some(now);
+                n
+            })
+        });
+        if let Some(now) = at {
+            self.advance_clock(now);
+            if matches!(result, Ok(n) if n > 0) {
+                self.received(now, was_empty);
+            }
+        }
+        result
+    }
+
     /// The receive buffer's memory, if it holds no bytes now: for a driver serving many
     /// connections to lend to the next one that reads ([`give_buffer`](Self::give_buffer)),
     /// where the engine would free it once nothing is buffered (an idle connection holds no

@@ -709,6 +709,27 @@ pub(crate) fn body_timeout<M: Mount>() {
     server.stop();
 }
 
+/// A kept-alive connection quiet for longer than `header_read` (within `idle`), then a
+/// whole request: answered, its head timed from its first byte, not from the start of the
+/// quiet spell.
+pub(crate) fn a_request_after_a_quiet_spell_longer_than_header_read_is_answered<M: Mount>() {
+    let cfg = TestConfig {
+        header_read: SHORT,
+        idle: Duration::from_secs(30),
+        ..TestConfig::default()
+    };
+    let server = M::start(App::Echo, cfg);
+    let mut w = Wire::connect(server.addr);
+    w.send(get("/one"));
+    assert_eq!(w.read("GET").status, 200);
+    std::thread::sleep(SHORT * 3);
+    w.send(get("/two"));
+    let res = w.read("GET");
+    assert_eq!(res.status, 200, "{res:?}");
+    drop(w);
+    server.stop();
+}
+
 /// An idle kept-alive connection is closed after the idle timeout, quietly.
 pub(crate) fn idle_timeout<M: Mount>() {
     let cfg = TestConfig {
@@ -1275,6 +1296,7 @@ macro_rules! suite {
             upgrade,
             header_timeout_408,
             body_timeout,
+            a_request_after_a_quiet_spell_longer_than_header_read_is_answered,
             idle_timeout,
             connection_limit,
             graceful_shutdown,

@@ -1994,6 +1994,37 @@ fn a_spare_buffer_moves_between_connections_without_touching_what_was_read_into_
     assert_eq!(request(&mut d).target, "/");
 }
 
+/// A read that waited long (a blocking socket's) gives the time it returned: a head that
+/// begins then is timed from then, not from the start of the wait.
+#[test]
+fn a_head_received_after_a_long_wait_is_timed_from_its_arrival() {
+    let mut conn = server();
+    receive_all(&mut conn, GET);
+    request(&mut conn);
+    assert_eq!(event(&mut conn), Event::End(Headers::new()));
+    respond(&mut conn, 200, b"");
+    wire(&mut conn);
+    // The wait began at 0 s; the next head's first bytes came at 50 s (within `idle`, past
+    // `header_read`).
+    conn.receive_timed(4096, |buf| {
+        buf[..4].copy_from_slice(b"GET ");
+        Ok::<_, ()>((4, at(50)))
+    })
+    .unwrap();
+    assert_eq!(
+        conn.poll_timeout().map(|d| (d.kind, d.at)),
+        Some((TimerKind::HeaderRead, at(80)))
+    );
+    conn.handle_timeout(at(51));
+    assert_eq!(conn.poll_event(), Ok(Polled::NeedData));
+    assert!(conn.error().is_none());
+    // A read that failed tells no time and keeps nothing.
+    assert_eq!(
+        conn.receive_timed(4096, |_| Err::<(usize, Instant), _>("gone")),
+        Err("gone")
+    );
+}
+
 /// A body trickled a byte a read, each piece kept by the application: the pieces share
 /// their memory, rather than each keeping an allocation of its own alive (a thousand times
 /// the body in memory).
