@@ -232,10 +232,15 @@ impl Connection {
         self.error
     }
 
-    /// Whether the connection will be reused after the current exchange.
+    /// Whether the connection will be reused after the current exchange: not once either
+    /// side failed or closed.
     #[must_use]
     pub fn keep_alive(&self) -> bool {
-        self.states.keep_alive() && self.error.is_none()
+        let gone = |s| matches!(s, HalfState::Error | HalfState::Closed);
+        self.states.keep_alive()
+            && self.error.is_none()
+            && !gone(self.our_state())
+            && !gone(self.their_state())
     }
 
     /// Whether both halves are between messages and the connection can carry a new exchange:
@@ -243,6 +248,7 @@ impl Connection {
     #[must_use]
     pub fn is_reusable(&self) -> bool {
         self.error.is_none()
+            && self.states.keep_alive()
             && (self.our_state(), self.their_state()) == (HalfState::Idle, HalfState::Idle)
     }
 
@@ -343,7 +349,8 @@ impl Connection {
             return;
         }
         let was_empty = self.recv.is_empty();
-        self.received(now, was_empty);
+        // (At the latest time the engine was told: one given late is not earlier.)
+        self.received(self.now, was_empty);
         self.recv.feed(data);
     }
 
@@ -363,7 +370,7 @@ impl Connection {
         let was_empty = self.recv.is_empty();
         let result = self.recv.receive(max, read);
         if matches!(result, Ok(n) if n > 0) {
-            self.received(now, was_empty);
+            self.received(self.now, was_empty);
         }
         result
     }
@@ -388,7 +395,7 @@ impl Connection {
         if let Some(now) = at {
             self.advance_clock(now);
             if matches!(result, Ok(n) if n > 0) {
-                self.received(now, was_empty);
+                self.received(self.now, was_empty);
             }
         }
         result

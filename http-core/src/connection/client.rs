@@ -60,6 +60,10 @@ impl Connection {
         if self.role != Role::Client {
             return Err(LocalError::WrongRole);
         }
+        // A connection told to close after its exchange carries no other.
+        if !self.states.keep_alive() {
+            return Err(LocalError::WrongState);
+        }
         serialize::check_request(&head)?;
         let declared = framing::request_writer(&head)?;
         let known = given.len();

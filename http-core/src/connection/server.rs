@@ -158,6 +158,11 @@ impl Connection {
         if self.role != Role::Server {
             return Err(LocalError::WrongRole);
         }
+        // A response answers a request, or a peer's error (a head that failed or timed out):
+        // none before either.
+        if self.their_state() == HalfState::Idle {
+            return Err(LocalError::WrongState);
+        }
         serialize::check_status_line(status, reason)?;
         let seen = framing::Outgoing::of(fields)?;
         let interim = (100..200).contains(&status);
@@ -291,6 +296,10 @@ impl Connection {
             return Err(LocalError::InvalidStatus);
         }
         self.send_response_sized(ResponseHead::new(status), 0)?;
+        // A 2xx to CONNECT switched to the tunnel: the response is whole as it is.
+        if self.our_state() == HalfState::SwitchedProtocol {
+            return Ok(());
+        }
         self.send_end(Headers::new())
     }
 

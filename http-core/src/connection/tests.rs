@@ -2591,3 +2591,89 @@ fn a_client_writes_direct_body_bytes_only_once_the_wait_for_100_is_over() {
     c.send_end(Headers::new()).unwrap();
     assert!(c.poll_transmit().is_none());
 }
+
+// ----- misuse, found by a random driver of the API -----
+
+/// A client told to close after the exchange while idle carries no further request: it is
+/// not reusable, and a request is refused rather than sent and never read.
+#[test]
+fn a_client_closing_while_idle_takes_no_request() {
+    let mut cfg = Config::default();
+    cfg.timeouts.response_wait = None;
+    let mut c = Connection::client(cfg, at(0));
+    assert!(c.is_reusable());
+    c.close_after_exchange();
+    assert!(!c.is_reusable());
+    assert!(c.should_close());
+    assert_eq!(c.send_request(get("/")), Err(LocalError::WrongState));
+    assert!(wire(&mut c).is_empty());
+}
+
+/// A response answers a request or a peer's error: none before either (the application's
+/// mistake, not the peer's, which a request arriving next would have been blamed for).
+#[test]
+fn a_server_refuses_a_response_before_any_request() {
+    let mut s = server();
+    assert_eq!(s.send_empty_response(503), Err(LocalError::WrongState));
+    assert_eq!(
+        s.send_response(ResponseHead::new(200)),
+        Err(LocalError::WrongState)
+    );
+    assert!(wire(&mut s).is_empty());
+    // The request that comes is read and answered as usual.
+    receive_all(&mut s, GET);
+    request(&mut s);
+    assert_eq!(event(&mut s), Event::End(Headers::new()));
+    s.send_empty_response(200).unwrap();
+    assert!(text(&wire(&mut s)).starts_with("HTTP/1.1 200 OK\r\n"));
+    // After a response, before the next request: refused again.
+    assert_eq!(s.send_empty_response(200), Err(LocalError::WrongState));
+    // A peer's error is answered.
+    s.feed(at(0), b"BAD\r\n\r\n");
+    assert!(s.poll_event().is_err());
+    assert_eq!(s.send_error_response(), Ok(true));
+}
+
+/// An empty 2xx to CONNECT is whole as it is: the switch to the tunnel stands, and the call
+/// says so rather than failing after it queued the head.
+#[test]
+fn an_empty_2xx_to_connect_opens_the_tunnel() {
+    let mut s = server();
+    s.feed(at(0), b"CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\nearly");
+    request(&mut s);
+    assert_eq!(s.send_empty_response(200), Ok(()));
+    assert_eq!(s.our_state(), HalfState::SwitchedProtocol);
+    assert!(text(&wire(&mut s)).starts_with("HTTP/1.1 200 OK\r\n"));
+    assert_eq!(s.poll_event(), Ok(Polled::Paused));
+    assert_eq!(s.take_leftover().as_deref(), Some(&b"early"[..]));
+}
+
+/// Bytes told with a time earlier than the engine was last told count at the later one: a
+/// head does not start its timer in the past.
+#[test]
+fn bytes_told_late_are_timed_at_the_latest_time() {
+    let mut s = server();
+    s.feed(at(0), GET);
+    request(&mut s);
+    assert_eq!(event(&mut s), Event::End(Headers::new()));
+    s.set_now(at(100));
+    s.send_empty_response(200).unwrap();
+    s.feed(at(10), b"GET / HT");
+    assert_eq!(s.poll_event(), Ok(Polled::NeedData));
+    assert_eq!(s.poll_timeout().map(|d| d.at), Some(at(130)));
+}
+
+/// `keep_alive` says no once the connection will not be reused: after a failed send, after
+/// the peer closed.
+#[test]
+fn keep_alive_is_false_once_a_side_failed_or_closed() {
+    let mut s = server();
+    assert!(s.keep_alive());
+    s.send_failed();
+    assert!(s.should_close());
+    assert!(!s.keep_alive());
+    let mut s = server();
+    s.feed_eof();
+    assert_eq!(s.poll_event(), Ok(Polled::Event(Event::Closed)));
+    assert!(!s.keep_alive());
+}
