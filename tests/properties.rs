@@ -20,6 +20,9 @@
 //! - [`backpressure`]: while a pipelined request waits for its answer, the engine asks for
 //!   bytes exactly until a head's worth is buffered, and then parses everything it was given.
 //!
+//! - [`api_sequence`]: any sequence of API calls, on either role, neither panics nor leaves a
+//!   refused call's mark, and the state the engine reports stays consistent.
+//!
 //! [`mutate`] turns a valid request into near-miss garbage.
 
 use crate::{Transcript, serve, serve_with};
@@ -1288,6 +1291,179 @@ pub fn backpressure(reqs: &[GenRequest], piece: usize, cfg: Config) {
         "{most_buffered} bytes buffered while paused"
     );
     check_pipeline_parsed(reqs, &t);
+}
+
+// ----- any sequence of calls -----
+
+/// Pieces of requests and responses, whole and cut, valid and not, that [`api_sequence`]
+/// feeds a connection.
+const FRAGMENTS: &[&[u8]] = &[
+    b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello",
+    b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX: y\r\n\r\n",
+    b"POST /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n",
+    b"GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n",
+    b"CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n",
+    b"GET / HTTP/1.0\r\n\r\n",
+    b"HEAD / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+    b"HTTP/1.1 100 Continue\r\n\r\n",
+    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n",
+    b"HTTP/1.1 204 No Content\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
+    b"HTTP/1.1 413 Content Too Large\r\nConnection: close\r\n\r\n",
+    b"abc",
+    b"5\r\nhello\r\n",
+    b"0\r\n\r\n",
+    b"\r\n",
+    b"GET / HTTP/1.1\r\nHo",
+    b"\x00\xffGARBAGE",
+];
+
+/// What a connection says of itself, to compare before and after a refused call.
+fn snapshot(c: &Connection) -> (HalfState, HalfState, usize, bool, bool) {
+    (
+        c.our_state(),
+        c.their_state(),
+        c.transmit_len(),
+        c.is_reusable(),
+        c.should_close(),
+    )
+}
+
+/// The invariants that hold whatever was called before.
+fn check_invariants(c: &Connection, step: usize) {
+    let pieces: Vec<&[u8]> = c.transmit_pieces().collect();
+    assert_eq!(
+        pieces.iter().map(|p| p.len()).sum::<usize>(),
+        c.transmit_len(),
+        "step {step}: transmit_len"
+    );
+    assert!(
+        pieces.iter().all(|p| !p.is_empty()),
+        "step {step}: an empty piece"
+    );
+    assert_eq!(c.has_transmit(), !pieces.is_empty(), "step {step}");
+    if c.is_idle() {
+        assert!(c.is_reusable(), "step {step}: idle but not reusable");
+    }
+    if c.is_reusable() {
+        assert!(c.keep_alive(), "step {step}: reusable but not kept alive");
+    }
+    if c.error().is_some() {
+        assert!(!c.is_reusable(), "step {step}: reusable after an error");
+        assert!(!c.keep_alive(), "step {step}: kept alive after an error");
+        assert_eq!(
+            c.poll_timeout(),
+            None,
+            "step {step}: a deadline after an error"
+        );
+    }
+}
+
+/// Any sequence of API calls, read from `script` (a byte picks each call and its argument),
+/// on a server (`server`) or a client connection: the engine must not panic; a call it
+/// refuses (`LocalError`) changes nothing; once the peer erred, no event comes but `Closed`
+/// and the error stays; after `Closed`, only `Closed`; and the state it reports stays
+/// consistent (see `check_invariants`).
+pub fn api_sequence(server: bool, script: &[u8]) {
+    let mut c = if server {
+        Connection::server(Config::default(), Instant::ZERO)
+    } else {
+        Connection::client(Config::default(), Instant::ZERO)
+    };
+    let mut closed = false;
+    let mut bytes = script.iter().copied();
+    let mut next = move || bytes.next();
+    let mut step = 0;
+    while let Some(op) = next() {
+        step += 1;
+        let arg = usize::from(next().unwrap_or(0));
+        let at = Instant::from_duration(core::time::Duration::from_millis(arg as u64 * 700));
+        let before = snapshot(&c);
+        let refused = match op % 20 {
+            0..=2 => {
+                c.feed(at, FRAGMENTS[arg % FRAGMENTS.len()]);
+                None
+            }
+            3 => {
+                c.feed_eof();
+                None
+            }
+            4..=7 => {
+                let error = c.error();
+                match c.poll_event() {
+                    Ok(Polled::Event(Event::Closed)) => closed = true,
+                    Ok(Polled::Event(e)) => {
+                        assert!(!closed, "step {step}: {e:?} after Closed");
+                        assert!(error.is_none(), "step {step}: {e:?} after an error");
+                    }
+                    Ok(_) => {}
+                    Err(e) => assert!(error.is_none_or(|was| was == e), "step {step}"),
+                }
+                None
+            }
+            8 => {
+                c.consume_transmit(arg * 7);
+                None
+            }
+            9 => {
+                let mut head =
+                    http_core::RequestHead::new(["GET", "POST", "CONNECT"][arg % 3], "/");
+                head.headers.append("Host", "a");
+                if arg % 5 == 0 {
+                    head.headers.append("Expect", "100-continue");
+                }
+                c.send_request(head).err()
+            }
+            10 => c
+                .send_response(ResponseHead::new([100, 101, 200, 204, 304, 400][arg % 6]))
+                .err(),
+            11 => c.send_empty_response([200, 400, 500, 99][arg % 4]).err(),
+            12 => c.send_data(Bytes::from_static(b"data")).err(),
+            13 => {
+                let mut trailers = Headers::new();
+                if arg % 2 == 0 {
+                    trailers.append("X-Sum", "1");
+                }
+                c.send_end(trailers).err()
+            }
+            14 => c.send_continue().err(),
+            15 => {
+                let _ = c.discard_body();
+                c.body_dropped();
+                None
+            }
+            16 => {
+                c.close_after_exchange();
+                None
+            }
+            17 => {
+                c.handle_timeout(at);
+                None
+            }
+            18 => {
+                c.set_now(at);
+                let _ = c.take_leftover();
+                None
+            }
+            _ => {
+                if arg % 8 == 0 {
+                    c.send_failed();
+                }
+                let _ = c.send_error_response();
+                None
+            }
+        };
+        if let Some(e) = refused {
+            assert_eq!(
+                snapshot(&c),
+                before,
+                "step {step}: refused ({e:?}) but changed"
+            );
+        }
+        check_invariants(&c, step);
+    }
 }
 
 // ----- garbage -----

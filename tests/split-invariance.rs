@@ -551,6 +551,20 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(2048))]
+
+    /// (e) Any sequence of API calls, on either role: no panic, a refused call changes
+    /// nothing, and the state the engine reports stays consistent.
+    #[test]
+    fn any_sequence_of_calls_keeps_the_engine_consistent(
+        server in any::<bool>(),
+        script in vec(any::<u8>(), 0..400),
+    ) {
+        properties::api_sequence(server, &script);
+    }
+}
+
 // ----- findings, kept as regression tests -----
 
 /// Found by `garbage_keeps_the_driver_contract`: once the application has answered a request
