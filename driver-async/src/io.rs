@@ -573,8 +573,8 @@ impl<R: Runtime> Io<R> {
         let mut queued = 0;
         let mut trailers = Headers::new();
         // What was taken ahead goes first; a body that ended there is not polled again.
-        let over = ahead.ended;
-        let mut taken = ahead.frames.into_iter().flatten();
+        let over = ahead.ended();
+        let mut taken = ahead.into_frames();
         // Once the server says it does not want the rest, no more is taken from the body.
         while !conn.body_refused() {
             // What the body has ready is taken at once; while it has nothing ready, what is
@@ -786,7 +786,8 @@ impl<R: Runtime> Io<R> {
 }
 
 /// The frames a body had ready before its head went (at most two: data, then trailers or
-/// its end).
+/// its end), for the one framing rule of both roles: a body that ends with trailers goes
+/// chunked, the framing that carries them (RFC 9112 §7.1.2), whatever length it knows.
 #[derive(Default)]
 pub(crate) struct Ahead {
     frames: [Option<Result<Frame<Bytes>, BoxError>>; 2],
@@ -819,6 +820,16 @@ impl Ahead {
             }
         }
         ahead
+    }
+
+    /// Whether the body ended there (its end, its trailers or its error came).
+    pub(crate) fn ended(&self) -> bool {
+        self.ended
+    }
+
+    /// The frames taken, in order.
+    pub(crate) fn into_frames(self) -> impl Iterator<Item = Result<Frame<Bytes>, BoxError>> {
+        self.frames.into_iter().flatten()
     }
 
     /// Whether the body ended with trailers.

@@ -3,7 +3,7 @@
 
 use crate::body::Incoming;
 use crate::flag::Flag;
-use crate::io::{Io, Woken, spare};
+use crate::io::{Ahead, Io, Woken, spare};
 use crate::upgrade::{Pending, Upgraded};
 use crate::{BoxError, Config, Error, Listener, PeerAddr, Runtime, SendFile};
 use bytes::Bytes;
@@ -611,13 +611,9 @@ where
         Ok(Started::Ended)
     };
     let Some(res) = res else {
-        // A handler that failed when the client is at fault (its body went past `max_body`,
-        // or stopped coming, and the handler failed reading it): the status the engine
-        // suggests (413, 408, 431, 400) and a close, not a 500.
-        if conn.send_error_response()? {
-            return Ok(Started::Ended);
-        }
-        return refused(conn);
+        // A failed handler: a 500, or the client's error's status when it was at fault.
+        conn.send_failure_response()?;
+        return Ok(Started::Ended);
     };
     let (mut parts, body) = res.into_parts();
     // A file is framed by its range's length, which a head framing it otherwise cannot carry.
@@ -642,18 +638,7 @@ where
     //   the client sends no content);
     // - a body that ends with trailers is chunked, the one framing that carries them
     //   (RFC 9112 §7.1.2), whatever length it knows.
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut ready = [None, None];
-    for slot in &mut ready {
-        let Poll::Ready(frame) = body.as_mut().poll_frame(&mut cx) else {
-            break;
-        };
-        let more = matches!(&frame, Some(Ok(f)) if f.is_data());
-        *slot = Some(frame);
-        if !more {
-            break;
-        }
-    }
+    let ahead = Ahead::of(body.as_mut());
     // The body was read (a 100 is owed first), or can no longer be (the request was
     // dropped): either way there is nothing more to wait for.
     let mut read = false;
@@ -670,19 +655,11 @@ where
     // A response that streams on past what it has ready may still come to read the request
     // body: the client is told to send it first (as driver-blocking does for any streamed
     // body), so that neither waits on the other, and the connection stays open.
-    let ended = ready.iter().any(|f| match f {
-        Some(Some(Ok(f))) => f.is_trailers(),
-        Some(None | Some(Err(_))) => true,
-        None => false,
-    });
-    if (read || !ended) && conn.expects_continue() {
+    if (read || !ahead.ended()) && conn.expects_continue() {
         *want = None;
         conn.send_continue()?;
     }
-    let with_trailers = ready
-        .iter()
-        .any(|f| matches!(f, Some(Some(Ok(f))) if f.is_trailers()));
-    let known = if with_trailers { None } else { exact };
+    let known = if ahead.trailers() { None } else { exact };
     let sent = conn.send_http_response(&parts, known);
     // Its map holds the fields of a request to come.
     spare::put_map(parts.headers);
@@ -694,11 +671,19 @@ where
         response.set(None);
         return Ok(Started::Switched);
     }
-    for frame in ready.into_iter().flatten() {
-        if take_frame(conn, frame, trailers)? {
-            response.set(None);
-            return Ok(Started::Ended);
-        }
+    // (A body that ended there is not polled again.)
+    let ended = ahead.ended();
+    for frame in ahead.into_frames() {
+        take_frame(conn, Some(frame), trailers)?;
+    }
+    if ended {
+        take_frame(
+            conn,
+            None::<Result<http_body::Frame<Bytes>, BoxError>>,
+            trailers,
+        )?;
+        response.set(None);
+        return Ok(Started::Ended);
     }
     // invariant: still set (the body has not ended).
     let Some(body) = response.as_mut().as_pin_mut() else {

@@ -90,12 +90,8 @@ impl Client {
                 match c.poll() {
                     Ok(Polled::Event(Event::End(trailers))) => c.hand_end(trailers),
                     Ok(Polled::Event(Event::Data(piece))) => c.hold(piece),
-                    Ok(_) => {}
-                    // A faulty rest: the connection carries no other request (as below).
-                    Err(_) => {
-                        self.given_up = true;
-                        return Err(Error::Closed);
-                    }
+                    // (A faulty rest failed the engine: the connection is not idle, below.)
+                    _ => {}
                 }
             }
             if c.is_reading() && c.engine.their_state() == HalfState::SendBody {
@@ -112,15 +108,12 @@ impl Client {
                             c.wait()?;
                         }
                         Ok(_) => {}
-                        // Bytes after the body answer no request (or the body was faulty):
-                        // the connection carries no other; this request never went.
-                        Err(_) => {
-                            self.given_up = true;
-                            return Err(Error::Closed);
-                        }
+                        // Bytes after the body answer no request, or the body was faulty:
+                        // the engine failed, and the connection is not kept (below).
+                        Err(_) => break,
                     }
                 }
-                // Longer than it was allowed: the connection is not kept.
+                // Longer than it was allowed, or faulty: the connection is not kept.
                 if !c.engine.keep_alive() {
                     self.given_up = true;
                     return Err(Error::Closed);

@@ -456,17 +456,11 @@ fn end_empty(c: &mut Conn, status: u16) -> Result<(), Error> {
     finish(c, |engine| engine.send_empty_response(status))
 }
 
-/// Answers a handler that failed: when the client is at fault (its body went past
-/// `max_body`, or stopped coming, and the handler failed reading it), with the status the
-/// engine suggests (413, 408, 431, 400) and a close; else with 500.
+/// Answers a handler that failed: a 500, or the client's error's status when it was at
+/// fault (`Connection::send_failure_response`); the exchange ends as with [`end`].
 fn end_failed(c: &mut Conn) -> Result<(), Error> {
     c.engine.set_date(unix_secs());
-    finish(c, |engine| {
-        if engine.send_error_response()? {
-            return Ok(());
-        }
-        engine.send_empty_response(500)
-    })
+    finish(c, Connection::send_failure_response)
 }
 
 /// Ends the response, and with it the exchange: the request body, if unread, is the

@@ -98,11 +98,7 @@ fn a_body_left_unread_past_the_body_timeout_is_still_dropped() {
     let mut cfg = config();
     cfg.engine.timeouts.body_read = Some(Duration::from_millis(300));
     let mut client = Client::connect(addr, cfg).unwrap();
-    let get = || {
-        http::Request::get(format!("http://{addr}/"))
-            .body(Body::empty())
-            .unwrap()
-    };
+    let get = || root(addr);
     let res = client.send(get()).unwrap();
     std::thread::sleep(Duration::from_millis(600));
     drop(res);
@@ -191,6 +187,13 @@ fn accept_head(listener: &TcpListener) -> (std::net::TcpStream, Vec<u8>) {
         head.push(byte[0]);
     }
     (s, head)
+}
+
+/// A GET of `/` at `addr`, with no body.
+fn root(addr: std::net::SocketAddr) -> http::Request<Body> {
+    http::Request::get(format!("http://{addr}/"))
+        .body(Body::empty())
+        .unwrap()
 }
 
 #[test]
@@ -301,11 +304,7 @@ fn bytes_after_a_dropped_body_fail_the_next_send_with_closed() {
         rest
     });
     let mut client = Client::connect(addr, config()).unwrap();
-    let get = || {
-        http::Request::get(format!("http://{addr}/"))
-            .body(Body::empty())
-            .unwrap()
-    };
+    let get = || root(addr);
     let res = client.send(get()).unwrap();
     std::thread::sleep(Duration::from_millis(200));
     drop(res);
@@ -388,11 +387,7 @@ fn a_faulty_rest_already_received_fails_the_next_send_with_closed() {
         let _ = s.read(&mut [0]);
     });
     let mut client = Client::connect(addr, config()).unwrap();
-    let get = || {
-        http::Request::get(format!("http://{addr}/"))
-            .body(Body::empty())
-            .unwrap()
-    };
+    let get = || root(addr);
     let mut res = client.send(get()).unwrap();
     let mut one = [0u8; 1];
     res.body_mut().read_exact(&mut one).unwrap();

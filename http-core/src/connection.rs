@@ -6,7 +6,7 @@
 
 use crate::date::HttpDate;
 use crate::error::{LocalError, RemoteError};
-use crate::event::{Event, Polled, Version};
+use crate::event::{Event, Polled};
 use crate::framing::{Answering, BodyWriter, Requested};
 use crate::headers::Headers;
 use crate::limits::Config;
@@ -367,12 +367,7 @@ impl Connection {
         read: impl FnOnce(&mut [u8]) -> Result<usize, E>,
     ) -> Result<usize, E> {
         self.advance_clock(now);
-        let was_empty = self.recv.is_empty();
-        let result = self.recv.receive(max, read);
-        if matches!(result, Ok(n) if n > 0) {
-            self.received(self.now, was_empty);
-        }
-        result
+        self.receive_timed(max, |buf| read(buf).map(|n| (n, now)))
     }
 
     /// [`receive`](Self::receive) for a driver whose read waits for the bytes (a blocking
@@ -865,8 +860,7 @@ impl Connection {
             // An empty body that ends with trailers goes chunked, the one framing that
             // carries them (RFC 9112 §7.1.2), where the request may be chunked; else with its
             // length, 0, and its trailers dropped.
-            let chunked =
-                !trailers.is_empty() && head.version == Version::Http11 && !head.is_connect();
+            let chunked = !trailers.is_empty() && head.can_carry_trailers();
             if chunked {
                 serialize::check_trailers(&trailers)?;
             }

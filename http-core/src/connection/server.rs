@@ -303,6 +303,21 @@ impl Connection {
         self.send_end(Headers::new())
     }
 
+    /// Answers an exchange whose application failed before its response went (a driver's
+    /// handler that returned an error or panicked): when the peer erred first (its body went
+    /// past `max_body`, or stopped coming, and the application failed reading it), with the
+    /// status its error suggests and a close ([`send_error_response`]), as its fault is;
+    /// else with a 500 and no content ([`send_empty_response`]).
+    ///
+    /// [`send_error_response`]: Self::send_error_response
+    /// [`send_empty_response`]: Self::send_empty_response
+    pub fn send_failure_response(&mut self) -> Result<(), LocalError> {
+        if self.send_error_response()? {
+            return Ok(());
+        }
+        self.send_empty_response(500)
+    }
+
     /// Queues a 100 (Continue) for a request that expects one (see
     /// [`expects_continue`](Self::expects_continue)): the client will then send its body.
     pub fn send_continue(&mut self) -> Result<(), LocalError> {
