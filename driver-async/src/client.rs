@@ -287,8 +287,8 @@ impl<R: Runtime> Client<R> {
 }
 
 /// A request body waiting to go.
-enum Outgoing<B> {
+enum Outgoing<B: Body> {
     /// The body, and what it had ready before its head went.
-    Body(B, Ahead),
+    Body(B, Ahead<B::Error>),
     File(SendFile),
 }

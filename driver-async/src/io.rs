@@ -562,7 +562,7 @@ impl<R: Runtime> Io<R> {
         &mut self,
         conn: &mut Connection,
         body: B,
-        ahead: Ahead,
+        ahead: Ahead<B::Error>,
         early: &mut Option<ResponseHead>,
     ) -> Result<(), Error>
     where
@@ -584,7 +584,7 @@ impl<R: Runtime> Io<R> {
             } else if over {
                 None
             } else {
-                let frame = match poll_fn(|cx| Poll::Ready(body.as_mut().poll_frame(cx))).await {
+                match poll_fn(|cx| Poll::Ready(body.as_mut().poll_frame(cx))).await {
                     Poll::Ready(frame) => frame,
                     Poll::Pending => {
                         if conn.has_transmit() {
@@ -596,13 +596,12 @@ impl<R: Runtime> Io<R> {
                         }
                         poll_fn(|cx| body.as_mut().poll_frame(cx)).await
                     }
-                };
-                frame.map(|f| f.map_err(Into::into))
+                }
             };
             let Some(frame) = frame else {
                 break;
             };
-            let frame = frame.map_err(Error::Body)?;
+            let frame = frame.map_err(|e| Error::Body(e.into()))?;
             match frame.into_data() {
                 Ok(data) => {
                     queued += data.len();
@@ -788,19 +787,26 @@ impl<R: Runtime> Io<R> {
 /// The frames a body had ready before its head went (at most two: data, then trailers or
 /// its end), for the one framing rule of both roles: a body that ends with trailers goes
 /// chunked, the framing that carries them (RFC 9112 §7.1.2), whatever length it knows.
-#[derive(Default)]
-pub(crate) struct Ahead {
-    frames: [Option<Result<Frame<Bytes>, BoxError>>; 2],
+pub(crate) struct Ahead<E> {
+    frames: [Option<Result<Frame<Bytes>, E>>; 2],
     /// The body ended (it said so, or failed): it is not polled again.
     ended: bool,
 }
 
-impl Ahead {
+impl<E> Default for Ahead<E> {
+    fn default() -> Self {
+        Self {
+            frames: [None, None],
+            ended: false,
+        }
+    }
+}
+
+impl<E> Ahead<E> {
     /// Takes what `body` has ready, without waiting.
     pub(crate) fn of<B>(mut body: Pin<&mut B>) -> Self
     where
-        B: Body<Data = Bytes>,
-        B::Error: Into<BoxError>,
+        B: Body<Data = Bytes, Error = E>,
     {
         let mut ahead = Self::default();
         let mut cx = Context::from_waker(Waker::noop());
@@ -814,7 +820,7 @@ impl Ahead {
             };
             let more = matches!(&frame, Ok(f) if f.is_data());
             ahead.ended = !more;
-            *slot = Some(frame.map_err(Into::into));
+            *slot = Some(frame);
             if !more {
                 break;
             }
@@ -828,7 +834,7 @@ impl Ahead {
     }
 
     /// The frames taken, in order.
-    pub(crate) fn into_frames(self) -> impl Iterator<Item = Result<Frame<Bytes>, BoxError>> {
+    pub(crate) fn into_frames(self) -> impl Iterator<Item = Result<Frame<Bytes>, E>> {
         self.frames.into_iter().flatten()
     }
 
